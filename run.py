@@ -1,0 +1,148 @@
+"""carepaths command line: parse, call the packages, print where the output went.
+
+    python run.py simulate [SCENARIO] --years 5 --reps 20 --seed 1 --area england-average
+    python run.py compare baseline foster-carer-support --years 5 --reps 100 --seed 1
+    python run.py sensitivity foster-carer-support
+    python run.py calibrate --area england-average --year 2024
+    python run.py scenarios
+    python run.py report RUN_DIR
+
+Every user error (bad scenario, bad option, unwritable folder) is one message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  help="Simulate children's social care and compare commissioning scenarios.")
+console = Console()
+err_console = Console(stderr=True)
+
+Years = Annotated[int, typer.Option(min=1, max=50, help="Years to simulate.")]
+Reps = Annotated[int, typer.Option(min=1, max=10_000, help="Replicates (paired across scenarios).")]
+Seed = Annotated[int, typer.Option(min=0, help="Master random seed.")]
+Area = Annotated[str, typer.Option(help="Area: england-average, england or la-<code>-<year>.")]
+Out = Annotated[Path, typer.Option(help="Folder under which the run folder is written.")]
+Jobs = Annotated[int, typer.Option(min=0, help="Worker processes (0 = all cores).")]
+Executor = Annotated[str, typer.Option(help="'local' (processes) or 'dask'.")]
+Scheduler = Annotated[str | None, typer.Option(help="Dask scheduler address (dask only).")]
+NoReport = Annotated[bool, typer.Option("--no-report", help="Skip charts and report.html.")]
+
+
+def _fail(message: str) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code=2)
+
+
+def _guard(fn, *args, **kwargs):
+    """Run a command; turn our own errors into one clear message and exit code 2."""
+    from simulation.errors import CarepathsError
+
+    try:
+        return fn(*args, **kwargs)
+    except CarepathsError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted; no complete run folder was written")
+
+
+@app.command()
+def simulate(
+    scenario: Annotated[str, typer.Argument(help="Scenario name or TOML path.")] = "baseline",
+    years: Years = 5, reps: Reps = 20, seed: Seed = 1, area: Area = "england-average",
+    out: Out = Path("results/runs"), jobs: Jobs = 0, executor: Executor = "local",
+    scheduler: Scheduler = None, no_report: NoReport = False,
+) -> None:
+    """Run one scenario for N years and R replicates; write a run folder."""
+    from results.jobs import simulate as run_simulate
+
+    folder = _guard(run_simulate, scenario=scenario, years=years, reps=reps, seed=seed,
+                    area=area, out=out, jobs=jobs, executor=executor, scheduler=scheduler,
+                    report=not no_report, argv=sys.argv)
+    console.print(f"Run folder: [bold]{folder}[/]")
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(help="Baseline first, then scenarios.")],
+    years: Years = 5, reps: Reps = 100, seed: Seed = 1, area: Area = "england-average",
+    out: Out = Path("results/runs"), jobs: Jobs = 0, executor: Executor = "local",
+    scheduler: Scheduler = None, no_report: NoReport = False,
+) -> None:
+    """Paired comparison of scenarios against the first (the baseline)."""
+    from results.compare import compare as run_compare
+
+    folder = _guard(run_compare, scenarios=scenarios, years=years, reps=reps, seed=seed,
+                    area=area, out=out, jobs=jobs, executor=executor, scheduler=scheduler,
+                    report=not no_report, argv=sys.argv, console=console)
+    console.print(f"Run folder: [bold]{folder}[/]")
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help="Scenario to test against the baseline.")],
+    years: Years = 5, reps: Reps = 40, seed: Seed = 1, area: Area = "england-average",
+    out: Out = Path("results/runs"), jobs: Jobs = 0, executor: Executor = "local",
+    scheduler: Scheduler = None, no_report: NoReport = False,
+) -> None:
+    """One-at-a-time swings of each assumption on the scenario-minus-baseline difference."""
+    from results.sensitivity import sensitivity as run_sensitivity
+
+    folder = _guard(run_sensitivity, scenario=scenario, years=years, reps=reps, seed=seed,
+                    area=area, out=out, jobs=jobs, executor=executor, scheduler=scheduler,
+                    report=not no_report, argv=sys.argv)
+    console.print(f"Run folder: [bold]{folder}[/]")
+
+
+@app.command()
+def calibrate(
+    area: Annotated[str | None, typer.Option(help="Area to fit (england-average, england).")]
+    = None,
+    la: Annotated[str | None, typer.Option(help="DfE 3-digit local authority code.")] = None,
+    year: Annotated[int, typer.Option(help="DfE year (ending 31 March) to fit.")] = 2024,
+    budget: Annotated[int | None, typer.Option(help="Simulation budget (runs).")] = None,
+    seed: Seed = 1,
+    holdout_years: Annotated[str | None, typer.Option(
+        help="Years to check after the fit, e.g. 2020-2024 or 2017,2018.")] = None,
+    jobs: Jobs = 0, executor: Executor = "local", scheduler: Scheduler = None,
+    no_report: NoReport = False,
+) -> None:
+    """Fit hazard scales to official statistics; write calibration/fitted/<area>-<year>.*"""
+    from calibration.fit import calibrate as run_calibrate
+
+    path = _guard(run_calibrate, area=area, la=la, year=year, budget=budget, seed=seed,
+                  holdout_years=holdout_years, jobs=jobs, executor=executor,
+                  scheduler=scheduler, report=not no_report, console=console)
+    console.print(f"Fit written: [bold]{path}[/]")
+
+
+@app.command()
+def scenarios() -> None:
+    """List the scenario files with their titles."""
+    from rich.table import Table
+
+    from simulation.scenario import list_scenarios
+
+    table = Table("scenario", "title", "file")
+    for name, title, path in _guard(list_scenarios):
+        table.add_row(name, title, str(path))
+    console.print(table)
+
+
+@app.command()
+def report(run_dir: Annotated[Path, typer.Argument(help="A run folder.")]) -> None:
+    """Regenerate charts and report.html from a run folder."""
+    from results.report import regenerate
+
+    path = _guard(regenerate, run_dir)
+    console.print(f"Report: [bold]{path}[/]")
+
+
+if __name__ == "__main__":
+    app()
