@@ -1,0 +1,74 @@
+"""Indicator names and units: a contract that users' scripts rely on (add, never rename)."""
+
+from __future__ import annotations
+
+PLACEMENT_STOCK = {
+    "cla_foster_kinship": "children",
+    "cla_foster_inhouse": "children",
+    "cla_foster_agency": "children",
+    "cla_residential": "children",
+    "cla_supported": "children",
+    "cla_with_parents": "children",
+    "cla_placed_for_adoption": "children",
+    "cla_other": "children",
+}
+
+INDICATOR_UNITS: dict[str, str] = {
+    "cla_31_march": "children",
+    **PLACEMENT_STOCK,
+    "started": "children",
+    "ceased": "children",
+    "ceased_returned_home": "children",
+    "ceased_adopted": "children",
+    "ceased_sgo": "children",
+    "ceased_cao": "children",
+    "ceased_age_18": "children",
+    "ceased_other": "children",
+    "placements_3plus_pct": "percent",
+    "long_term_stable_pct": "percent",
+    "placement_moves": "moves",
+    "unplanned_endings": "endings",
+    "reentries_within_12m": "children",
+    "returns_home_breakdown": "children",
+    "sw_changes_3plus_pct": "percent",
+    "caseload_mean": "cases per FTE",
+    "sw_turnover_pct": "percent",
+    "agency_share_pct": "percent",
+    "sw_fte": "FTE",
+    "carer_households": "households",
+    "carer_households_inhouse": "households",
+    "carer_households_agency": "households",
+    "carer_approvals": "households",
+    "carer_deregistrations": "households",
+    "foster_vacancies": "places",
+    "mean_match_quality": "index 0-1",
+    "wellbeing_mean": "index 0-100",
+    "cost_total_gbp": "GBP",
+    "cost_placements_gbp": "GBP",
+    "cost_workforce_gbp": "GBP",
+    "cost_levers_gbp": "GBP",
+    "cost_placements_kinship_gbp": "GBP",
+    "cost_placements_inhouse_gbp": "GBP",
+    "cost_placements_agency_gbp": "GBP",
+    "cost_placements_residential_gbp": "GBP",
+    "cost_placements_supported_gbp": "GBP",
+    "cost_placements_other_gbp": "GBP",
+    "pathway_entries_by_first_placement": "children",
+}
+
+# Yearly flows are summed over the DfE year; stock and state measures are taken on 31 March.
+FLOW_INDICATORS = frozenset({
+    "started", "ceased", "ceased_returned_home", "ceased_adopted", "ceased_sgo", "ceased_cao",
+    "ceased_age_18", "ceased_other", "placement_moves", "unplanned_endings",
+    "reentries_within_12m", "returns_home_breakdown", "carer_approvals", "carer_deregistrations",
+    "cost_total_gbp", "cost_placements_gbp", "cost_workforce_gbp", "cost_levers_gbp",
+})
+
+
+def unit_of(indicator: str) -> str:
+    """The unit of an indicator ('' for one a plug-in rule added without a unit)."""
+    if indicator in INDICATOR_UNITS:
+        return INDICATOR_UNITS[indicator]
+    if indicator.startswith("pathway_"):
+        return "children"
+    return ""
