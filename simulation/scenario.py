@@ -1,0 +1,406 @@
+"""Scenario files: what a council changes (levers) and what it assumes (assumptions).
+
+A scenario is a TOML file that states only what differs from the baseline (DESIGN §5)::
+
+    title = "Foster-carer support"
+    description = "Enhanced support for 40% of in-house carers."
+    extends = "baseline"                      # optional; a name or a relative path
+
+    [levers]
+    "carers.support_share" = { from = "2025-04-01", value = 0.4 }
+
+    [assumptions]
+    "carers.support_deregistration_ratio" = 0.6
+
+    [evidence]
+    "carers.support_deregistration_ratio" = "Mockingbird 82% ... (assumption)"
+
+    [costs]
+    note = "£4,500 per supported household per year"
+
+    plugins = ["mypkg.myrule"]                 # optional researchers' rule modules
+
+Everything is validated before anything runs; the first problem raises a
+:class:`~simulation.errors.ScenarioError` naming the file, the key, the value and what is
+allowed. :func:`resolve_params` builds a new validated parameter tree (nothing shared is changed
+in place): defaults → area → calibrated fit (if one exists) → the scenario.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import importlib.util
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from simulation import parameter_tree  # noqa: F401  (the built-in tree must be registered)
+from simulation.areas import area_changes
+from simulation.errors import CarepathsError, ScenarioError
+from simulation.params import SPEC, DatedChange, ParameterError, Parameters, Value, suggest
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+MODEL_START = date(2024, 4, 1)  # day 0 of every run (the start of DfE year 2024-25)
+
+TOP_LEVEL = ("title", "description", "extends", "levers", "assumptions", "evidence", "costs",
+             "plugins")
+_MODULE_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: the parameter changes and the notes that justify them."""
+
+    name: str
+    title: str
+    description: str
+    changes: dict[str, Any]  # dotted path -> value (levers and assumptions merged)
+    dated: tuple[DatedChange, ...]
+    files: tuple[Path, ...]  # the scenario file first, then the files it extends
+    levers: dict[str, Any]
+    assumptions: dict[str, Any]
+    evidence: dict[str, str]
+    costs: dict[str, Any] = field(default_factory=dict)
+    plugins: tuple[str, ...] = ()
+
+    def params(self, area: str = "england-average", replicate: int = 0) -> Parameters:
+        """Shorthand for :func:`resolve_params`."""
+        return resolve_params(self, area, replicate)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding files
+
+
+def list_scenarios() -> list[tuple[str, str, Path]]:
+    """(name, title, path) of every scenario in the package's ``scenarios/`` folder."""
+    out: list[tuple[str, str, Path]] = []
+    for path in sorted(SCENARIO_DIR.glob("*.toml")):
+        title = ""
+        try:
+            with path.open("rb") as fh:
+                title = str(tomllib.load(fh).get("title", ""))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            title = f"(cannot be read: {exc})"
+        out.append((path.stem, title, path))
+    return out
+
+
+def _available() -> str:
+    names = [p.stem for p in sorted(SCENARIO_DIR.glob("*.toml"))]
+    return ", ".join(names) if names else "(none)"
+
+
+def _locate(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    """The file for a scenario name or path; a clear error lists the scenarios there are."""
+    text = str(name_or_path)
+    looks_like_path = text.endswith(".toml") or "/" in text or "\\" in text
+    candidates: list[Path] = []
+    if looks_like_path:
+        p = Path(text).expanduser()
+        if not p.is_absolute() and relative_to is not None:
+            candidates.append(relative_to / p)
+        candidates.append(p)
+    else:
+        if relative_to is not None:
+            candidates.append(relative_to / f"{text}.toml")
+        candidates.append(SCENARIO_DIR / f"{text}.toml")
+    for c in candidates:
+        if c.is_file():
+            return c.resolve()
+    tried = ", ".join(str(c) for c in candidates)
+    raise ScenarioError(
+        f"scenario {text!r} not found (looked for {tried}); available scenarios: {_available()}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and validating
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load, merge (``extends``) and validate a scenario; raise ScenarioError on any problem."""
+    path = _locate(name_or_path)
+    raw = _load_chain(path, stack=())
+    name = path.stem
+    changes, dated, levers, assumptions = _validate_values(raw)
+    evidence = _validate_evidence(raw)
+    plugins = tuple(raw["plugins"])
+    if plugins:
+        changes["engine.plugins"] = ",".join(plugins)
+    scenario = Scenario(
+        name=name, title=raw["title"], description=raw["description"], changes=changes,
+        dated=dated, files=tuple(raw["files"]), levers=levers, assumptions=assumptions,
+        evidence=evidence, costs=dict(raw["costs"]), plugins=plugins)
+    try:  # a last whole-tree check (e.g. a plug-in's own validation)
+        Parameters.defaults().with_changes(changes, dated)
+    except ParameterError as exc:
+        raise ScenarioError(f"{path}: {exc}") from None
+    return scenario
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def _load_chain(path: Path, stack: tuple[Path, ...]) -> dict[str, Any]:
+    """Read a file and everything it extends; the child's entries override its parent's."""
+    if path in stack:
+        chain = " -> ".join(str(p) for p in (*stack, path))
+        raise ScenarioError(f"{path}: 'extends' makes a cycle: {chain}")
+    data = _read_toml(path)
+    _check_top_level(path, data)
+    own = {
+        "title": data.get("title", path.stem),
+        "description": data.get("description", ""),
+        "levers": _flatten(path, "levers", data.get("levers", {})),
+        "assumptions": _flatten(path, "assumptions", data.get("assumptions", {})),
+        "evidence": _flatten(path, "evidence", data.get("evidence", {}), leaf_dicts=False),
+        "costs": dict(data.get("costs", {})),
+        "plugins": list(data.get("plugins", [])),
+        "sources": {},
+    }
+    for section in ("levers", "assumptions", "evidence"):
+        own["sources"].update({(section, k): path for k in own[section]})
+    if "extends" not in data:
+        own["files"] = [path]
+        return own
+    try:
+        parent_path = _locate(data["extends"], relative_to=path.parent)
+    except ScenarioError as exc:
+        raise ScenarioError(f"{path}: extends = {data['extends']!r}: {exc}") from None
+    parent = _load_chain(parent_path, (*stack, path))
+    merged = {
+        "title": own["title"], "description": own["description"],
+        "files": [path, *parent["files"]],
+        "plugins": list(dict.fromkeys([*parent["plugins"], *own["plugins"]])),
+        "costs": {**parent["costs"], **own["costs"]},
+        "sources": {**parent["sources"], **own["sources"]},
+    }
+    for section in ("levers", "assumptions", "evidence"):
+        merged[section] = {**parent[section], **own[section]}
+    return merged
+
+
+def _check_top_level(path: Path, data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        if key not in TOP_LEVEL:
+            close = difflib.get_close_matches(key, TOP_LEVEL, n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            kind = "table" if isinstance(value, dict) else "key"
+            raise ScenarioError(
+                f"{path}: unknown top-level {kind} {key!r}.{hint} Allowed: "
+                f"{', '.join(TOP_LEVEL)}. Parameter paths go under [levers] or [assumptions].")
+    for key in ("title", "description", "extends"):
+        if key in data and not isinstance(data[key], str):
+            raise ScenarioError(f"{path}: {key} must be text, got {data[key]!r}")
+    for key in ("levers", "assumptions", "evidence", "costs"):
+        if key in data and not isinstance(data[key], dict):
+            raise ScenarioError(f"{path}: [{key}] must be a table, got {data[key]!r}")
+    plugins = data.get("plugins", [])
+    if not isinstance(plugins, list) or not all(isinstance(p, str) for p in plugins):
+        raise ScenarioError(
+            f"{path}: plugins must be a list of module paths, e.g. plugins = [\"mypkg.rule\"]; "
+            f"got {plugins!r}")
+    for module in plugins:
+        _import_plugin(path, module)
+
+
+def _import_plugin(path: Path, module: str) -> None:
+    """Import a researcher's rule module now, so that the parameters it registers validate."""
+    if not _MODULE_RE.match(module):
+        raise ScenarioError(f"{path}: plugins: {module!r} is not a Python module path")
+    try:
+        found = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        found = None
+    if found is None:
+        raise ScenarioError(
+            f"{path}: plugins: module {module!r} cannot be found; install it or put it on "
+            "PYTHONPATH")
+    try:
+        importlib.import_module(module)
+    except (ImportError, CarepathsError, ParameterError) as exc:
+        raise ScenarioError(f"{path}: plugins: importing {module!r} failed: {exc}") from None
+
+
+def _is_dated(value: Any) -> bool:
+    return isinstance(value, dict) and ("from" in value or "value" in value)
+
+
+def _flatten(path: Path, section: str, table: Any, prefix: str = "",
+             leaf_dicts: bool = True) -> dict[str, Any]:
+    """Dotted paths from quoted keys (``"a.b" = 1``) or nested tables (``a.b = 1``)."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict) and not (leaf_dicts and _is_dated(value)):
+            out.update(_flatten(path, section, value, f"{full}.", leaf_dicts))
+        else:
+            out[full] = value
+    return out
+
+
+def _check_kind(path: Path, section: str, key: str) -> None:
+    if key not in SPEC:
+        raise ScenarioError(
+            f"{path}: [{section}] unknown parameter {key!r}.{suggest(key)} "
+            "Run 'python run.py scenarios' or see simulation/parameter_tree.py for the paths.")
+    kind = SPEC[key].kind
+    if section == "levers" and kind != "lever":
+        raise ScenarioError(
+            f"{path}: [levers] {key!r} is {'an' if kind == 'assumption' else 'a'} {kind} "
+            "parameter, not a lever (a council does not control it): move it to [assumptions]")
+    if section == "assumptions" and kind == "lever":
+        raise ScenarioError(
+            f"{path}: [assumptions] {key!r} is a lever (what the council controls), not an "
+            "assumption: move it to [levers]")
+    if key.startswith("engine.plugins"):
+        raise ScenarioError(
+            f"{path}: [{section}] set researchers' rules with the top-level "
+            "plugins = [\"module.path\"], not engine.plugins")
+
+
+def _check_value(path: Path, section: str, key: str, value: Any) -> Value:
+    try:
+        return SPEC[key].check(key, value)
+    except ParameterError as exc:
+        raise ScenarioError(f"{path}: [{section}] {exc} (in {key} = {value!r})") from None
+
+
+def _to_day(path: Path, section: str, key: str, when: Any) -> float:
+    """Days from the model start (2024-04-01) for a TOML date or an ISO date string."""
+    if isinstance(when, datetime):
+        when = when.date()
+    if isinstance(when, str):
+        try:
+            when = date.fromisoformat(when)
+        except ValueError:
+            raise ScenarioError(
+                f"{path}: [{section}] {key}: from = {when!r} is not a date; write it as "
+                "YYYY-MM-DD, e.g. from = \"2026-04-01\"") from None
+    if not isinstance(when, date):
+        raise ScenarioError(
+            f"{path}: [{section}] {key}: from = {when!r} is not a date; write it as YYYY-MM-DD")
+    day = (when - MODEL_START).days
+    if day < 0:
+        raise ScenarioError(
+            f"{path}: [{section}] {key}: from = {when.isoformat()} is before the model start "
+            f"{MODEL_START.isoformat()}")
+    return float(day)
+
+
+def _dated_change(path: Path, section: str, key: str, entry: dict[str, Any]) -> DatedChange:
+    extra = set(entry) - {"from", "value"}
+    if extra or "from" not in entry or "value" not in entry:
+        raise ScenarioError(
+            f"{path}: [{section}] {key} = {entry!r}: a dated change needs exactly 'from' and "
+            "'value', e.g. { from = \"2026-04-01\", value = 0.5 }")
+    day = _to_day(path, section, key, entry["from"])
+    return DatedChange(day, key, _check_value(path, section, key, entry["value"]))
+
+
+def _validate_values(raw: dict[str, Any]
+                     ) -> tuple[dict[str, Any], tuple[DatedChange, ...], dict[str, Any],
+                                dict[str, Any]]:
+    """Check every lever and assumption; split static values from dated changes."""
+    changes: dict[str, Any] = {}
+    dated: list[DatedChange] = []
+    by_section: dict[str, dict[str, Any]] = {"levers": {}, "assumptions": {}}
+    for section in ("levers", "assumptions"):
+        for key, value in raw[section].items():
+            path = raw["sources"][(section, key)]
+            _check_kind(path, section, key)
+            entries = value if isinstance(value, list) and value and all(
+                isinstance(v, dict) for v in value) else None
+            if _is_dated(value):
+                entries = [value]
+            if entries is not None:
+                items = [_dated_change(path, section, key, e) for e in entries]
+                dated.extend(sorted(items, key=lambda d: d.day))
+                by_section[section][key] = [{"day": d.day, "value": d.value} for d in items]
+            else:
+                checked = _check_value(path, section, key, value)
+                changes[key] = checked
+                by_section[section][key] = checked
+    return changes, tuple(dated), by_section["levers"], by_section["assumptions"]
+
+
+def _validate_evidence(raw: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, note in raw["evidence"].items():
+        path = raw["sources"][("evidence", key)]
+        if key not in SPEC:
+            raise ScenarioError(
+                f"{path}: [evidence] unknown parameter {key!r}.{suggest(key)} Evidence notes "
+                "are keyed by the parameter they justify.")
+        if not isinstance(note, str):
+            raise ScenarioError(f"{path}: [evidence] {key} must be text, got {note!r}")
+        out[key] = note
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Building parameters
+
+
+def _fit_module() -> Any:
+    """The calibration engineer's ``calibration.fitted_params`` module, or None if absent."""
+    try:
+        return importlib.import_module("calibration.fitted_params")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("calibration", "calibration.fitted_params"):
+            return None
+        raise
+
+
+def _fitted(area: str, replicate: int) -> dict[str, Any] | None:
+    module = _fit_module()
+    if module is None or not hasattr(module, "fitted_changes"):
+        return None
+    try:
+        changes = module.fitted_changes(area, replicate=replicate)
+    except FileNotFoundError:
+        return None
+    return dict(changes) if changes else None
+
+
+def calibration_source(area: str) -> str | None:
+    """What calibrated fit :func:`resolve_params` uses for ``area`` (None: the hand-set values).
+
+    Recorded in each run's manifest so a reader knows whether a fit was used.
+    """
+    module = _fit_module()
+    if module is None or _fitted(area, 0) is None:
+        return None
+    for name in ("fit_source", "fit_path", "fitted_path"):
+        fn = getattr(module, name, None)
+        if callable(fn):
+            found = fn(area)
+            if found:
+                return str(found)
+    return f"calibration.fitted_params.fitted_changes({area!r})"
+
+
+def resolve_params(scenario: Scenario, area: str, replicate: int) -> Parameters:
+    """defaults → area → calibrated fit (ensemble member for ``replicate``) → the scenario."""
+    params = Parameters.defaults().with_changes(area_changes(area))
+    fit = _fitted(area, replicate)
+    try:
+        if fit:
+            params = params.with_changes(fit)
+    except ParameterError as exc:
+        raise CarepathsError(f"calibrated fit for {area!r} is not valid: {exc}") from None
+    try:
+        return params.with_changes(scenario.changes, scenario.dated)
+    except ParameterError as exc:
+        raise ScenarioError(f"{scenario.files[0]}: {exc}") from None
