@@ -334,3 +334,25 @@ ENGINE = {
 for _section in (AREA, ENTRY, MATCHING, ENDINGS, EXITS, REUNIFICATION, CARERS, WORKFORCE,
                  PIPELINE, RESIDENTIAL, COSTS, WELLBEING, ENGINE):
     register(_section)
+
+# ---------------------------------------------------------------------------------------------
+# LEVERS_ADDED_FOR_SCENARIOS: parameters the scenario files need that the tree lacked (added by
+# the scenario engineer; the engine's matching, endings and costs rules read them).
+# kinship-first: connected-person assessment capacity, and what it and allowances may do.
+LEVERS_ADDED_FOR_SCENARIOS = {
+    "matching.kinship_assessors_extra_per_10k": lev(
+        0.0, "extra kinship (connected-person) assessment and family-finding FTE per 10,000 "
+        "children", (0, 20), "kinship assessment capacity; costed at "
+        "pipeline.assessor_cost_gbp_per_fte_year"),
+    "matching.kinship_find_gain_per_fte_per_10k": asm(
+        0.4, "relative rise in the kinship finding probability (at entry and at a later move) "
+        "per extra kinship FTE per 10,000 children", 0.0, 0.8,
+        "assumption: no England estimate of assessment capacity on kinship take-up (LEVERS.md "
+        "§4, looked for, not found); the range includes no effect", bounds=(0, 5)),
+    "endings.kinship_allowance_disruption_ratio_per_100gbp": asm(
+        0.95, "kinship disruption hazard ratio per GBP 100 a week of allowance uplift (applied "
+        "as ratio ** (uplift / 100))", 0.85, 1.0,
+        "assumption: no effect estimate for kinship allowances (LEVERS.md §4: allowance pilot "
+        "has no outcome data); the range includes no effect", bounds=(0.1, 1.5)),
+}
+register(LEVERS_ADDED_FOR_SCENARIOS)
