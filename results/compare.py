@@ -1,0 +1,280 @@
+"""The ``compare`` command: scenarios against a baseline on paired replicates.
+
+Every scenario runs the same replicates: replicate ``r`` has the same seed, the same replicate
+number and the same calibrated parameter draw in each scenario, so each child, carer and worker
+meets the same luck (common random numbers) and the difference ``scenario_r - baseline_r``
+isolates the effect of the levers. ``comparison.csv`` holds, per scenario, indicator and year,
+the mean of each side and the mean and 5th/95th percentiles of the paired differences.
+
+Whole-horizon rows (``year = all``) average each replicate's yearly values before pairing:
+for a flow (endings, moves, costs) that is the mean total per year over the horizon; for a
+stock or state measure (children in care, caseload, carer households) it is the mean of the
+yearly 31 March values.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from results import store
+from results.jobs import build_tasks, run_with_progress, scenario_entries, write_tables
+from results.summary import paired_differences
+from simulation.errors import CarepathsError, ScenarioError
+from simulation.executor import Task, check_executor
+from simulation.indicator_names import unit_of
+
+COMPARISON_HEADER = ("scenario", "baseline", "indicator", "unit", "baseline_mean",
+                     "scenario_mean", "diff_mean", "diff_p5", "diff_p95", "pct_change", "year")
+ALL_YEARS = "all"
+
+# The outcomes printed after a comparison (all indicators go into comparison.csv).
+KEY_OUTCOMES: dict[str, str] = {
+    "placement_moves": "Placement moves a year",
+    "unplanned_endings": "Unplanned placement endings a year",
+    "placements_3plus_pct": "% with 3+ placements in the year",
+    "cla_foster_agency": "Children in agency foster care",
+    "cla_residential": "Children in children's homes",
+    "cla_foster_kinship": "Children in kinship foster care",
+    "returns_home_breakdown": "Returns home that broke down a year",
+    "reentries_within_12m": "Re-entries within 12 months a year",
+    "caseload_mean": "Cases per social worker",
+    "sw_changes_3plus_pct": "% with 3+ social workers in the year",
+    "carer_households_inhouse": "In-house carer households",
+    "carer_households": "Foster-carer households",
+    "carer_deregistrations": "Carer deregistrations a year",
+    "cost_placements_residential_gbp": "Children's home cost a year",
+    "cost_total_gbp": "Total cost a year",
+}
+
+IndicatorRow = tuple[str, int, int, str, float]
+
+
+# ---------------------------------------------------------------------------- paired table
+
+
+def _by_replicate(rows: Iterable[IndicatorRow]
+                  ) -> dict[tuple[str, str], dict[int, dict[int, float]]]:
+    """(scenario, indicator) -> replicate -> year -> value."""
+    out: dict[tuple[str, str], dict[int, dict[int, float]]] = defaultdict(
+        lambda: defaultdict(dict))
+    for scenario, replicate, year, indicator, value in rows:
+        out[(scenario, indicator)][int(replicate)][int(year)] = float(value)
+    return out
+
+
+def _paired(base: dict[int, dict[int, float]], scen: dict[int, dict[int, float]],
+            year: int | None) -> tuple[list[float], list[float]]:
+    """Replicate-aligned values for one year, or each replicate's mean over years (None)."""
+    b_out: list[float] = []
+    s_out: list[float] = []
+    for rep in sorted(set(base) & set(scen)):
+        b, s = base[rep], scen[rep]
+        if year is None:
+            years = sorted(set(b) & set(s))
+            if not years:
+                continue
+            b_out.append(sum(b[y] for y in years) / len(years))
+            s_out.append(sum(s[y] for y in years) / len(years))
+        elif year in b and year in s:
+            b_out.append(b[year])
+            s_out.append(s[year])
+    return b_out, s_out
+
+
+def comparison_rows(indicator_rows: Iterable[IndicatorRow], baseline: str,
+                    scenarios: Sequence[str]) -> list[tuple[Any, ...]]:
+    """``comparison.csv`` rows for each scenario against ``baseline`` (paired by replicate).
+
+    Rows are ordered by scenario (as given), indicator, then ``all`` before the years.
+    ``pct_change`` is ``100 * diff_mean / baseline_mean`` (empty when the baseline mean is 0).
+    """
+    data = _by_replicate(indicator_rows)
+    indicators = sorted({ind for (_, ind) in data})
+    rows: list[tuple[Any, ...]] = []
+    for scenario in scenarios:
+        if scenario == baseline:
+            continue
+        for indicator in indicators:
+            base, scen = data.get((baseline, indicator)), data.get((scenario, indicator))
+            if not base or not scen:
+                continue
+            years = sorted({y for rep in base.values() for y in rep})
+            for year in (None, *years):
+                b, s = _paired(base, scen, year)
+                if not b:
+                    continue
+                diff, p5, p95 = paired_differences(b, s)
+                b_mean, s_mean = sum(b) / len(b), sum(s) / len(s)
+                pct: float | str = 100.0 * diff / b_mean if b_mean else ""
+                rows.append((scenario, baseline, indicator, unit_of(indicator), b_mean, s_mean,
+                             diff, p5, p95, pct, ALL_YEARS if year is None else year))
+    return rows
+
+
+def write_comparison(path: Path, rows: Iterable[Sequence[Any]]) -> Path:
+    """Write ``comparison.csv`` (rows from :func:`comparison_rows`)."""
+    return store.write_csv(path, COMPARISON_HEADER, rows)
+
+
+# ---------------------------------------------------------------------------- printing
+
+
+def _number(value: float, unit: str, signed: bool = False) -> str:
+    sign = "+" if signed else ""
+    if unit == "GBP":
+        text = f"£{abs(value):,.0f}"
+        return ("-" if value < 0 else ("+" if signed and value > 0 else "")) + text
+    if unit == "percent":
+        return f"{value:{sign},.1f}%"
+    digits = 0 if abs(value) >= 100 else (1 if abs(value) >= 10 else 2)
+    return f"{value:{sign},.{digits}f}"
+
+
+def key_table(rows: Sequence[Sequence[Any]], scenario: str, title: str) -> Table:
+    """A rich table of the key outcomes (whole horizon) for one scenario."""
+    table = Table(title=title, title_justify="left")
+    for name, justify in (("outcome", "left"), ("baseline", "right"), ("scenario", "right"),
+                          ("difference", "right"), ("90% interval", "right"),
+                          ("change", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    found = {r[2]: r for r in rows if r[0] == scenario and r[10] == ALL_YEARS}
+    for indicator, label in KEY_OUTCOMES.items():
+        r = found.get(indicator)
+        if r is None:
+            continue
+        unit = r[3]
+        excludes_zero = r[7] > 0 or r[8] < 0
+        diff = _number(r[6], unit, signed=True)
+        table.add_row(label, _number(r[4], unit), _number(r[5], unit),
+                      f"[bold]{diff}[/]" if excludes_zero else diff,
+                      f"{_number(r[7], unit, True)} to {_number(r[8], unit, True)}",
+                      f"{r[9]:+.1f}%" if r[9] != "" else "")
+    return table
+
+
+def cost_line(rows: Sequence[Sequence[Any]], scenario: str) -> str:
+    """Net cost a year and, when unplanned endings fall, the cost per ending avoided."""
+    found = {r[2]: r for r in rows if r[0] == scenario and r[10] == ALL_YEARS}
+    cost, endings = found.get("cost_total_gbp"), found.get("unplanned_endings")
+    if cost is None:
+        return "Cost: no cost_total_gbp indicator in this run."
+    net = cost[6]
+    text = (f"Net cost: {_number(net, 'GBP', True)} a year "
+            f"(90% interval {_number(cost[7], 'GBP', True)} to {_number(cost[8], 'GBP', True)})")
+    if endings is not None and endings[6] < 0:
+        avoided = -endings[6]
+        if net > 0:
+            text += f"; £{net / avoided:,.0f} per unplanned ending avoided ({avoided:.1f} a year)"
+        else:
+            text += f"; saves money and avoids {avoided:.1f} unplanned endings a year"
+    elif endings is not None:
+        text += "; unplanned endings do not fall, so no cost per ending avoided"
+    return text
+
+
+def print_comparison(console: Console, rows: Sequence[Sequence[Any]], baseline: str,
+                     scenarios: Sequence[Any], years: int, reps: int) -> None:
+    """Print each scenario's key outcomes against the baseline, and its cost line."""
+    for scenario in scenarios:
+        if scenario.name == baseline:
+            continue
+        title = (f"{scenario.title} vs baseline: mean a year over {years} years, "
+                 f"{reps} paired replicates (bold: 90% interval excludes zero)")
+        console.print(key_table(rows, scenario.name, title))
+        console.print(cost_line(rows, scenario.name))
+        console.print()
+
+
+# ---------------------------------------------------------------------------- command
+
+
+def load_all(names: Sequence[str]) -> list[Any]:
+    """Load and validate every scenario before anything runs."""
+    from simulation.scenario import load_scenario
+
+    if len(names) < 2:
+        raise CarepathsError("compare needs a baseline and at least one scenario, e.g. "
+                             "'compare baseline foster-carer-support'")
+    loaded = [load_scenario(n) for n in names]
+    seen: dict[str, str] = {}
+    for name, scenario in zip(names, loaded, strict=True):
+        if scenario.name in seen:
+            raise ScenarioError(f"scenario {name!r} is given twice (as {seen[scenario.name]!r})")
+        seen[scenario.name] = name
+    return loaded
+
+
+def maybe_report(run_dir: Path, console: Console | None) -> None:
+    """Write charts and report.html if the report module is present."""
+    if importlib.util.find_spec("results.report") is None:
+        if console is not None:
+            console.print("(results.report is not available yet: no report written)")
+        return
+    from results.report import write_report
+
+    write_report(run_dir)
+
+
+def run_pairs(loaded: Sequence[Any], area: str, years: int, reps: int, seed: int, jobs: int,
+              executor: str, scheduler: str | None) -> tuple[list[Task], list[Any]]:
+    """Every scenario's replicates (same seeds, same replicate numbers) in one batch."""
+    tasks = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
+    results = run_with_progress(tasks, jobs, executor, scheduler,
+                                f"compare {len(loaded)} scenarios")
+    return tasks, results
+
+
+def compare(scenarios: Sequence[str], years: int, reps: int, seed: int, area: str, out: Path,
+            jobs: int = 0, executor: str = "local", scheduler: str | None = None,
+            report: bool = True, argv: Sequence[str] | None = None,
+            console: Console | None = None) -> Path:
+    """Run the scenarios on paired replicates; write the run folder; return its path."""
+    from simulation.areas import area_changes
+    from simulation.scenario import calibration_source
+
+    started = store.utc_now()
+    check_executor(executor, scheduler, jobs)
+    store.check_out_folder(out)
+    area_changes(area)
+    loaded = load_all(scenarios)
+    baseline = loaded[0].name
+    tasks, results = run_pairs(loaded, area, years, reps, seed, jobs, executor, scheduler)
+    _, indicators = _indicator_rows(tasks, results)
+    rows = comparison_rows(indicators, baseline, [s.name for s in loaded])
+    name = "compare-" + "-".join(s.name for s in loaded[1:])[:80]
+    with store.create_run(out, name) as run:
+        write_tables(run, tasks, results)
+        write_comparison(run.file("comparison.csv"), rows)
+        manifest = store.build_manifest(
+            argv=list(argv if argv is not None else sys.argv), command="compare",
+            scenarios=scenario_entries(loaded, tasks, results), area=area, years=years,
+            replicates=reps, seed=seed,
+            replicate_seeds=[{"replicate": r, "seed": seed} for r in range(reps)],
+            started=started, finished=store.utc_now(), executor=executor, jobs=jobs,
+            extra={"baseline": baseline, "calibration": calibration_source(area),
+                   "pairing": "replicate r uses the same seed, replicate number and "
+                              "calibrated draw in every scenario"})
+        store.write_manifest(run.file("manifest.json"), manifest)
+        if report:
+            maybe_report(run.path, console)
+    if console is not None:
+        print_comparison(console, rows, baseline, loaded, years, reps)
+    if run.final is None:  # pragma: no cover - create_run always sets it on success
+        raise CarepathsError("the run folder was not published")
+    return run.final
+
+
+def _indicator_rows(tasks: Sequence[Task], results: Sequence[Any]
+                    ) -> tuple[list[tuple[Any, ...]], list[IndicatorRow]]:
+    from results.jobs import result_rows
+
+    timeseries, indicators = result_rows(tasks, results)
+    return timeseries, indicators  # type: ignore[return-value]
