@@ -25,7 +25,13 @@ from rich.console import Console
 from rich.table import Table
 
 from results import store
-from results.jobs import build_tasks, run_with_progress, scenario_entries, write_tables
+from results.jobs import (
+    build_tasks,
+    replicate_seeds,
+    run_with_progress,
+    scenario_entries,
+    write_tables,
+)
 from results.summary import paired_differences
 from simulation.errors import CarepathsError, ScenarioError
 from simulation.executor import Task, check_executor
@@ -257,7 +263,7 @@ def compare(scenarios: Sequence[str], years: int, reps: int, seed: int, area: st
             argv=list(argv if argv is not None else sys.argv), command="compare",
             scenarios=scenario_entries(loaded, tasks, results), area=area, years=years,
             replicates=reps, seed=seed,
-            replicate_seeds=[{"replicate": r, "seed": seed} for r in range(reps)],
+            replicate_seeds=replicate_seeds(tasks),
             started=started, finished=store.utc_now(), executor=executor, jobs=jobs,
             extra={"baseline": baseline, "calibration": calibration_source(area),
                    "pairing": "replicate r uses the same seed, replicate number and "
