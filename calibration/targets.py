@@ -579,8 +579,20 @@ def workforce_targets(year: int) -> list[Target]:
     agency25, agency25_src = published("sw.agency_rate_fte", "2025")
     inh, inh_src = published("cla.placement_share_foi.inhouse_mainstream_foster")
     ifa, ifa_src = published("cla.placement_share_foi.ifa_foster")
+    sw3, sw3_src = published("cla.three_plus_social_workers_in_year_share", "2024")
     mid = (agency + agency25) / 2 * 100
     return [
+        Target(
+            "sw_changes_3plus_pct",
+            year,
+            round(sw3 * 100, 1),
+            "percent",
+            3.0,
+            "points",
+            0.5,
+            f"{sw3_src}: % of CLA with 3+ social workers in the year",
+            primary=False,
+        ),
         Target(
             "caseload_mean",
             year,
@@ -682,7 +694,7 @@ def derive(values: Mapping[str, float]) -> dict[str, float]:
     """Add the derived indicators to one replicate-year's values."""
     out = dict(values)
     for name, (parts, how) in DERIVED.items():
-        if not all(p in values for p in parts):
+        if name in values or not all(p in values for p in parts):  # the engine's own wins
             continue
         v = [values[p] for p in parts]
         if how == "sum":

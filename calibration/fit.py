@@ -1,0 +1,683 @@
+"""Calibrate an area to the official statistics of one year; keep an ensemble of fits.
+
+Method (docs/calibration.md has the detail and the measured results):
+
+1. **Direct estimates** from the tables for year Y: child population, the stock rate at
+   31 March Y−1 (the starting population), starts per 10,000, UASC share, age shares of
+   non-UASC starts, placed-with-parents share and legal status of starts. Workforce and carer
+   rates are set from the nearest published figures (:mod:`calibration.priors`).
+2. **Point fit by simulation** of a few global multipliers (:data:`KNOBS`), each scaling one
+   calibrated parameter (every element of a tuple alike). Every candidate is run on the same
+   seeds and replicate numbers (common random numbers). A damped ratio update
+   ``m ← m · (observed / simulated)^γ`` on each knob's own target is a stochastic fixed-point
+   iteration that gets close cheaply whatever the number of knobs; scipy's Nelder–Mead on the
+   log-multipliers then polishes the weighted loss Σ w·((sim − obs)/tolerance)² if budget is left.
+3. **Ensemble (rejection ABC)**: a Latin hypercube (scipy.stats.qmc) of candidates within
+   ±:data:`ABC_HALF_WIDTH` (log scale) of the point fit, each run on common random numbers; the
+   best by loss (at least :data:`MIN_ENSEMBLE`) are kept. Scenario runs draw replicate r's
+   parameters from member r mod n.
+4. **Report**: every ensemble member is run on fresh replicate numbers; the fit report gives, per
+   target, the mean and 5th/95th percentiles across those runs (parameter and chance
+   uncertainty together). Simulated DfE years 1–2 are averaged and compared with year Y's
+   targets (year Y's rates assumed to hold for two years); hold-out years Y+k are compared with
+   simulated year 1+k, with inputs held at year Y (a projection that saw nothing after Y).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import optimize
+from scipy.stats import qmc
+
+from calibration.priors import published_priors
+from calibration.targets import (
+    FIT_COLUMNS,
+    AreaData,
+    Target,
+    area_data,
+    area_population,
+    area_targets,
+    fit_rows,
+    simulated_indicators,
+)
+from simulation.errors import CarepathsError, DataError
+from simulation.params import Parameters, spec_of
+
+FITTED_DIR = Path(__file__).parent / "fitted"
+COMPARE_YEARS = 2  # simulated DfE years averaged for the fit (year Y's rates held)
+MIN_ENSEMBLE = 20
+ABC_HALF_WIDTH = 0.12  # log-multiplier half-width of the ABC prior around the point fit
+RATIO_DAMPING = 0.8
+UASC_16_17 = 0.85  # share of UASC starts aged 16-17 (entry.uasc_share_16_17)
+# England's ratio of UASC share of starts to UASC share of stock, 2019 (3,830/31,780 over
+# 5,150/78,140): used where a table gives UASC stock but not UASC starts.
+UASC_START_TO_STOCK = (3830 / 31780) / (5150 / 78140)
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A global multiplier on one calibrated parameter, and the targets it mainly moves."""
+
+    name: str
+    path: str
+    targets: tuple[str, ...]  # the first one present in the target set is used
+    direction: float = 1.0  # +1: a larger multiplier raises the target; -1 lowers it
+    lo: float = 0.2
+    hi: float = 5.0
+    index: int | None = None  # scale one element of a tuple only
+
+
+KNOBS: tuple[Knob, ...] = (
+    Knob("disruption", "endings.disruption_per_year", ("placements_3plus_pct",)),
+    Knob("return_home", "exits.return_home_per_year", ("ceased_returned_home",)),
+    Knob("adoption", "exits.adoption_plan_probability", ("ceased_adopted",)),
+    Knob("sgo", "exits.sgo_per_year", ("ceased_sgo",)),
+    Knob("cao", "exits.cao_per_year", ("ceased_cao",)),
+    Knob("other_exit", "exits.other_per_year", ("ceased_other", "ceased_age_18_or_other")),
+    Knob(
+        "kinship_move",
+        "matching.kinship_find_probability_move",
+        ("cla_foster_kinship", "cla_foster"),
+    ),
+    Knob(
+        "supported",
+        "matching.supported_probability_16",
+        ("cla_supported", "cla_residential_supported"),
+    ),
+    Knob(
+        "residential",
+        "matching.residential_needs_threshold",
+        ("cla_residential", "cla_residential_supported"),
+        direction=-1.0,
+        lo=0.7,
+        hi=1.45,
+    ),
+    Knob("other_setting", "matching.other_placement_share", ("cla_other",)),
+    Knob(
+        "with_parents_stay",
+        "endings.disruption_per_year",
+        ("cla_with_parents",),
+        direction=-1.0,
+        index=5,
+    ),
+    Knob("sw_changes", "workforce.internal_change_per_year", ("sw_changes_3plus_pct",)),
+)
+
+
+# ----------------------------------------------------------------------------- direct estimates
+
+
+def _share(
+    d: AreaData, measure: str, breakdown: str, cats: Sequence[str], total: float | None
+) -> float | None:
+    vals = [d.get(measure, breakdown, c) for c in cats]
+    if total is None or total <= 0 or all(v is None for v in vals):
+        return None
+    return sum(v for v in vals if v is not None) / total
+
+
+def direct_estimates(area: str, year: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """Parameter values the tables give directly for ``area`` in ``year``, with their sources."""
+    d = area_data(area, year)
+    pop = area_population(area, year)
+    changes: dict[str, Any] = {"area.population_0_17": int(round(pop))}
+    why: dict[str, str] = {
+        "area.population_0_17": (
+            "issue 2 default area" if area == "england-average" else d.population_source
+        )
+    }
+    try:  # the starting population is the 31 March stock before year Y
+        prev = area_data(area, year - 1)
+        rate = prev.get("cla_31_march", "total", "total") / prev.population * 10_000
+        why["area.cla_per_10k_start"] = f"{d.label} CLA at 31 March {year - 1} per 10,000"
+    except DataError:
+        rate = d.get("cla_31_march", "total", "total") / d.population * 10_000
+        why["area.cla_per_10k_start"] = f"{d.label} CLA at 31 March {year} (no {year - 1} data)"
+    changes["area.cla_per_10k_start"] = round(rate, 3)
+    starts = d.get("started", "total", "total")
+    if starts is not None:
+        changes["entry.starts_per_10k_per_year"] = round(starts / d.population * 10_000, 3)
+        why["entry.starts_per_10k_per_year"] = f"{d.label} {year} starts per 10,000"
+    uasc = d.get("started", "uasc", "uasc")
+    if uasc is not None and starts:
+        changes["entry.uasc_share"] = round(uasc / starts, 4)
+        why["entry.uasc_share"] = f"{d.label} {year} UASC starts / starts"
+    else:
+        stock_uasc = d.get("cla_31_march", "uasc", "uasc")
+        stock = d.get("cla_31_march", "total", "total")
+        if stock_uasc is not None and stock:
+            changes["entry.uasc_share"] = round(
+                min(0.9, stock_uasc / stock * UASC_START_TO_STOCK), 4
+            )
+            why["entry.uasc_share"] = (
+                f"{d.label} {year} UASC stock share × England 2019 ratio "
+                f"of start to stock share ({UASC_START_TO_STOCK:.2f})"
+            )
+    ages = _age_shares(d, starts, changes.get("entry.uasc_share"))
+    if ages:
+        changes["entry.age_shares_non_uasc"] = ages
+        why["entry.age_shares_non_uasc"] = (
+            f"{d.label} {year} starts by age less UASC "
+            f"({UASC_16_17:.0%} of UASC 16-17, the rest 10-15)"
+        )
+    pwp = _share(d, "started", "placement", ("placed_with_parents",), starts)
+    if pwp is not None:
+        changes["entry.placed_with_parents_share"] = round(pwp, 4)
+        why["entry.placed_with_parents_share"] = f"{d.label} {year} starts placed with parents"
+    legal = _legal_shares(d, starts)
+    if legal:
+        changes["entry.legal_status_shares"] = legal
+        why["entry.legal_status_shares"] = f"{d.label} {year} starts by legal status"
+    for prior in published_priors(year):
+        changes[prior.path] = round(prior.value, 4)
+        why[prior.path] = prior.citation
+    return changes, why
+
+
+def _age_shares(
+    d: AreaData, starts: float | None, uasc_share: float | None
+) -> tuple[float, ...] | None:
+    bands = ("age_under_1", "age_1_4", "age_5_9", "age_10_15", "age_16_over")
+    vals = [d.get("started", "age_group", b) for b in bands]
+    if starts is None or any(v is None for v in vals):
+        return None
+    counts = [float(v) for v in vals if v is not None]
+    uasc = (uasc_share or 0.0) * sum(counts)
+    counts[3] = max(0.0, counts[3] - (1 - UASC_16_17) * uasc)
+    counts[4] = max(0.0, counts[4] - UASC_16_17 * uasc)
+    total = sum(counts)
+    return tuple(round(c / total, 4) for c in counts) if total > 0 else None
+
+
+def _legal_shares(d: AreaData, starts: float | None) -> tuple[float, ...] | None:
+    groups = (
+        ("s20",),
+        ("care_order", "placement_order"),
+        ("child_protection",),
+        ("youth_justice",),
+    )
+    vals = [sum(d.get("started", "legal_status", c) or 0.0 for c in g) for g in groups]
+    total = sum(vals)
+    if not starts or total <= 0:
+        return None
+    return tuple(round(v / total, 4) for v in vals)
+
+
+# ----------------------------------------------------------------------------- applying knobs
+
+
+def knob_changes(
+    base: Parameters, knobs: Sequence[Knob], multipliers: Sequence[float]
+) -> dict[str, Any]:
+    """Parameter values for ``multipliers`` (one per knob), clipped to each parameter's bounds."""
+    out: dict[str, Any] = {}
+    for knob, m in zip(knobs, multipliers, strict=True):
+        spec = spec_of(knob.path)
+        lo, hi = spec.bounds or (-math.inf, math.inf)
+        current = out.get(knob.path, base[knob.path])
+        if isinstance(current, tuple):
+            values = list(current)
+            idx = range(len(values)) if knob.index is None else [knob.index]
+            for i in idx:
+                values[i] = float(min(hi, max(lo, values[i] * m)))
+            out[knob.path] = tuple(round(v, 6) for v in values)
+        else:
+            out[knob.path] = round(float(min(hi, max(lo, current * m))), 6)
+        if knob.name == "supported":  # UASC 16-17 go to supported accommodation alike
+            u = base["matching.supported_probability_16_uasc"]
+            out["matching.supported_probability_16_uasc"] = round(min(1.0, u * m), 6)
+    return out
+
+
+# ----------------------------------------------------------------------------- simulation
+
+
+@dataclass
+class Simulator:
+    """Runs candidates on common random numbers and counts the budget spent."""
+
+    base: Parameters
+    year: int
+    years: int
+    seed: int
+    jobs: int
+    executor: str
+    scheduler: str | None
+    budget: int
+    advance: Callable[[int], None]
+    used: int = 0
+    fn: Callable[[Any], Any] | None = None  # replicate runner (tests inject a cheap one)
+
+    def run(
+        self, changes: Sequence[dict[str, Any]], replicates: Sequence[int], years: int | None = None
+    ) -> list[list[tuple[object, int, int, str, float]]]:
+        """indicators rows (candidate, replicate, DfE year relabelled, indicator, value)."""
+        from simulation.executor import Task, run_many
+
+        tasks = []
+        for i, ch in enumerate(changes):
+            params = self.base.with_changes(ch)
+            tasks += [Task(f"c{i}", params, years or self.years, self.seed, r) for r in replicates]
+        kwargs = {"fn": self.fn} if self.fn is not None else {}
+        results = run_many(
+            tasks,
+            jobs=self.jobs,
+            executor=self.executor,
+            scheduler=self.scheduler,
+            progress=lambda: self.advance(1),
+            **kwargs,
+        )
+        self.used += len(tasks)
+        out: list[list[tuple[object, int, int, str, float]]] = [[] for _ in changes]
+        for task, res in zip(tasks, results, strict=True):
+            first = min(y for y, _, _ in res.indicators)
+            cand = int(task.scenario[1:])
+            out[cand] += [
+                (task.scenario, task.replicate, self.year + (y - first), ind, val)
+                for y, ind, val in res.indicators
+            ]
+        return out
+
+    def left(self) -> int:
+        return self.budget - self.used
+
+
+def loss(targets: Sequence[Target], sims: dict[str, Any]) -> float:
+    """Weighted squared error in tolerance units (a missing indicator costs 25)."""
+    total = 0.0
+    for t in targets:
+        s = sims.get(t.indicator)
+        total += t.weight * (t.error(s.mean) ** 2 if s and not math.isnan(s.mean) else 25.0)
+    return total
+
+
+# ----------------------------------------------------------------------------- the fit
+
+
+@dataclass
+class FitResult:
+    area: str
+    year: int
+    knobs: tuple[Knob, ...]
+    point: np.ndarray
+    point_changes: dict[str, Any]
+    ensemble: list[dict[str, Any]]
+    ensemble_loss: list[float]
+    direct: dict[str, Any]
+    direct_sources: dict[str, str]
+    report: list[dict[str, object]]
+    holdout: list[dict[str, object]]
+    history: list[tuple[str, float]]
+    runs: int
+    wall_seconds: float
+
+
+def _plan(budget: int) -> dict[str, int]:
+    """Split the run budget: fit replicates, ratio steps, polish, ABC candidates, report."""
+    reps = 6 if budget >= 600 else 4 if budget >= 150 else 2
+    ratio_steps = 8 if budget >= 600 else 4 if budget >= 150 else 2
+    report_each = 3 if budget >= 600 else 2 if budget >= 150 else 1
+    ensemble = MIN_ENSEMBLE
+    abc_reps = 2 if budget >= 600 else 1
+    report = ensemble * report_each
+    rest = budget - reps * ratio_steps - report
+    abc = max(ensemble, int(0.7 * rest) // abc_reps)
+    polish = max(0, (rest - abc * abc_reps) // reps)
+    return {
+        "reps": reps,
+        "ratio_steps": ratio_steps,
+        "polish": polish,
+        "abc": abc,
+        "abc_reps": abc_reps,
+        "report_each": report_each,
+    }
+
+
+def fit_area(
+    area: str,
+    year: int,
+    budget: int,
+    seed: int,
+    holdout: Sequence[int] = (),
+    jobs: int = 0,
+    executor: str = "local",
+    scheduler: str | None = None,
+    advance: Callable[[int], None] = lambda n: None,
+    log: Callable[[str], None] = lambda s: None,
+    runner: Callable[[Any], Any] | None = None,
+) -> FitResult:
+    """Calibrate ``area`` to ``year`` within ``budget`` replicate-runs."""
+    started = time.perf_counter()
+    targets = area_targets(area, year)
+    hold_targets = {y: area_targets(area, y) for y in holdout}
+    direct, sources = direct_estimates(area, year)
+    base = Parameters.defaults().with_changes(direct)
+    knobs = tuple(k for k in KNOBS if any(t.indicator in k.targets for t in targets))
+    plan = _plan(budget)
+    sim = Simulator(
+        base, year, COMPARE_YEARS, seed, jobs, executor, scheduler, budget, advance, fn=runner
+    )
+    fit_reps = list(range(plan["reps"]))
+    years = [year + k for k in range(COMPARE_YEARS)]
+    history: list[tuple[str, float]] = []
+
+    def evaluate(mults: Sequence[np.ndarray], reps: Sequence[int]) -> list[dict[str, Any]]:
+        rows = sim.run([knob_changes(base, knobs, m) for m in mults], reps)
+        return [simulated_indicators(r, years) for r in rows]
+
+    # 2a. damped ratio updates on common random numbers
+    m = np.ones(len(knobs))
+    best_m, best_loss = m.copy(), math.inf
+    for step in range(plan["ratio_steps"]):
+        sims = evaluate([m], fit_reps)[0]
+        current = loss(targets, sims)
+        history.append((f"ratio {step}", current))
+        log(f"ratio step {step}: loss {current:.2f}")
+        if current < best_loss:
+            best_m, best_loss = m.copy(), current
+        m = _ratio_step(m, knobs, targets, sims)
+    # 2b. Nelder–Mead polish on log-multipliers (same seeds)
+    if plan["polish"] >= len(knobs) + 2:
+        best_m, best_loss = _polish(
+            best_m, best_loss, knobs, targets, evaluate, fit_reps, plan["polish"], history, log
+        )
+    # 3. rejection ABC around the point fit
+    members, member_loss = _abc(best_m, knobs, targets, evaluate, plan, seed, history, log)
+    ensemble = [knob_changes(base, knobs, mm) for mm in members]
+    # 4. report: each member on fresh replicate numbers (parameter + chance uncertainty)
+    horizon = max([COMPARE_YEARS, *[y - year + 1 for y in holdout]])
+    report_reps = [10_000 + r for r in range(plan["report_each"])]
+    rows: list[tuple[object, int, int, str, float]] = []
+    for i, r in enumerate(sim.run(ensemble, report_reps, years=horizon)):
+        rows += [(0, i * 1000 + rep, y, ind, val) for _, rep, y, ind, val in r]
+    report = fit_rows(targets, simulated_indicators(rows, years))
+    hold_rows: list[dict[str, object]] = []
+    for y, tt in hold_targets.items():
+        hold_rows += fit_rows(tt, simulated_indicators(rows, y))
+    return FitResult(
+        area,
+        year,
+        knobs,
+        best_m,
+        knob_changes(base, knobs, best_m),
+        ensemble,
+        member_loss,
+        direct,
+        sources,
+        report,
+        hold_rows,
+        history,
+        sim.used,
+        time.perf_counter() - started,
+    )
+
+
+def _ratio_step(
+    m: np.ndarray, knobs: Sequence[Knob], targets: Sequence[Target], sims: dict[str, Any]
+) -> np.ndarray:
+    by_name = {t.indicator: t for t in targets}
+    new = m.copy()
+    for i, knob in enumerate(knobs):
+        name = next((n for n in knob.targets if n in by_name), None)
+        s = sims.get(name) if name else None
+        if s is None or s.mean <= 0 or by_name[name].observed <= 0:
+            continue
+        ratio = (by_name[name].observed / s.mean) ** (RATIO_DAMPING * knob.direction)
+        new[i] = float(np.clip(m[i] * np.clip(ratio, 0.5, 2.0), knob.lo, knob.hi))
+    return new
+
+
+def _polish(
+    m0: np.ndarray,
+    loss0: float,
+    knobs: Sequence[Knob],
+    targets: Sequence[Target],
+    evaluate: Callable[..., list[dict[str, Any]]],
+    reps: Sequence[int],
+    maxfev: int,
+    history: list[tuple[str, float]],
+    log: Callable[[str], None],
+) -> tuple[np.ndarray, float]:
+    lo = np.log([k.lo for k in knobs])
+    hi = np.log([k.hi for k in knobs])
+    best = [m0.copy(), loss0]
+
+    def objective(x: np.ndarray) -> float:
+        mm = np.exp(np.clip(x, lo, hi))
+        value = loss(targets, evaluate([mm], reps)[0])
+        history.append(("nelder-mead", value))
+        if value < best[1]:
+            best[0], best[1] = mm.copy(), value
+        return value
+
+    x0 = np.log(m0)
+    simplex = np.vstack([x0] + [x0 + 0.1 * np.eye(len(x0))[i] for i in range(len(x0))])
+    optimize.minimize(
+        objective,
+        x0,
+        method="Nelder-Mead",
+        options={"maxfev": maxfev, "initial_simplex": simplex, "xatol": 0.01, "fatol": 0.05},
+    )
+    log(f"Nelder–Mead: loss {best[1]:.2f}")
+    return best[0], float(best[1])
+
+
+def _abc(
+    m0: np.ndarray,
+    knobs: Sequence[Knob],
+    targets: Sequence[Target],
+    evaluate: Callable[..., list[dict[str, Any]]],
+    plan: dict[str, int],
+    seed: int,
+    history: list[tuple[str, float]],
+    log: Callable[[str], None],
+) -> tuple[list[np.ndarray], list[float]]:
+    n = plan["abc"]
+    sampler = qmc.LatinHypercube(d=len(knobs), seed=seed)
+    u = sampler.random(n)
+    logs = np.log(m0) + (2 * u - 1) * ABC_HALF_WIDTH
+    lo = np.log([k.lo for k in knobs])
+    hi = np.log([k.hi for k in knobs])
+    cands = [m0.copy()] + [np.exp(np.clip(x, lo, hi)) for x in logs[: n - 1]]
+    sims = evaluate(cands, list(range(plan["abc_reps"])))
+    losses = [loss(targets, s) for s in sims]
+    history += [("abc", v) for v in losses]
+    order = np.argsort(losses, kind="stable")[:MIN_ENSEMBLE]
+    log(f"ABC: {n} candidates, kept {len(order)} with loss ≤ {losses[order[-1]]:.2f}")
+    return [cands[i] for i in order], [float(losses[i]) for i in order]
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float):
+        return repr(float(v)) if isinstance(v, float) else str(v)
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    text = str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{text}"'
+
+
+def _table(name: str, values: dict[str, Any], array: bool = False) -> list[str]:
+    head = f"[[{name}]]" if array else f"[{name}]"
+    return [head] + [f'"{k}" = {_toml_value(v)}' for k, v in sorted(values.items())] + [""]
+
+
+def write_fit(res: FitResult, seed: int, budget: int, out_dir: Path = FITTED_DIR) -> Path:
+    """Write ``<area>-<year>.toml``, ``.fit.csv`` and (with hold-out years) ``.holdout.csv``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{res.area}-{res.year}"
+    primary_total = sum(1 for r in res.report if r["target"] not in SECONDARY)
+    primary_within = sum(1 for r in res.report if r["target"] not in SECONDARY and r["within"])
+    meta = {
+        "area": res.area,
+        "year": res.year,
+        "seed": seed,
+        "budget_runs": budget,
+        "runs_used": res.runs,
+        "wall_seconds": round(res.wall_seconds, 1),
+        "date": datetime.now(UTC).date().isoformat(),
+        "method": "direct estimates; damped ratio updates then Nelder-Mead on log-multipliers "
+        "(common random numbers); rejection ABC on a Latin hypercube around the point "
+        f"fit (±{ABC_HALF_WIDTH} log), best {MIN_ENSEMBLE} kept",
+        "data": [
+            "calibration/data/england_targets.csv",
+            "calibration/data/national_targets.csv",
+            "calibration/data/published_figures.csv",
+        ]
+        if not res.area.startswith("la-")
+        else [
+            "calibration/data/la_targets_2010_2018.csv.gz",
+            "calibration/data/published_figures.csv",
+        ],
+        "compare": f"simulated DfE years 1-{COMPARE_YEARS} averaged vs year {res.year} targets",
+        "targets_within": f"{sum(bool(r['within']) for r in res.report)} of {len(res.report)}",
+        "primary_within": f"{primary_within} of {primary_total}",
+        "point_loss": round(min(v for _, v in res.history), 3) if res.history else math.nan,
+        "ensemble_loss_max": round(max(res.ensemble_loss), 3),
+        "knobs": [
+            f"{k.name}: {k.path}" + (f"[{k.index}]" if k.index is not None else "")
+            for k in res.knobs
+        ],
+        "multipliers": [round(float(x), 4) for x in res.point],
+    }
+    lines = [
+        f"# carepaths calibration: {res.area}, DfE year {res.year}. Written by "
+        "`python run.py calibrate`; do not edit by hand.",
+        "",
+    ]
+    lines += _table("meta", meta)
+    lines += _table("sources", res.direct_sources)
+    lines += _table("parameters", {**res.direct, **res.point_changes})
+    for member, value in zip(res.ensemble, res.ensemble_loss, strict=True):
+        lines += _table("ensemble", {**member, "_loss": round(value, 3)}, array=True)
+    path = out_dir / f"{stem}.toml"
+    path.write_text("\n".join(lines))
+    _write_csv(out_dir / f"{stem}.fit.csv", res.report)
+    if res.holdout:
+        _write_csv(out_dir / f"{stem}.holdout.csv", res.holdout)
+    return path
+
+
+SECONDARY = frozenset({"agency_share_pct", "foster_inhouse_share_pct", "sw_changes_3plus_pct"})
+
+
+def _write_csv(path: Path, rows: Sequence[dict[str, object]]) -> None:
+    with path.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(FIT_COLUMNS), lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow(
+                {k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+            )
+
+
+# ----------------------------------------------------------------------------- command
+
+
+def parse_years(text: str | None) -> list[int]:
+    """'2020-2024' or '2017,2018' -> years; a clear error otherwise."""
+    if not text:
+        return []
+    years: list[int] = []
+    try:
+        for part in text.split(","):
+            if "-" in part:
+                a, b = (int(x) for x in part.split("-"))
+                years += list(range(a, b + 1))
+            else:
+                years.append(int(part))
+    except ValueError:
+        raise CarepathsError(f"--holdout-years {text!r}: use e.g. 2020-2024 or 2017,2018") from None
+    return sorted(set(years))
+
+
+DEFAULT_BUDGET = 900
+
+
+def calibrate(
+    area: str | None = None,
+    la: str | None = None,
+    year: int = 2024,
+    budget: int | None = None,
+    seed: int = 1,
+    holdout_years: str | None = None,
+    jobs: int = 0,
+    executor: str = "local",
+    scheduler: str | None = None,
+    report: bool = True,
+    console: Any = None,
+) -> Path:
+    """The ``calibrate`` command: fit, write the fitted files, return the .toml path."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from simulation.executor import check_executor
+
+    if area and la:
+        raise CarepathsError("give --area or --la, not both")
+    name = f"la-{la.strip()}" if la else (area or "england-average")
+    if not (name in ("england", "england-average") or name.startswith("la-")):
+        raise CarepathsError(
+            f"unknown area {name!r}; use --area england-average, "
+            "--area england or --la CODE (DfE 3-digit code)"
+        )
+    holdout = parse_years(holdout_years)
+    for y in holdout:
+        if y <= year:
+            raise CarepathsError(f"hold-out year {y} is not after the fit year {year}")
+    area_targets(name, year)  # fail fast: unknown code or year names what is available
+    for y in holdout:
+        area_targets(name, y)
+    check_executor(executor, scheduler, jobs)
+    budget = budget or DEFAULT_BUDGET
+    if budget < 40:
+        raise CarepathsError(
+            f"--budget {budget} is too small; at least 40 runs are needed "
+            f"for an ensemble of {MIN_ENSEMBLE}"
+        )
+    say = console.print if console is not None else (lambda *a, **k: None)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        task = bar.add_task(f"calibrating {name} {year}", total=budget + 200)
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+
+        res = fit_area(
+            name,
+            year,
+            budget,
+            seed,
+            holdout,
+            jobs,
+            executor,
+            scheduler,
+            advance,
+            log=lambda s: bar.console.print(f"  {s}"),
+        )
+        bar.update(task, total=res.runs, completed=res.runs)
+    path = write_fit(res, seed, budget)
+    within = sum(bool(r["within"]) for r in res.report)
+    say(
+        f"{within} of {len(res.report)} targets within tolerance; {res.runs} runs in "
+        f"{res.wall_seconds:.0f} s"
+    )
+    return path

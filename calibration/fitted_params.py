@@ -1,0 +1,73 @@
+"""Read committed calibration fits: what ``simulation.scenario.resolve_params`` applies.
+
+``fitted_changes(area, year=None, replicate=None)`` returns parameter changes (dotted path ->
+value): the point fit when ``replicate`` is None, else ensemble member ``replicate % n`` (so
+replicates carry parameter uncertainty and stay paired across scenarios: replicate r uses the
+same member in every scenario). Area names: ``england-average``, ``england``, ``la-<code>`` or
+``la-<code>-<year>``. With no ``year``, the latest fitted year is used. ``FileNotFoundError``
+when there is no fit for the area (callers fall back to the hand-set values).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from simulation.errors import DataError
+
+FITTED_DIR = Path(__file__).parent / "fitted"
+
+
+def _split(area: str, year: int | None) -> tuple[str, int | None]:
+    m = re.fullmatch(r"(la-\w+?)-(\d{4})", area)
+    if m:
+        return m.group(1), int(m.group(2))
+    return area, year
+
+
+def fit_path(area: str, year: int | None = None) -> Path | None:
+    """The fit file for ``area`` (latest year if ``year`` is None), or None."""
+    name, year = _split(area, year)
+    if year is not None:
+        path = FITTED_DIR / f"{name}-{year}.toml"
+        return path if path.exists() else None
+    found = sorted(FITTED_DIR.glob(f"{name}-[0-9][0-9][0-9][0-9].toml"))
+    return found[-1] if found else None
+
+
+@cache
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{path}: not valid TOML ({exc}); re-run python run.py calibrate") from None
+
+
+def _values(table: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: tuple(v) if isinstance(v, list) else v for k, v in table.items() if not k.startswith("_")
+    }
+
+
+def fitted_changes(
+    area: str, year: int | None = None, replicate: int | None = None
+) -> dict[str, Any]:
+    """Point fit (``replicate`` None) or ensemble member ``replicate % n`` for ``area``."""
+    path = fit_path(area, year)
+    if path is None:
+        raise FileNotFoundError(f"no calibration fit for {area!r} in {FITTED_DIR}")
+    data = _load(path)
+    changes = _values(data.get("parameters", {}))
+    members = data.get("ensemble", [])
+    if replicate is not None and members:
+        changes.update(_values(members[replicate % len(members)]))
+    return changes
+
+
+def ensemble_size(area: str, year: int | None = None) -> int:
+    path = fit_path(area, year)
+    return len(_load(path).get("ensemble", [])) if path else 0
