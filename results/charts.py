@@ -27,6 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.ticker import FuncFormatter
 
 from results.palette import (
     COLOURS,
@@ -48,9 +49,9 @@ ENGLAND_REFERENCE: dict[str, Any] = {
     "sw_changes_3plus_pct": 27.0,
 }
 STABILITY = (
-    ("placements_3plus_pct", "3 or more placements in the year"),
-    ("long_term_stable_pct", "Long-term stable placements"),
-    ("sw_changes_3plus_pct", "3 or more social workers in the year"),
+    ("placements_3plus_pct", "3+ placements in the year"),
+    ("long_term_stable_pct", "Long-term stable placement"),
+    ("sw_changes_3plus_pct", "3+ social workers in the year"),
 )
 RESOURCES = (
     ("carer_households", "Foster carer households"),
@@ -79,6 +80,11 @@ OUTCOME_LABELS: dict[str, str] = {
     "carer_households": "Foster carer households",
     "sw_turnover_pct": "Social worker turnover",
     "cost_total_gbp": "Total cost",
+    "started": "Children entering care",
+    "ceased": "Children leaving care",
+    "sw_changes_3plus_pct": "% with 3+ social workers",
+    "cla_foster_kinship": "Children in kinship foster care",
+    "cla_foster_inhouse": "Children in in-house foster care",
 }
 UNIT_LABELS = {"GBP": "£", "percent": "%", "children": "children", "households": "households"}
 
@@ -170,10 +176,12 @@ def _read_monthly(path: Path, keep: Iterable[str]) -> dict[tuple[str, str], Band
     return out
 
 
-def load_run(folder: Path) -> RunData:
-    """Read a run folder's manifest and CSVs into a :class:`RunData`."""
+def load_run(folder: Path, manifest: dict[str, Any] | None = None) -> RunData:
+    """Read a run folder's manifest (unless given) and CSVs into a :class:`RunData`."""
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    if manifest is None:
+        path = folder / "manifest.json"
+        manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     summary = _read_summary(folder / "summary.csv")
     names = [s.get("name", "") for s in manifest.get("scenarios", []) if isinstance(s, dict)]
     seen = [s for s, _ in summary]
@@ -197,13 +205,22 @@ def source_line(run: RunData) -> str:
     """'Source: carepaths 0.1.0, simulate; scenarios ...; 20 replicates ...; calibration ...'."""
     m = run.manifest
     scen = ", ".join(run.title(s) for s in run.scenarios) or "unknown"
-    cal = m.get("calibration_file") or "none (hand-set starting values)"
-    text = (f"Source: carepaths {m.get('tool_version', '?')} model, {m.get('command', 'run')}; "
+    version = m.get("tool_version") or m.get("version") or "?"
+    text = (f"Source: carepaths {version} model, {m.get('command', 'run')}; "
             f"scenarios: {scen}; area {m.get('area', '?')}, {m.get('years', '?')} years, "
             f"{m.get('replicates', '?')} replicates (seed {m.get('seed', '?')}); "
-            f"calibration: {Path(str(cal)).name if m.get('calibration_file') else cal}. "
-            f"Bands and bars: 90% interval over replicates.")
+            f"calibration: {calibration_name(m)}. Intervals: 5th to 95th percentile over "
+            f"replicates.")
     return "\n".join(textwrap.wrap(text, 150))
+
+
+def calibration_name(manifest: dict[str, Any]) -> str:
+    """The calibration file a run used, or 'none (hand-set starting values)'."""
+    cal = manifest.get("calibration_file") or manifest.get("calibration_source")
+    if not cal:
+        return "none (hand-set starting values)"
+    text = str(cal)
+    return Path(text).name if ("/" in text and "(" not in text) else text
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -215,12 +232,18 @@ def _figure(nrows: int, ncols: int, height: float, **kw: Any) -> tuple[Figure, n
     return fig, axes.ravel()
 
 
-def _finish(fig: Figure, run: RunData, title: str, legend_rows: int = 0) -> Figure:
+def _finish(fig: Figure, run: RunData, title: str, legend_rows: int = 0,
+            subtitle: str = "") -> Figure:
     fig.suptitle(title, fontsize=12, fontweight="bold", x=0.01, ha="left")
+    height = fig.get_figheight()
+    top = 1 - 0.3 / height
+    if subtitle:
+        fig.text(0.01, top, subtitle, fontsize=8, color="#333333", va="top", ha="left")
+        top -= 0.2 / height
     source = source_line(run)
     fig.text(0.01, 0.005, source, fontsize=6.5, color="#333333", va="bottom", ha="left")
-    bottom = 0.045 + 0.018 * source.count("\n") + 0.05 * legend_rows
-    fig.tight_layout(rect=(0, bottom, 1, 0.96))
+    bottom = (0.2 + 0.09 * source.count("\n") + 0.22 * legend_rows) / height
+    fig.tight_layout(rect=(0, bottom, 1, top))
     for ax in fig.axes:
         ax.grid(axis="y", color="#E5E5E5", linewidth=0.6)
         ax.set_axisbelow(True)
@@ -229,8 +252,12 @@ def _finish(fig: Figure, run: RunData, title: str, legend_rows: int = 0) -> Figu
 
 
 def _fig_legend(fig: Figure, handles: list, labels: list[str], ncol: int) -> None:
-    fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.05), ncol=ncol,
-               fontsize=7.5, frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=7.5, frameon=False,
+               bbox_to_anchor=(0.5, 0.27 / fig.get_figheight()))
+
+
+def _band_handle() -> Rectangle:
+    return Rectangle((0, 0), 1, 1, color="#000000", alpha=0.18, linewidth=0)
 
 
 def _band(ax: Axes, b: Band, label: str, color: str, scale: float = 1.0, **style: Any) -> None:
@@ -296,8 +323,9 @@ def children_in_care(run: RunData) -> Figure:
         ax.tick_params(axis="x", labelsize=7.5, rotation=30)
     axes[0].set_ylabel("Children in care (number)")
     handles, labels = axes[0].get_legend_handles_labels()
-    _fig_legend(fig, handles, labels, ncol=4)
-    return _finish(fig, run, "Children in care by placement group", legend_rows=2)
+    _fig_legend(fig, [*handles, _band_handle()], [*labels, "Shaded: 90% interval"], ncol=3)
+    return _finish(fig, run, "Children in care by placement group", legend_rows=3,
+                   subtitle="Lines: mean over replicates; shaded bands: 90% interval.")
 
 
 # ---------------------------------------------------------------------------- 2. flows
@@ -328,13 +356,14 @@ def entries_exits(run: RunData) -> Figure:
             ax.errorbar(x + 0.2, total.mean, [total.mean - total.p5, total.p95 - total.mean],
                         fmt="none", ecolor="#333333", capsize=2, linewidth=0.8)
         ax.set_xticks(x, [year_label(int(y)) for y in started.x], fontsize=7.5)
-        ax.set_xlabel("Year ending 31 March (left bar: entries; right bar: exits)")
+        ax.set_xlabel("Year ending 31 March")
         ax.set_title(run.title(s), fontsize=9.5)
     axes[0].set_ylabel("Children per year")
     handles, labels = axes[0].get_legend_handles_labels()
     _fig_legend(fig, handles, labels, ncol=4)
     return _finish(fig, run, "Children entering and leaving care each year, by route",
-                   legend_rows=2)
+                   legend_rows=2, subtitle="Left bar: children entering care; right bar: "
+                   "children leaving care, by route. Whiskers: 90% interval of each total.")
 
 
 # ---------------------------------------------------------------------------- 3. stability
@@ -363,8 +392,11 @@ def stability(run: RunData) -> Figure:
         _year_axis(ax, b0.x)
         ax.tick_params(axis="x", rotation=30)
     handles, labels = axes[0].get_legend_handles_labels()
-    _fig_legend(fig, handles, labels, ncol=len(labels))
-    return _finish(fig, run, "Placement stability compared with England", legend_rows=1)
+    _fig_legend(fig, [*handles, _band_handle()], [*labels, "Shaded: 90% interval"],
+                ncol=len(labels) + 1)
+    return _finish(fig, run, "Placement stability compared with England", legend_rows=1,
+                   subtitle="Lower is better for 3+ placements and 3+ social workers; higher "
+                   "is better for long-term stability.")
 
 
 # ---------------------------------------------------------------------------- 4. forest
@@ -375,6 +407,16 @@ def _comparison_rows(run: RunData) -> list[dict[str, str]]:
     order = {k: i for i, k in enumerate(KEY_OUTCOMES)}
     rows = [r for r in rows if r["indicator"] in order and _float(r["baseline_mean"]) != 0]
     return sorted(rows, key=lambda r: (order[r["indicator"]], r["scenario"]))
+
+
+def diff_text(row: dict[str, str]) -> str:
+    """'−12 endings (−20 to −4)': a comparison row's difference and interval in its units."""
+    unit = row.get("unit", "")
+    d, lo, hi = (_float(row[c]) for c in ("diff_mean", "diff_p5", "diff_p95"))
+    if unit == "percent":
+        return f"{d:+.1f} pts ({lo:+.1f} to {hi:+.1f})".replace("-", "−")
+    word = "" if unit in ("GBP", "") else f" {unit}"
+    return f"{fmt(d, unit, True)}{word} ({fmt(lo, unit, True)} to {fmt(hi, unit, True)})"
 
 
 def comparison_forest(run: RunData) -> Figure:
@@ -396,15 +438,14 @@ def comparison_forest(run: RunData) -> Figure:
                             if r["scenario"] in run.scenarios else k + 1)
         ax.errorbar(d, y, xerr=[[d - lo], [hi - d]], fmt=st["marker"], color=st["color"],
                     capsize=2.5, markersize=5, linewidth=1.2)
-        unit = r.get("unit", "")
-        ax.annotate(f"{fmt(_float(r['diff_mean']), unit, True)} "
-                    f"({fmt(_float(r['diff_p5']), unit, True)} to "
-                    f"{fmt(_float(r['diff_p95']), unit, True)})",
-                    (1.01, y), xycoords=("axes fraction", "data"), fontsize=6.5, va="center")
+        ax.annotate(diff_text(r), (1.01, y), xycoords=("axes fraction", "data"), fontsize=6.5,
+                    va="center")
     for k, s in enumerate(others):
         st = scenario_style(run.scenarios.index(s) if s in run.scenarios else k + 1)
         ax.plot([], [], st["marker"], color=st["color"], label=f"{run.title(s)} − baseline")
     ax.axvline(0, color="#777777", linewidth=0.9, linestyle="--")
+    ax.annotate("Difference (90% interval)\nin the outcome's units", (1.01, 1.0),
+                xycoords="axes fraction", fontsize=6.5, va="bottom", fontweight="bold")
     ax.set_yticks(range(len(outcomes)), [OUTCOME_LABELS.get(o, o) for o in outcomes],
                   fontsize=8)
     ax.invert_yaxis()
@@ -422,7 +463,7 @@ def comparison_forest(run: RunData) -> Figure:
 
 
 def _cost_parts(run: RunData, s: str) -> list[tuple[str, str, Band]]:
-    parts = [(f"Placements: {PLACEMENT_LABELS[t].lower()}", placement_colour(t), b)
+    parts = [(f"Placements: {PLACEMENT_LABELS[t]}", placement_colour(t), b)
              for t in COST_TYPES if (b := _series(run, s, f"cost_placements_{t}_gbp"))]
     if not parts and (b := _series(run, s, "cost_placements_gbp")):
         parts = [("Placements", COLOURS["cost:placements"], b)]
@@ -489,13 +530,14 @@ def resources(run: RunData) -> Figure:
     for ax in axes[len(present):]:
         ax.set_axis_off()
     handles, labels = axes[0].get_legend_handles_labels()
-    _fig_legend(fig, handles, labels, ncol=len(labels))
+    _fig_legend(fig, [*handles, _band_handle()], [*labels, "Shaded: 90% interval"],
+                ncol=len(labels) + 1)
     return _finish(fig, run, "Resources: foster carers and social workers", legend_rows=1)
 
 
 def _resource_unit(indicator: str, unit: str) -> str:
     per_year = indicator in ("carer_approvals", "carer_deregistrations")
-    label = {"percent": "% (a year)" if indicator == "sw_turnover_pct" else "% of FTE",
+    label = {"percent": "% of FTE a year" if indicator == "sw_turnover_pct" else "% of FTE",
              "cases per FTE": "cases per FTE"}.get(unit, unit or "number")
     return f"{label} a year" if per_year else label
 
@@ -521,7 +563,7 @@ def _ribbon(ax: Axes, x0: float, y0: tuple[float, float], x1: float,
              (xm, y0[1]), (x0, y0[1]), (x0, y0[0])]
     codes = [MplPath.MOVETO, *[MplPath.CURVE4] * 3, MplPath.LINETO, *[MplPath.CURVE4] * 3,
              MplPath.CLOSEPOLY]
-    ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colour, alpha=0.45, linewidth=0))
+    ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colour, alpha=0.4, linewidth=0))
 
 
 def _stack(sizes: dict[str, float], total: float, gap: float) -> dict[str, tuple[float, float]]:
@@ -548,7 +590,7 @@ def pathways(run: RunData) -> Figure:
     gpos, rpos = _stack(groups, total, 0.02), _stack(routes, total, 0.02)
     w = 0.035
     ax.add_patch(Rectangle((0, 0), w, 1, color=COLOURS["flow:started"]))
-    ax.text(-0.01, 0.5, f"Entered care\n{fmt(total)}", ha="right", va="center", fontsize=8)
+    ax.text(-0.01, 0.5, f"Entered care\n{total:,.0f}", ha="right", va="center", fontsize=8)
     g_out = {g: p[0] for g, p in gpos.items()}
     r_in = {r: p[0] for r, p in rpos.items()}
     entry_top = 1.0
@@ -558,7 +600,7 @@ def pathways(run: RunData) -> Figure:
         entry_top -= share
         ax.add_patch(Rectangle((0.45, bot), w, top - bot, color=placement_colour(g)))
         ax.text(0.45 + w / 2, (top + bot) / 2, f"{PLACEMENT_LABELS[g]} "
-                f"{fmt(groups[g])} ({groups[g] / total:.0%})", ha="center", va="center",
+                f"{groups[g]:,.0f} ({groups[g] / total:.0%})", ha="center", va="center",
                 fontsize=6.5, bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0,
                                     "pad": 1})
     for (g, r), v in sorted(flows.items(), key=lambda kv: (list(gpos).index(kv[0][0]),
@@ -571,14 +613,14 @@ def pathways(run: RunData) -> Figure:
         r_in[r] -= h1
     for r, (top, bot) in rpos.items():
         ax.add_patch(Rectangle((0.9, bot), w, top - bot, color=exit_colour(r)))
-        ax.text(0.9 + w + 0.01, (top + bot) / 2, f"{EXIT_LABELS[r]}\n{fmt(routes[r])} "
+        ax.text(0.9 + w + 0.01, (top + bot) / 2, f"{EXIT_LABELS[r]}\n{routes[r]:,.0f} "
                 f"({routes[r] / total:.0%})", va="center", fontsize=7)
     ax.set_xlim(-0.17, 1.12)
     ax.set_ylim(-0.02, 1.02)
     ax.set_xticks([0.0175, 0.4675, 0.9175], ["Entered care", "First placement",
                                               "How care ended"], fontsize=8.5)
     ax.set_xlabel("Stage of the care pathway (ribbon width = number of children)")
-    ax.set_ylabel(f"Children who left care over the run ({fmt(total)} in all)")
+    ax.set_ylabel(f"Children who left care over the run ({total:,.0f} in all)")
     ax.set_yticks([])
     ax.spines[["left", "bottom"]].set_visible(False)
     handles = [Rectangle((0, 0), 1, 1, color=placement_colour(g)) for g in groups]
@@ -620,7 +662,8 @@ def calibration(run: RunData) -> Figure:
             label="Official figure (= 100)")
     ax.plot([], [], "o", color="black", label="Model: within tolerance (90% interval)")
     ax.plot([], [], "o", color="black", markerfacecolor="white", label="Model: outside tolerance")
-    ax.set_yticks(range(len(rows)), [f"{r['target']} ({r['year']})" for r in rows], fontsize=7)
+    ax.set_yticks(range(len(rows)), [f"{OUTCOME_LABELS.get(r['target'], r['target'])} "
+                                     f"({r['year']})" for r in rows], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("Simulated as % of the official figure")
     ax.set_ylabel("Calibration target (year)")
@@ -660,6 +703,8 @@ def tornado(run: RunData) -> Figure:
                                          for r in rows], fontsize=7)
         unit = _axis_unit(run.summary.get((run.scenarios[0], ind), Band(*[np.array([])] * 4))
                           .unit) if run.scenarios else ""
+        if unit == "£":
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, "GBP", True)))
         ax.set_xlabel(f"Scenario − baseline: {OUTCOME_LABELS.get(ind, ind)}"
                       + (f" ({unit})" if unit else ""), fontsize=8)
         ax.set_ylabel("Assumption (low to high)", fontsize=8)
