@@ -21,6 +21,7 @@ import importlib.util
 import math
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -113,7 +114,8 @@ def _run_processes(tasks: list[Any], workers: int, progress: Progress | None,
                    fn: Callable[[Any], Any]) -> list[Any]:
     results: list[Any] = [None] * len(tasks)
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
+                               initializer=_ignore_interrupts)
     try:
         pending: dict[Future[list[Any]], int] = {
             pool.submit(_run_chunk, fn, chunk): start for start, chunk in _chunks(tasks, workers)}
@@ -127,10 +129,29 @@ def _run_processes(tasks: list[Any], workers: int, progress: Progress | None,
                     if progress:
                         progress()
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool)
         raise
     pool.shutdown(wait=True)
     return results
+
+
+def _ignore_interrupts() -> None:
+    """Workers ignore Ctrl-C: the parent gets it, stops them and cleans up the run folder."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued work and kill running workers now (shutdown alone would let every task
+    already handed to a worker run to its end before the program can exit)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    # Before 3.14 there is no public way; take the processes before shutdown() drops them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 def _dask_client(workers: int, scheduler: str | None) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 
@@ -84,3 +85,22 @@ def test_dask_local_cluster_matches_local_processes() -> None:
                                 progress=lambda: calls.append(1), fn=fake_replicate)
     assert results == EXPECTED
     assert len(calls) == len(TASKS)
+
+
+def sleepy_replicate(task: int) -> int:
+    time.sleep(0 if task == 0 else 30)
+    return task
+
+
+def test_interrupt_stops_running_workers_at_once() -> None:
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        executor.run_many([0, 1, 2, 3], jobs=2, progress=interrupt, fn=sleepy_replicate)
+    deadline = time.monotonic() + 5
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []
+    assert time.monotonic() - started < 15  # the 30 s tasks were killed, not waited for
