@@ -64,9 +64,13 @@ def scenario_entries(scenarios: Sequence[Scenario], tasks: Sequence[Task],
     entries = []
     for scenario in scenarios:
         pairs = [(t, r) for t, r in zip(tasks, results, strict=True) if t.scenario == scenario.name]
-        entries.append(store.scenario_entry(
+        entry = store.scenario_entry(
             scenario.name, scenario.files, [t.params.sha256() for t, _ in pairs],
-            [r.events for _, r in pairs]))
+            [r.events for _, r in pairs])
+        entry.update(title=scenario.title, description=scenario.description,
+                     levers=dict(scenario.levers), assumptions=dict(scenario.assumptions),
+                     evidence=dict(scenario.evidence))
+        entries.append(entry)
     return entries
 
 
