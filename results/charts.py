@@ -50,7 +50,7 @@ ENGLAND_REFERENCE: dict[str, Any] = {
 }
 STABILITY = (
     ("placements_3plus_pct", "3+ placements in the year"),
-    ("long_term_stable_pct", "Long-term stable placement"),
+    ("long_term_stable_pct", "Long-term stable"),
     ("sw_changes_3plus_pct", "3+ social workers in the year"),
 )
 RESOURCES = (
@@ -698,6 +698,9 @@ def tornado(run: RunData) -> Figure:
                     label="Assumption at its low value" if y == 0 else None)
             ax.barh(y, hi - mid, left=mid, color=COLOURS["sensitivity:high"], height=0.6,
                     label="Assumption at its high value" if y == 0 else None)
+        if central == central:
+            ax.axvline(central, color="#000000", linewidth=0.9,
+                       label="Central assumptions (comparison.csv)")
         ax.axvline(0, color="#777777", linestyle="--", linewidth=0.9, label="No difference")
         ax.set_yticks(range(len(rows)), [f"{r['assumption']} ({r['low']} to {r['high']})"
                                          for r in rows], fontsize=7)
@@ -708,7 +711,7 @@ def tornado(run: RunData) -> Figure:
         ax.set_xlabel(f"Scenario − baseline: {OUTCOME_LABELS.get(ind, ind)}"
                       + (f" ({unit})" if unit else ""), fontsize=8)
         ax.set_ylabel("Assumption (low to high)", fontsize=8)
-    axes[0].legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3,
+    axes[0].legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2,
                    frameon=False)
     return _finish(fig, run, "Sensitivity: which assumptions move the result most")
 

@@ -250,48 +250,63 @@ def _per_year(run: RunData, row: dict[str, str]) -> float:
                                                                 len(yearly)) else 1.0
 
 
+def _amount(v: float, unit: str) -> str:
+    return f"{abs(v):.1f} percentage points" if unit == "percent" else fmt(abs(v), unit)
+
+
+def _interval_words(lo: float, hi: float, unit: str, more: str, fewer: str) -> str:
+    """'90% interval 4 to 20 fewer' or 'from 3 fewer to 5 more: no change is possible'."""
+    if lo >= 0 or hi <= 0:
+        a, b = sorted((abs(lo), abs(hi)))
+        word = more if lo >= 0 and hi > 0 else fewer
+        if a == b == 0:
+            return "the same in every replicate"
+        return f"90% interval {_amount(a, unit)} to {_amount(b, unit)} {word}"
+    return (f"90% interval from {_amount(lo, unit)} {fewer} to {_amount(hi, unit)} {more}, "
+            "so no change is within the range")
+
+
 def difference_sentence(run: RunData, row: dict[str, str], phrase: str) -> str:
-    """'12 fewer unplanned placement endings a year (90% interval 4 to 20)'."""
+    """'12 fewer unplanned placement endings a year (90% interval 4 to 20 fewer)'."""
     ind, unit = row["indicator"], row.get("unit", "")
     div = _per_year(run, row) if ind in FLOW_INDICATORS else 1.0
     d, lo, hi = (float(row[c]) / div for c in ("diff_mean", "diff_p5", "diff_p95"))
     when = "a year" if ind in FLOW_INDICATORS else "on average over the run"
-    if unit == "percent":
-        word = "more" if d >= 0 else "fewer"
-        text = (f"{abs(d):.1f} percentage points {word} {phrase} {when} (90% interval "
-                f"{lo:+.1f} to {hi:+.1f})")
-    else:
-        word = "more" if d >= 0 else "fewer"
-        text = (f"{fmt(abs(d), unit)} {word} {phrase} {when} (90% interval "
-                f"{fmt(lo, unit, True)} to {fmt(hi, unit, True)})")
-    if lo <= 0 <= hi:
-        text += ", an interval that includes no change"
-    return text
+    if d == lo == hi == 0:
+        return f"no difference in {phrase}"
+    word = "more" if d >= 0 else "fewer"
+    return (f"{_amount(d, unit)} {word} {phrase} {when} "
+            f"({_interval_words(lo, hi, unit, 'more', 'fewer')})")
 
 
 def cost_sentence(run: RunData, row: dict[str, str]) -> str:
-    """'net cost £1.2m a year (90% interval £0.8m to £1.6m)' or 'net saving ...'."""
+    """'net cost £1.2m a year (90% interval £0.8m to £1.6m more)' or 'net saving ...'."""
     div = _per_year(run, row)
     d, lo, hi = (float(row[c]) / div for c in ("diff_mean", "diff_p5", "diff_p95"))
     word = "net cost" if d >= 0 else "net saving"
-    text = (f"{word} {fmt(abs(d), 'GBP')} a year (90% interval {fmt(lo, 'GBP', True)} to "
-            f"{fmt(hi, 'GBP', True)})")
-    return text + (", an interval that includes no change" if lo <= 0 <= hi else "")
+    return (f"{word} {fmt(abs(d), 'GBP')} a year "
+            f"({_interval_words(lo, hi, 'GBP', 'more spent', 'saved')})")
 
 
 def comparison_findings(run: RunData) -> list[str]:
-    """One finding per scenario compared with the baseline: the headline differences."""
+    """Per scenario compared with the baseline: a headline sentence (the first outcome and the
+    net cost) and a nested list of the other outcomes."""
     rows = {(r["scenario"], r["indicator"]): r for r in run.comparison
             if r.get("year", "all") == "all"}
     out = []
     for s in dict.fromkeys(sc for sc, _ in rows):
         parts = [difference_sentence(run, rows[(s, ind)], phrase)
                  for ind, phrase in FINDINGS if (s, ind) in rows]
+        head = parts[:1]
         if (s, "cost_total_gbp") in rows:
-            parts.append(cost_sentence(run, rows[(s, "cost_total_gbp")]))
-        if parts:
-            out.append(f"<b>{html.escape(run.title(s))}</b> compared with the baseline: "
-                       + "; ".join(html.escape(p) for p in parts) + ".")
+            head.append(cost_sentence(run, rows[(s, "cost_total_gbp")]))
+        if not head:
+            continue
+        text = (f"<b>{html.escape(run.title(s))}</b> compared with the baseline: "
+                + "; ".join(html.escape(p) for p in head) + ".")
+        if len(parts) > 1:
+            text += _list([html.escape(p[0].upper() + p[1:] + ".") for p in parts[1:]])
+        out.append(text)
     return out
 
 
@@ -341,7 +356,8 @@ def calibration_findings(run: RunData) -> list[str]:
     out = []
     for name, rows in run.fits:
         ok = [r for r in rows if str(r.get("within", "")).lower() in ("true", "1", "yes")]
-        missed = [f"{r['target']} ({r['year']})" for r in rows if r not in ok]
+        missed = [f"{OUTCOME_LABELS.get(r['target'], r['target']).lower()} ({r['year']})"
+                  for r in rows if r not in ok]
         text = f"The fit ({name}) meets {len(ok)} of {len(rows)} targets within tolerance"
         text += f"; it misses {', '.join(missed)}." if missed else "."
         out.append(html.escape(text))
@@ -357,10 +373,17 @@ def sensitivity_findings(run: RunData) -> list[str]:
         if cur is None or swing > abs(float(cur["diff_at_high"]) - float(cur["diff_at_low"])):
             best[r["indicator"]] = r
     return [html.escape(
-        f"For {OUTCOME_LABELS.get(ind, ind).lower()}, the result depends most on "
-        f"{r['assumption']}: the difference from the baseline is {float(r['diff_at_low']):,.1f}"
-        f" at its low value ({r['low']}) and {float(r['diff_at_high']):,.1f} at its high value "
-        f"({r['high']}).") for ind, r in best.items()]
+        f"For {OUTCOME_LABELS.get(ind, ind).lower()}, the result depends most on the "
+        f"assumption {r['assumption']}: the scenario's difference from the baseline is "
+        f"{fmt(float(r['diff_at_low']), _unit(ind), True)} at its low value ({r['low']}) and "
+        f"{fmt(float(r['diff_at_high']), _unit(ind), True)} at its high value ({r['high']}).")
+        for ind, r in best.items()]
+
+
+def _unit(indicator: str) -> str:
+    from simulation.indicator_names import unit_of
+
+    return unit_of(indicator)
 
 
 # ---------------------------------------------------------------------------- levers

@@ -1,0 +1,148 @@
+"""report.html: self-contained, plain-English findings with intervals, levers with evidence."""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from results import report
+from results.charts import CHARTS, load_run
+from simulation.errors import CarepathsError
+
+_spec = importlib.util.spec_from_file_location(
+    "_synthetic_run", Path(__file__).with_name("test_charts.py"))
+assert _spec and _spec.loader
+_fixture = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_fixture)
+synthetic_run = _fixture.synthetic_run
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = synthetic_run(tmp_path_factory.mktemp("run"))
+    path = report.write_report(folder)
+    return folder, path.read_text(encoding="utf-8")
+
+
+def test_report_and_every_chart_are_written(written: tuple[Path, str]) -> None:
+    folder, _ = written
+    assert (folder / "report.html").exists()
+    for spec in CHARTS:
+        assert (folder / "charts" / f"{spec.name}.png").stat().st_size > 20_000
+        assert (folder / "charts" / f"{spec.name}.svg").exists()
+
+
+def test_report_is_self_contained(written: tuple[Path, str]) -> None:
+    _, page = written
+    lowered = page.lower()
+    for banned in ("<script", "<link", "@import", "url(", "src=\"http", "src='http", "<iframe"):
+        assert banned not in lowered, banned
+    sources = re.findall(r'<img[^>]*src="([^"]+)"', page)
+    assert len(sources) == len(CHARTS)
+    for src in sources:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert '<meta name="viewport"' in page and "@media print" in page
+
+
+def test_key_finding_reads_as_a_sentence_with_interval_and_cost(
+        written: tuple[Path, str]) -> None:
+    _, page = written
+    match = re.search(
+        r"<b>Enhanced carer support</b> compared with the baseline: ([\d.]+) fewer unplanned "
+        r"placement endings a year \(90% interval ([\d.]+) to ([\d.]+) fewer\); "
+        r"net (cost|saving) £[\d.,]+[km]? a year", page)
+    assert match, page[:3000]
+    n, a, b = (float(match.group(i)) for i in (1, 2, 3))
+    assert a <= n <= b and 5 < n < 20  # the fixture's effect: about 10 fewer a year
+
+
+def test_what_was_run_says_it_in_words(written: tuple[Path, str]) -> None:
+    _, page = written
+    assert "We compared Enhanced carer support with the baseline" in page
+    assert "for 5 years in the area <b>england-average</b>" in page
+    assert "calibration: england-2024.toml" in page
+
+
+def test_levers_table_shows_evidence_kind_and_notes(written: tuple[Path, str]) -> None:
+    _, page = written
+    lever_row = re.search(r"<tr[^>]*><td><code>carers\.support_share</code></td><td>0\.4 from "
+                          r"2025-04-01</td>.*?</tr>", page)
+    assert lever_row and "lever (set by the council)" in lever_row.group(0)
+    assumption = re.search(r"<tr class=\"kind-assumption\"><td><code>carers\.support_"
+                           r"deregistration_ratio</code>.*?</tr>", page)
+    assert assumption and "range 0.18 to 1.0" in assumption.group(0)
+    assert "Mockingbird evaluation" in assumption.group(0)
+    # an effect size the lever relies on, not changed by the scenario, is listed too
+    assert "<code>carers.support_disruption_ratio</code>" in page
+
+
+def test_caveats_flag_few_replicates_and_sources_are_listed(written: tuple[Path, str]) -> None:
+    _, page = written
+    assert "Only 3 replicates were run" in page
+    assert "Children looked after in England" in page
+
+
+def test_charts_without_inputs_are_skipped_and_named(tmp_path: Path) -> None:
+    folder = synthetic_run(tmp_path / "bare", comparison=False, sensitivity=False, fit=False)
+    page = report.write_report(folder).read_text(encoding="utf-8")
+    assert page.count("<img ") == len(CHARTS) - 3
+    assert "Charts not drawn for this run" in page and "no comparison.csv" in page
+    assert not (folder / "charts" / "comparison.png").exists()
+    assert "On 31 March 2029, 7" in page  # the picture of the final year instead
+
+
+def test_regenerate_rejects_what_is_not_a_run_folder(tmp_path: Path) -> None:
+    with pytest.raises(CarepathsError, match="is not a folder"):
+        report.regenerate(tmp_path / "missing")
+    with pytest.raises(CarepathsError, match=r"not a run folder: it has no manifest\.json"):
+        report.regenerate(tmp_path)
+    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(CarepathsError, match="cannot be read as JSON"):
+        report.regenerate(tmp_path)
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(CarepathsError, match="nothing to report"):
+        report.regenerate(tmp_path)
+
+
+def test_regenerate_rewrites_the_report(tmp_path: Path) -> None:
+    folder = synthetic_run(tmp_path / "run", sensitivity=False, fit=False)
+    path = report.regenerate(folder)
+    assert path == folder / "report.html" and path.stat().st_size > 100_000
+
+
+def test_whole_horizon_totals_are_turned_into_a_year(tmp_path: Path) -> None:
+    folder = synthetic_run(tmp_path / "run", sensitivity=False, fit=False)
+    run = load_run(folder)
+    row = next(r for r in run.comparison
+               if r["indicator"] == "unplanned_endings" and r["year"] == "all")
+    assert report._per_year(run, row) == 1.0  # the fixture's 'all' row is a yearly mean
+    yearly = [float(r["diff_mean"]) for r in run.comparison
+              if r["indicator"] == "unplanned_endings" and r["year"] != "all"]
+    total = dict(row, diff_mean=str(sum(yearly)))
+    assert report._per_year(run, total) == 5.0
+
+
+def test_interval_that_crosses_zero_is_said_plainly(tmp_path: Path) -> None:
+    folder = synthetic_run(tmp_path / "run", sensitivity=False, fit=False)
+    run = load_run(folder)
+    row = {"scenario": "x", "indicator": "cla_residential", "unit": "children",
+           "diff_mean": "-2", "diff_p5": "-5", "diff_p95": "1.5"}
+    text = report.difference_sentence(run, row, "children in children's homes")
+    assert text == ("2.0 fewer children in children's homes on average over the run (90% "
+                    "interval from 5.0 fewer to 1.5 more, so no change is within the range)")
+
+
+def test_levers_come_from_the_scenario_file_when_the_manifest_lacks_them(
+        tmp_path: Path) -> None:
+    folder = synthetic_run(tmp_path / "run", comparison=False, sensitivity=False, fit=False)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["scenarios"] = [{"name": "baseline", "files": []}]
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    enriched = report.enriched_manifest(folder)
+    assert enriched["scenarios"][0].get("title")  # read from scenarios/baseline.toml
