@@ -77,7 +77,7 @@ class LeanClock:
 
 
 class _Call:
-    __slots__ = ("args", "clock", "fn", "handle_id", "mesa_event")
+    __slots__ = ("__weakref__", "args", "clock", "fn", "mesa_event")
 
     def __init__(self, clock: MesaClock, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         self.clock = clock

@@ -73,27 +73,30 @@ MATCHING = {
         "kinship,inhouse,agency,residential", "placement search order", "lever",
         "DESIGN §4.2 default policy order", doc="comma-separated; supported is tried for 16+"),
     "matching.kinship_find_probability": cal(
-        0.23, "probability", f"{CLA24}: 5,720 of 33,050 starts in kinship foster care, "
+        0.33, "probability", f"{CLA24}: 5,720 of 33,050 starts in kinship foster care, "
         "as a share of non-UASC starts not placed with parents", bounds=(0, 1)),
     "matching.kinship_caseload_elasticity": asm(
         0.02, "relative fall in kinship finding per case above reference caseload", 0.0, 0.05,
         "assumption: social-work time helps find connected carers (Stein 2009); no UK size",
         bounds=(0, 0.2)),
     "matching.kinship_find_probability_move": cal(
-        0.06, "probability at a later move", "hand-set", bounds=(0, 1)),
+        0.10, "probability at a later move", "hand-set", bounds=(0, 1)),
     "matching.supported_probability_16": cal(
-        0.35, "probability a 16-17 year old goes to supported accommodation",
+        0.5, "probability a 16-17 year old goes to supported accommodation",
         f"{CLA24}: supported accommodation 6,250 at 31 March", bounds=(0, 1)),
     "matching.supported_probability_16_uasc": cal(
-        0.6, "probability for UASC 16-17", "hand-set to the 2024 stock mix", bounds=(0, 1)),
+        0.8, "probability for UASC 16-17", "hand-set to the 2024 stock mix", bounds=(0, 1)),
     "matching.residential_needs_threshold": cal(
-        0.62, "needs level above which a child 10+ is placed in a children's home",
+        0.58, "needs level above which a child 10+ is placed in a children's home",
         "hand-set to children's homes 10.2% of stock (DfE 2024)", bounds=(0, 1)),
     "matching.skill_tolerance": asm(0.25, "needs above carer skill a carer will accept", 0.15,
                                     0.35, "assumption", bounds=(0, 1)),
     "matching.other_placement_share": cal(
-        0.06, "share of starts to other settings (secure, health, custody, other)",
+        0.09, "share of starts to other settings (secure, health, custody, other)",
         f"{CLA24}: other placements 3,790 + other residential 1,260", bounds=(0, 1)),
+    "matching.escalation_after_disruption": asm(
+        0.1, "fall in the children's-home needs threshold after an unplanned ending", 0.0,
+        0.3, "assumption: disrupted adolescents often move to residential care", bounds=(0, 1)),
     "matching.emergency_quality_penalty": asm(0.15, "match quality lost in an emergency", 0.05,
                                               0.3, "assumption", bounds=(0, 1)),
     "matching.caseload_quality_penalty": asm(
@@ -103,7 +106,7 @@ MATCHING = {
 
 ENDINGS = {
     "endings.disruption_per_year": cal(
-        (0.11, 0.22, 0.24, 0.55, 0.40, 0.10, 0.30),
+        (0.07, 0.13, 0.15, 0.35, 0.28, 0.06, 0.12),
         "unplanned endings per placement-year: kinship, in-house, agency, residential, "
         "supported, with parents, other",
         "hand-set so 3+ placements in a year is about 10% (DfE 2024)", bounds=(0, 10)),
@@ -117,8 +120,9 @@ ENDINGS = {
                                         2.0, "assumption (Stein 2009: quality matters)",
                                         bounds=(0, 5)),
     "endings.caseload_effect": asm(0.02, "relative rise in disruption per case above reference",
-                                   0.0, 0.04, "assumption: no England effect size", bounds=(0, 0.2)),
-    "endings.early_months_ratio": asm(1.8, "hazard ratio in a placement's first 3 months", 1.2,
+                                   0.0, 0.04, "assumption: no England effect size",
+                                   bounds=(0, 0.2)),
+    "endings.early_months_ratio": asm(1.5, "hazard ratio in a placement's first 3 months", 1.2,
                                       2.5, "assumption; PF:placements_ceasing_1to7days_share",
                                       bounds=(1, 5)),
     "endings.emergency_move_days": asm(75.0, "mean days to a planned move from an emergency "
@@ -135,10 +139,13 @@ ENDINGS = {
 
 EXITS = {
     "exits.return_home_per_year": cal(
-        (1.6, 0.55, 0.09), "hazard in care <6 months, 6-24 months, 24+ months",
+        (0.25, 0.10, 0.025), "hazard in care <6 months, 6-24 months, 24+ months",
         f"hand-set to {CLA24}: 6,840 returned home; duration of last period", bounds=(0, 20)),
     "exits.return_home_s20_ratio": asm(1.6, "hazard ratio for s20 children", 1.0, 2.5,
                                        "assumption", bounds=(0.1, 10)),
+    "exits.return_home_with_parents_ratio": asm(0.5, "hazard ratio when placed with parents "
+                                                "(care orders at home last longer)", 0.3, 1.0,
+                                                "assumption", bounds=(0, 10)),
     "exits.return_home_adolescent_ratio": asm(1.0, "hazard ratio for 10+", 0.6, 1.5,
                                               "assumption", bounds=(0.1, 10)),
     "exits.adoption_plan_probability": cal(
@@ -150,11 +157,11 @@ EXITS = {
         bounds=(30, 3000)),
     "exits.days_placed_to_adoption_order": asm(200.0, "mean days placed before the order", 120,
                                                300, "assumption", bounds=(10, 2000)),
-    "exits.sgo_per_year": cal((0.14, 0.022), "hazard after 6 months: kinship, other foster",
+    "exits.sgo_per_year": cal((0.25, 0.035), "hazard after 6 months: kinship, other foster",
                               f"hand-set to {CLA24}: 3,860 SGOs", bounds=(0, 5)),
-    "exits.cao_per_year": cal(0.014, "hazard after 6 months", f"hand-set to {CLA24}: 1,150 CAOs",
+    "exits.cao_per_year": cal(0.03, "hazard after 6 months", f"hand-set to {CLA24}: 1,150 CAOs",
                               bounds=(0, 5)),
-    "exits.other_per_year": cal((0.02, 0.20), "hazard: under 10, 10-17",
+    "exits.other_per_year": cal((0.03, 0.11), "hazard: under 10, 10-17",
                                 f"hand-set to {CLA24}: other and independent-living exits",
                                 bounds=(0, 5)),
     "exits.staying_put_share": pub((0.58, 0.40), "share staying put at 18: in-house, agency",
@@ -183,19 +190,20 @@ REUNIFICATION = {
 }
 
 CARERS = {
-    "carers.inhouse_households_per_10k": pub(
-        14.1, "in-house mainstream households per 10,000 children",
-        "PF:fostering.households_mainstream 33,745 (2024) x LA share 0.5 / 11.947M",
-        bounds=(0, 200)),
-    "carers.agency_households_per_10k": pub(
-        14.1, "agency (IFA) households per 10,000 children",
-        "PF:fostering.households_mainstream 33,745 (2024) x IFA share 0.5 / 11.947M",
+    "carers.inhouse_households_per_10k": asm(
+        11.9, "in-house mainstream households per 10,000 children", 10.0, 14.1,
+        "PF:fostering.households_mainstream 33,745 (2024) / 11.947M = 28.2 per 10,000, with an "
+        "assumed LA share of 42% (range 35-50%; IFAs make 55% of new approvals, PF:fostering."
+        "new_approvals_share_ifa)", bounds=(0, 200)),
+    "carers.agency_households_per_10k": asm(
+        16.4, "agency (IFA) households per 10,000 children", 14.1, 18.3,
+        "PF:fostering.households_mainstream 33,745 (2024) / 11.947M, IFA share 58% (assumed)",
         bounds=(0, 200)),
     "carers.places_weights": asm((0.35, 0.45, 0.20), "share of households with 1, 2, 3 places",
                                  0.0, 1.0, "assumption; PF:fostering.places_approved / "
                                  "households gives about 1.9 places", bounds=(0, 1)),
     "carers.deregistration_per_year": pub(
-        0.128, "mainstream deregistrations per household-year",
+        0.105, "mainstream deregistrations per household-year (before strain, age, support)",
         "PF:fostering.deregistration_rate_mainstream 2022-23 (5,125/40,130)", bounds=(0, 2)),
     "carers.disruption_strain_ratio": asm(1.5, "deregistration hazard ratio for a year after a "
                                           "disruption", 1.0, 2.5, "assumption", bounds=(1, 10)),
@@ -248,7 +256,7 @@ WORKFORCE = {
     "workforce.vacancy_fill_days": asm(120.0, "mean days to fill a vacancy", 60, 240,
                                        "assumption", bounds=(1, 1000)),
     "workforce.internal_change_per_year": cal(
-        0.45, "changes of allocated worker per child-year other than leavers (team transfers)",
+        1.0, "changes of allocated worker per child-year other than leavers (team transfers)",
         "hand-set so about 27% have 3+ social workers in the year (PF:cla.three_plus_social_"
         "workers_in_year_share, 2024)", bounds=(0, 10)),
     "workforce.caseload_cap": lev(0.0, "maximum cases per FTE (0 = no cap)", (0, 60),
@@ -356,3 +364,16 @@ LEVERS_ADDED_FOR_SCENARIOS = {
         "has no outcome data); the range includes no effect", bounds=(0.1, 1.5)),
 }
 register(LEVERS_ADDED_FOR_SCENARIOS)
+
+# Levers and parameters the engine's rules read beyond the sections above.
+ENGINE_EXTRA = {
+    "entry.new_entrant_share": cal(
+        0.94, "share of starts that are first entries (the rest are re-entries the model makes)",
+        "PF:cla.entrants_previously_looked_after_share 0.12 (c.2010), adjusted by hand",
+        bounds=(0, 1)),
+    "matching.supported_quality": asm(0.5, "match quality in supported accommodation", 0.3,
+                                      0.7, "assumption", bounds=(0, 1)),
+    "workforce.agency_cover_days": asm(30.0, "mean days for agency cover to start", 7, 60,
+                                       "assumption", bounds=(1, 365)),
+}
+register(ENGINE_EXTRA)

@@ -1,0 +1,152 @@
+"""Agents: state and small helpers, no policy.
+
+Children, carer households and social workers are ``mesa.Agent`` subclasses so researchers meet
+Mesa's vocabulary (``model.agents_by_type[Child]``). Every agent also has a *domain id*
+(``child_id``, ``carer_id``, ``worker_id``) that keys its random draws; Mesa's ``unique_id`` is
+never used for that, because it counts across agent types.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+import mesa
+
+if TYPE_CHECKING:
+    from simulation.model import CareSystem
+
+
+class Group(IntEnum):
+    """Placement groups, reported in DfE groups (SSDA903 codes in brackets)."""
+
+    KINSHIP = 0       # foster with relative or friend (U1-U3)
+    INHOUSE = 1       # council foster carer (U4-U6, PR1-PR3)
+    AGENCY = 2        # independent fostering agency (U4-U6, PR4-PR5)
+    RESIDENTIAL = 3   # children's home (K2, R1)
+    SUPPORTED = 4     # supported accommodation, 16+ (H5, K3, P2)
+    WITH_PARENTS = 5  # placed with parents (P1)
+    OTHER = 6         # secure, health, custody, other (K1, R2, R3, R5, Z1, ...)
+    ADOPTION = 7      # placed for adoption (A3-A6)
+
+
+GROUP_NAMES = ("kinship", "inhouse", "agency", "residential", "supported", "with_parents",
+               "other", "adoption")
+FOSTER_GROUPS = frozenset({Group.KINSHIP, Group.INHOUSE, Group.AGENCY})
+
+EXIT_ROUTES = ("returned_home", "adopted", "sgo", "cao", "age_18", "other")
+
+AGE_BANDS = (0, 1, 5, 10, 16)  # lower bounds: <1, 1-4, 5-9, 10-15, 16-17
+YEAR_DAYS = 365.25
+
+
+def age_band(age_years: float) -> int:
+    """Index of the DfE age band for an age in years."""
+    if age_years < 1:
+        return 0
+    if age_years < 5:
+        return 1
+    if age_years < 10:
+        return 2
+    if age_years < 16:
+        return 3
+    return 4
+
+
+class HazardTimer:
+    """An integrated-hazard threshold: the event fires when the cumulative hazard reaches E.
+
+    E ~ Exp(1) is drawn once from the child's own stream, so changing the rate later (a lever,
+    a caseload change, a birthday) moves the event time but never re-draws the luck.
+    """
+
+    __slots__ = ("acc", "handle", "rate", "scope", "t0", "threshold")
+
+    def __init__(self, threshold: float, scope: str) -> None:
+        self.threshold = threshold
+        self.acc = 0.0
+        self.rate = 0.0
+        self.t0 = 0.0
+        self.handle: Any = None
+        self.scope = scope
+
+
+class Child(mesa.Agent):
+    """A child who is or has been looked after."""
+
+    def __init__(self, model: CareSystem, child_id: int, birth_day: float, female: bool,
+                 needs: float, disabled: bool, uasc: bool, legal: str) -> None:
+        super().__init__(model)
+        self.child_id = child_id
+        self.birth_day = birth_day
+        self.female = female
+        self.needs = needs
+        self.disabled = disabled
+        self.uasc = uasc
+        self.legal = legal  # s20, care_order, police_protection, youth_justice, placement_order
+        self.in_care = False
+        self.period = -1            # index of the current/last period of care
+        self.period_start = 0.0
+        self.first_group: int = -1  # first placement group of the current period
+        self.placement: int = -1    # Group, or -1 when not placed
+        self.carer: CarerHousehold | None = None
+        self.inhouse_bed = False
+        self.placement_start = 0.0
+        self.carer_since = 0.0
+        self.emergency = False
+        self.quality = 0.5
+        self.placement_count = 0    # placements ever (keys draws)
+        self.placements_in_year = 0
+        self.workers_in_year = 0
+        self.worker: SocialWorker | None = None
+        self.worker_changes = 0     # keys draws
+        self.adoption_plan = False
+        self.wellbeing = 50.0
+        self.wellbeing_t = 0.0
+        self.returned_day: float | None = None
+        self.timers: dict[str, HazardTimer] = {}
+        self.data: dict[str, Any] = {}  # free slot for researchers' rules
+
+    def age(self, day: float) -> float:
+        """Age in years on a model day."""
+        return (day - self.birth_day) / YEAR_DAYS
+
+    def day_of_age(self, years: float) -> float:
+        return self.birth_day + years * YEAR_DAYS
+
+
+class CarerHousehold(mesa.Agent):
+    """A fostering household: in-house mainstream, agency (IFA) or kinship (one child)."""
+
+    def __init__(self, model: CareSystem, carer_id: int, sector: int, places: int, skill: float,
+                 older: bool, joined: float) -> None:
+        super().__init__(model)
+        self.carer_id = carer_id
+        self.sector = sector  # Group.KINSHIP, Group.INHOUSE or Group.AGENCY
+        self.places = places
+        self.skill = skill
+        self.older = older
+        self.joined = joined
+        self.enhanced = False
+        self.strained_until = -1.0
+        self.children: list[Child] = []
+        self.staying_put = 0  # young people over 18 still living here under Staying Put
+        self.active = True
+        self.timers: dict[str, HazardTimer] = {}
+
+    @property
+    def vacancies(self) -> int:
+        return self.places - len(self.children) - self.staying_put
+
+
+class SocialWorker(mesa.Agent):
+    """A case-holding social worker (one FTE): permanent or agency."""
+
+    def __init__(self, model: CareSystem, worker_id: int, agency: bool, joined: float) -> None:
+        super().__init__(model)
+        self.worker_id = worker_id
+        self.agency = agency
+        self.joined = joined
+        self.children: dict[int, Child] = {}  # by child_id: ordered, deterministic
+        self.caseload_used = 0.0  # the caseload children's hazards were last evaluated with
+        self.timers: dict[str, HazardTimer] = {}

@@ -1,0 +1,103 @@
+"""Unit costs and spend: a ledger that integrates levels (children placed, staff, supported
+households) over time and prices them with the weekly and yearly unit costs in ``costs.*``.
+
+Levels change at events; the ledger integrates level × days lazily (only when a level changes),
+so spend is exact in continuous time without a daily tick. Prices are applied when the ledger
+settles: at each year end and whenever a parameter changes (a dated price change).
+Sources of the unit costs are in the parameter tree (NAO, CMA, PSSRU; assumptions marked).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from simulation.agents import GROUP_NAMES, Group
+
+if TYPE_CHECKING:
+    from simulation.model import CareSystem
+
+PLACEMENT_COST_GROUPS = ("kinship", "inhouse", "agency", "residential", "supported", "other")
+
+
+class CostLedger:
+    """Integrates levels over time and prices them into yearly spend by component."""
+
+    def __init__(self, model: CareSystem) -> None:
+        self.model = model
+        self.levels: dict[str, float] = defaultdict(float)
+        self.days: dict[str, float] = defaultdict(float)
+        self.t_last = 0.0
+        self.year: dict[str, float] = defaultdict(float)
+
+    def _integrate(self, now: float) -> None:
+        dt = now - self.t_last
+        if dt > 0.0:
+            for key, level in self.levels.items():
+                if level:
+                    self.days[key] += level * dt
+            self.t_last = now
+
+    def set_level(self, key: str, level: float) -> None:
+        self._integrate(self.model.now)
+        self.levels[key] = level
+
+    def add_level(self, key: str, delta: float) -> None:
+        self._integrate(self.model.now)
+        self.levels[key] += delta
+
+    def change(self, group: int, delta: int, inhouse_bed: bool) -> None:
+        """A placement of ``group`` starts (+1) or ends (-1)."""
+        self._integrate(self.model.now)
+        key = "residential_inhouse" if inhouse_bed else GROUP_NAMES[group]
+        self.levels[key] += delta
+
+    def one_off(self, component: str, gbp: float) -> None:
+        """A one-off cost (e.g. support for one returning family, opening a bed)."""
+        self.year[component] += gbp
+
+    def settle(self, now: float) -> None:
+        """Price the integrated days with the current unit costs and add them to the year."""
+        self._integrate(now)
+        p = self.model.p
+        week = p["costs.weekly_gbp"]
+        per_day = {name: week[i] / 7.0 for i, name in enumerate(GROUP_NAMES)}
+        d = self.days
+        y = self.year
+        y["placements_kinship"] += (d.get("kinship", 0.0)
+                                    * p["costs.kinship_allowance_uplift_gbp_per_week"] / 7.0)
+        for name in GROUP_NAMES:
+            bucket = "other" if name in ("with_parents", "adoption", "other") else name
+            y[f"placements_{bucket}"] += d.pop(name, 0.0) * per_day[name]
+        y["placements_residential"] += (d.pop("residential_inhouse_beds", 0.0)
+                                        * p["costs.inhouse_residential_weekly_gbp"] / 7.0)
+        d.pop("residential_inhouse", None)  # in-house beds cost the same used or empty
+        y["placements_other"] += (d.pop("staying_put", 0.0)
+                                  * p["costs.staying_put_gbp_per_year"] / 365.25)
+        y["workforce"] += (d.pop("sw_permanent", 0.0) * p["costs.sw_permanent_gbp_per_fte_year"]
+                           + d.pop("sw_agency", 0.0) * p["costs.sw_agency_gbp_per_fte_year"]
+                           ) / 365.25
+        y["levers"] += (d.pop("support_households", 0.0)
+                        * p["carers.support_cost_gbp_per_household_year"]
+                        + d.pop("assessors_extra", 0.0)
+                        * p["pipeline.assessor_cost_gbp_per_fte_year"]
+                        + d.pop("enquiries_extra", 0.0)
+                        * p["pipeline.recruitment_cost_gbp_per_enquiry_uplift"]) / 365.25
+        d.clear()
+
+    def close_year(self) -> dict[str, float]:
+        """The year's spend by component (GBP), and reset for the next year."""
+        y = self.year
+        placements = {g: y.get(f"placements_{g}", 0.0) for g in PLACEMENT_COST_GROUPS}
+        levers = y.get("levers", 0.0) + y.get("reunification_support", 0.0) + y.get(
+            "beds_opening", 0.0)
+        out = {f"cost_placements_{g}_gbp": v for g, v in placements.items()}
+        out["cost_placements_gbp"] = sum(placements.values())
+        out["cost_workforce_gbp"] = y.get("workforce", 0.0)
+        out["cost_levers_gbp"] = levers
+        out["cost_total_gbp"] = out["cost_placements_gbp"] + out["cost_workforce_gbp"] + levers
+        self.year = defaultdict(float)
+        return out
+
+
+__all__ = ["PLACEMENT_COST_GROUPS", "CostLedger", "Group"]

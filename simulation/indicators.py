@@ -1,0 +1,161 @@
+"""DfE-defined measures, computed from the model's transitions and state.
+
+Flows (starts, ceased by reason, moves, unplanned endings, re-entries, carer joins and leaves)
+are counted as they happen and closed at each 31 March. State measures are taken on 31 March
+with DfE definitions:
+
+- ``placements_3plus_pct``: children looked after at 31 March who had 3 or more placements
+  during the year (the placement held on 1 April counts as one).
+- ``long_term_stable_pct``: children under 16 at 31 March, looked after for 2.5 years or more,
+  who have lived with the same carer for 2 years or more (post-2020 definition).
+- ``sw_changes_3plus_pct``: children looked after at 31 March who had 3 or more social workers
+  during the year.
+
+Monthly snapshots hold the stock by placement group and the resource measures.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from simulation.agents import EXIT_ROUTES, GROUP_NAMES, YEAR_DAYS, Child, Group
+
+if TYPE_CHECKING:
+    from simulation.model import CareSystem
+
+STOCK_NAMES = {
+    Group.KINSHIP: "cla_foster_kinship",
+    Group.INHOUSE: "cla_foster_inhouse",
+    Group.AGENCY: "cla_foster_agency",
+    Group.RESIDENTIAL: "cla_residential",
+    Group.SUPPORTED: "cla_supported",
+    Group.WITH_PARENTS: "cla_with_parents",
+    Group.ADOPTION: "cla_placed_for_adoption",
+    Group.OTHER: "cla_other",
+}
+PATHWAY_GROUPS = ("kinship", "inhouse", "agency", "residential", "supported", "with_parents",
+                  "other", "other")  # placed for adoption is never a first placement
+
+
+class Indicators:
+    """Counts flows and closes yearly and monthly indicator rows."""
+
+    def __init__(self, model: CareSystem) -> None:
+        self.model = model
+        self.flows: Counter[str] = Counter()
+        self.yearly: list[tuple[int, str, float]] = []
+        self.monthly: list[tuple[str, str, float]] = []
+        self.sw_leavers = 0.0
+
+    # ---- flows, called by the engine's transitions --------------------------------------
+    def started(self, child: Child, reentry: bool) -> None:
+        self.flows["started"] += 1
+        if reentry:
+            self.flows["reentries"] += 1
+            if child.returned_day is not None and self.model.now - child.returned_day <= 365:
+                self.flows["reentries_within_12m"] += 1
+
+    def ceased(self, child: Child, route: str, group: int) -> None:
+        self.flows["ceased"] += 1
+        self.flows[f"ceased_{route}"] += 1
+        first = PATHWAY_GROUPS[child.first_group] if child.first_group >= 0 else "other"
+        self.flows[f"pathway_{first}_to_{route}"] += 1
+
+    def placement_ended(self, child: Child, group: int, reason: str, unplanned: bool) -> None:
+        if child.in_care:
+            self.flows["placement_moves"] += 1
+        if unplanned:
+            self.flows["unplanned_endings"] += 1
+
+    def count(self, name: str, n: float = 1.0) -> None:
+        """A flow counted by a rule (carer approvals, deregistrations, leavers...)."""
+        self.flows[name] += n
+
+    # ---- snapshots ----------------------------------------------------------------------
+    def _stock(self) -> dict[str, float]:
+        occ = self.model.occupancy
+        out = {STOCK_NAMES[Group(g)]: float(occ[g]) for g in range(len(GROUP_NAMES))}
+        out["cla_31_march"] = float(len(self.model.children))
+        return out
+
+    def _resources(self) -> dict[str, float]:
+        m = self.model
+        inhouse = agency = kinship = vacancies = 0
+        for c in m.carers.values():
+            if c.sector == Group.INHOUSE:
+                inhouse += 1
+                vacancies += max(c.vacancies, 0)
+            elif c.sector == Group.AGENCY:
+                agency += 1
+                vacancies += max(c.vacancies, 0)
+            else:
+                kinship += 1
+        n_workers = len(m.workers)
+        n_agency = sum(1 for w in m.workers.values() if w.agency)
+        return {
+            "carer_households": float(inhouse + agency),
+            "carer_households_inhouse": float(inhouse),
+            "carer_households_agency": float(agency),
+            "carer_households_kinship": float(kinship),
+            "foster_vacancies": float(vacancies),
+            "caseload_mean": m.mean_caseload(),
+            "sw_fte": float(n_workers),
+            "agency_share_pct": 100.0 * n_agency / n_workers if n_workers else 0.0,
+        }
+
+    def month_end(self, day: float) -> None:
+        stamp = self.model.calendar.date(day - 1).isoformat()
+        for name, value in {**self._stock(), **self._resources()}.items():
+            self.monthly.append((stamp, name, value))
+
+    def year_end(self, year: int) -> None:
+        m = self.model
+        now = m.now
+        f = self.flows
+        row: dict[str, float] = {**self._stock(), **self._resources()}
+        for name in ("started", "ceased", "placement_moves", "unplanned_endings",
+                     "reentries_within_12m", "carer_approvals", "carer_approvals_inhouse",
+                     "carer_deregistrations", "sw_leavers"):
+            row[name] = float(f.get(name, 0))
+        for route in EXIT_ROUTES:
+            row[f"ceased_{route}"] = float(f.get(f"ceased_{route}", 0))
+        row["returns_home_breakdown"] = float(f.get("reentries", 0))
+        for key, value in f.items():
+            if key.startswith("pathway_"):
+                row[key] = float(value)
+        row.update(self._stability(now))
+        fte_days = f.get("sw_permanent_fte_days", 0.0)
+        row["sw_turnover_pct"] = (100.0 * f.get("sw_leavers_permanent", 0) * YEAR_DAYS / fte_days
+                                  if fte_days else 0.0)
+        households = row["carer_households"]
+        row["carer_deregistration_pct"] = (100.0 * row["carer_deregistrations"] / households
+                                           if households else 0.0)
+        row.update(m.ledger.close_year())
+        for name, value in sorted(row.items()):
+            self.yearly.append((year, name, value))
+        self.flows = Counter()
+
+    def _stability(self, now: float) -> dict[str, float]:
+        n = three = sw3 = lt = lt_stable = 0
+        quality = wellbeing = 0.0
+        two_years = 2 * YEAR_DAYS
+        for child in self.model.children.values():
+            n += 1
+            three += child.placements_in_year >= 3
+            sw3 += child.workers_in_year >= 3
+            quality += child.quality
+            self.model.emit("wellbeing_update", child)
+            wellbeing += child.wellbeing
+            if child.age(now) < 16 and now - child.period_start >= 2.5 * YEAR_DAYS:
+                lt += 1
+                lt_stable += now - child.carer_since >= two_years
+            child.placements_in_year = 1 if child.placement >= 0 else 0
+            child.workers_in_year = 1 if child.worker is not None else 0
+        return {
+            "placements_3plus_pct": 100.0 * three / n if n else 0.0,
+            "sw_changes_3plus_pct": 100.0 * sw3 / n if n else 0.0,
+            "long_term_stable_pct": 100.0 * lt_stable / lt if lt else 0.0,
+            "mean_match_quality": quality / n if n else 0.0,
+            "wellbeing_mean": wellbeing / n if n else 0.0,
+        }

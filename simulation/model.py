@@ -1,0 +1,358 @@
+"""CareSystem: the engine. Clock, agents, rule registry and the state transitions rules use.
+
+The engine owns *what happens* to state (a child is admitted, placed, moved, discharged; a
+carer joins or leaves; a worker is allocated) and announces it; rules own *when and why*
+(hazards, matching policy) and talk to each other only through this state and these
+announcements (``model.on(signal, fn)``). Time is in days from the start date (1 April 2024 by
+default); DfE years end on 31 March.
+
+Order of work, written once: build agents (starting population), ``setup()`` every enabled rule
+in ``engine.rules`` order, schedule month ends and year ends, then run the clock.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import mesa
+
+from simulation.agents import (
+    CarerHousehold,
+    Child,
+    Group,
+    HazardTimer,
+    SocialWorker,
+)
+from simulation.calendar import Calendar
+from simulation.capacity import Capacity
+from simulation.clock import LeanClock, MesaClock
+from simulation.costs import CostLedger
+from simulation.errors import CarepathsError
+from simulation.indicators import Indicators
+from simulation.params import Parameters
+from simulation.population import build_population
+from simulation.rules.registry import RULES, load_builtin_rules, plugin_rules
+from simulation.streams import Streams, _mix
+
+START_DATE = date(2024, 4, 1)
+
+
+def replicate_seed(seed: int, replicate: int) -> int:
+    """The seed of one replicate: the same for every scenario (common random numbers)."""
+    return _mix((seed * 0x9E3779B97F4A7C15 + replicate + 1) & ((1 << 63) - 1)) >> 2
+
+
+class CareSystem(mesa.Model):
+    """A local authority's looked-after children, carers and social workers."""
+
+    def __init__(self, params: Parameters, seed: int = 1, replicate: int = 0,
+                 start: date = START_DATE, keep_log: bool = False) -> None:
+        super().__init__(rng=replicate_seed(seed, replicate) % (2**32))
+        self.p = params
+        self.seed = seed
+        self.replicate = replicate
+        self.streams = Streams(replicate_seed(seed, replicate))
+        self.calendar = Calendar(start)
+        self.clock = MesaClock(self) if params["engine.clock"] == "mesa" else LeanClock()
+        self.scale = params["area.population_0_17"] / 10_000.0
+        self.children: dict[int, Child] = {}        # in care now, by child_id
+        self.returned: dict[int, Child] = {}        # returned home and still followed
+        self.carers: dict[int, CarerHousehold] = {}  # active households, by carer_id
+        self.workers: dict[int, SocialWorker] = {}   # in post, by worker_id
+        self.residential_inhouse_beds = round(
+            params["residential.inhouse_beds_per_10k"] * self.scale)
+        self.residential_inhouse_used = 0
+        self.other_cases_total = 0.0
+        self._next_id: dict[str, int] = defaultdict(int)
+        self._handlers: dict[str, list[Callable[..., Any]]] = defaultdict(list)
+        self.occupancy = [0] * len(Group)
+        self.capacity = Capacity(self)
+        self.ledger = CostLedger(self)
+        self.indicators = Indicators(self)
+        self.log: list[tuple[Any, ...]] | None = [] if keep_log else None
+        self.rules = self._build_rules()
+        for rule in self.rules:
+            rule.setup()
+        build_population(self)
+        self._schedule_calendar()
+
+    # ---- rules and signals -------------------------------------------------------------
+    def _build_rules(self) -> list[Any]:
+        load_builtin_rules()
+        for module in filter(None, (m.strip() for m in self.p["engine.plugins"].split(","))):
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                raise CarepathsError(f"plugin module {module!r} cannot be imported: {exc}") \
+                    from None
+        names = [n.strip() for n in self.p["engine.rules"].split(",") if n.strip()]
+        names += [n for n in plugin_rules() if n not in names]
+        unknown = [n for n in names if n not in RULES]
+        if unknown:
+            raise CarepathsError(f"unknown rule(s) {', '.join(unknown)}; registered: "
+                                 f"{', '.join(sorted(RULES))}")
+        return [RULES[n](self) for n in names]
+
+    def on(self, signal: str, fn: Callable[..., Any]) -> None:
+        """Subscribe ``fn`` to a signal; handlers run in subscription (rule) order."""
+        self._handlers[signal].append(fn)
+
+    def emit(self, signal: str, *args: Any) -> None:
+        for fn in self._handlers.get(signal, ()):
+            fn(*args)
+
+    def record(self, *event: Any) -> None:
+        """Append to the event log (kept only when asked for: tests and record exports)."""
+        if self.log is not None:
+            self.log.append((self.now, *event))
+
+    # ---- time --------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self.clock.now
+
+    def at(self, day: float, fn: Callable[..., Any], *args: Any) -> object:
+        return self.clock.at(day, fn, *args)
+
+    def cancel(self, handle: object) -> None:
+        self.clock.cancel(handle)
+
+    def new_id(self, kind: str) -> int:
+        n = self._next_id[kind]
+        self._next_id[kind] = n + 1
+        return n
+
+    def _schedule_calendar(self) -> None:
+        for change in self.p.dated:
+            self.at(change.day, self._apply_dated, change.path, change.value)
+
+    def _apply_dated(self, path: str, value: Any) -> None:
+        values = dict(self.p.values)
+        values[path] = value
+        self.p = Parameters(values, self.p.dated)
+        self.emit("param_changed", path)
+
+    def run_years(self, years: int) -> None:
+        """Run ``years`` DfE years; indicators close at each 31 March, snapshots monthly."""
+        end = self.calendar.year_end_day(years)
+        for day in self.calendar.month_end_days(end):
+            self.at(day, self._month_end, day)
+        for k in range(1, years + 1):
+            self.at(self.calendar.year_end_day(k), self._year_end, k)
+        self.clock.run_until(end)
+
+    def _month_end(self, day: float) -> None:
+        self.emit("month_end", day)
+        self.indicators.month_end(day)
+
+    def _year_end(self, k: int) -> None:
+        self.ledger.settle(self.now)
+        self.emit("year_end", k)
+        self.indicators.year_end(self.calendar.dfe_year(k))
+
+    # ---- hazards -----------------------------------------------------------------------
+    def set_hazard(self, owner: Any, process: str, rate: float, fire: Callable[..., Any],
+                   scope: str = "period", occurrence: int = 0) -> None:
+        """Set the rate (per day) of ``owner``'s ``process``; (re)schedule when it fires.
+
+        The first call for (owner, process) draws the threshold E ~ Exp(1) from the owner's
+        stream; later calls integrate the old rate up to now and reschedule with the new one.
+        ``fire(owner)`` is called when the cumulative hazard reaches E.
+        """
+        now = self.clock.now
+        timer = owner.timers.get(process)
+        if timer is None:
+            entity = getattr(owner, "child_id", None)
+            if entity is None:
+                entity = getattr(owner, "carer_id", None)
+            if entity is None:
+                entity = owner.worker_id
+            timer = HazardTimer(self.streams.exponential(process, entity, occurrence), scope)
+            timer.t0 = now
+            owner.timers[process] = timer
+        else:
+            timer.acc += timer.rate * (now - timer.t0)
+            timer.t0 = now
+            if timer.handle is not None:
+                self.clock.cancel(timer.handle)
+                timer.handle = None
+        timer.rate = rate
+        if rate > 0.0:
+            remaining = max(timer.threshold - timer.acc, 0.0)
+            timer.handle = self.clock.at(now + remaining / rate, self._fire, owner, process,
+                                         fire)
+
+    def _fire(self, owner: Any, process: str, fire: Callable[..., Any]) -> None:
+        owner.timers.pop(process, None)
+        fire(owner)
+
+    def clear_hazard(self, owner: Any, process: str) -> None:
+        timer = owner.timers.pop(process, None)
+        if timer is not None and timer.handle is not None:
+            self.clock.cancel(timer.handle)
+
+    def clear_hazards(self, owner: Any, scope: str | None = None) -> None:
+        for process in [k for k, t in owner.timers.items() if scope is None or t.scope == scope]:
+            self.clear_hazard(owner, process)
+
+    # ---- children: state transitions ---------------------------------------------------
+    def admit(self, child: Child, reentry: bool = False) -> None:
+        """A child starts a period of care and needs a placement."""
+        child.in_care = True
+        child.period += 1
+        child.period_start = self.now
+        child.first_group = -1
+        child.placements_in_year = 0
+        child.wellbeing_t = self.now
+        self.returned.pop(child.child_id, None)
+        self.children[child.child_id] = child
+        self.indicators.started(child, reentry)
+        self.record("admit", child.child_id, reentry)
+        self.emit("admitted", child, reentry)
+        self.emit("needs_placement", child, "entry")
+
+    def place(self, child: Child, group: int, carer: CarerHousehold | None = None,
+              quality: float = 0.5, emergency: bool = False, inhouse_bed: bool = False,
+              reason: str = "") -> None:
+        """Start a placement (the child must not be placed)."""
+        assert child.placement < 0, "a child cannot be in two placements"
+        now = self.now
+        if child.carer is not carer or carer is None:
+            child.carer_since = now
+        child.placement = group
+        child.carer = carer
+        if carer is not None:
+            assert carer.vacancies > 0, "carer over capacity"
+            carer.children.append(child)
+            self.capacity.update(carer)
+        if inhouse_bed:
+            self.residential_inhouse_used += 1
+        child.inhouse_bed = inhouse_bed
+        child.placement_start = now
+        child.emergency = emergency
+        child.quality = quality
+        child.placement_count += 1
+        child.placements_in_year += 1
+        if child.first_group < 0:
+            child.first_group = group
+        self.ledger.change(group, +1, inhouse_bed)
+        self.occupancy[group] += 1
+        self.record("place", child.child_id, group, reason)
+        self.emit("placed", child)
+
+    def _unplace(self, child: Child) -> tuple[int, CarerHousehold | None]:
+        group, carer = child.placement, child.carer
+        self.clear_hazards(child, "placement")
+        if carer is not None:
+            carer.children.remove(child)
+            self.capacity.update(carer)
+        if child.inhouse_bed:
+            self.residential_inhouse_used -= 1
+        self.ledger.change(group, -1, child.inhouse_bed)
+        self.occupancy[group] -= 1
+        child.placement, child.inhouse_bed = -1, False
+        return group, carer
+
+    def end_placement(self, child: Child, reason: str, unplanned: bool,
+                      keep_carer: bool = False) -> None:
+        """End the current placement with an SSDA903 reason; the child needs another."""
+        self.emit("wellbeing_update", child)
+        group, carer = self._unplace(child)
+        if not keep_carer:
+            child.carer = None
+        self.indicators.placement_ended(child, group, reason, unplanned)
+        self.record("end", child.child_id, group, reason, unplanned)
+        self.emit("placement_ended", child, group, carer, reason, unplanned)
+        if child.in_care:
+            self.emit("needs_placement", child, "move")
+
+    def discharge(self, child: Child, route: str) -> None:
+        """The child leaves care by ``route`` (one of agents.EXIT_ROUTES)."""
+        self.emit("wellbeing_update", child)
+        child.in_care = False
+        group, carer = self._unplace(child) if child.placement >= 0 else (-1, None)
+        self.clear_hazards(child)
+        del self.children[child.child_id]
+        self.indicators.ceased(child, route, group)
+        self.record("exit", child.child_id, route, group)
+        self.emit("exited", child, route, group, carer)
+        child.carer = None
+
+    def start_existing(self, child: Child, period_start: float, placement_start: float,
+                       group: int, carer: CarerHousehold | None, quality: float,
+                       inhouse_bed: bool = False) -> None:
+        """Put a child of the starting population in care, already placed (not a start)."""
+        child.in_care = True
+        child.period = 0
+        child.period_start = period_start
+        child.wellbeing_t = 0.0
+        self.children[child.child_id] = child
+        self.emit("admitted", child, False)
+        self.place(child, group, carer, quality=quality, inhouse_bed=inhouse_bed,
+                   reason="existing")
+        child.placement_start = child.carer_since = placement_start
+        child.first_group = group
+        child.placements_in_year = 1
+        child.placement_count = 1
+
+    # ---- carers and workers ------------------------------------------------------------
+    def add_carer(self, carer: CarerHousehold) -> None:
+        self.carers[carer.carer_id] = carer
+        self.capacity.update(carer)
+        self.record("carer_join", carer.carer_id, carer.sector)
+        self.emit("carer_joined", carer)
+
+    def remove_carer(self, carer: CarerHousehold, reason: str) -> None:
+        """A household stops fostering; children still placed there must move."""
+        carer.active = False
+        self.clear_hazards(carer)
+        self.carers.pop(carer.carer_id, None)
+        self.capacity.update(carer)
+        self.record("carer_leave", carer.carer_id, carer.sector, reason)
+        self.emit("carer_left", carer, reason)
+        for child in list(carer.children):
+            self.end_placement(child, "CLOSE", unplanned=True)
+        carer.remove()
+
+    def add_worker(self, worker: SocialWorker) -> None:
+        self.workers[worker.worker_id] = worker
+        self.emit("worker_joined", worker)
+
+    def allocate(self, child: Child, worker: SocialWorker | None) -> None:
+        """Allocate a child to a worker (a change of worker when one was allocated)."""
+        old = child.worker
+        if old is worker:
+            return
+        if old is not None:
+            del old.children[child.child_id]
+        child.worker = worker
+        if worker is not None:
+            worker.children[child.child_id] = child
+            child.workers_in_year += 1
+            child.worker_changes += 1
+        self.emit("worker_changed", child, old)
+        for w in (old, worker):
+            if w is not None and abs(self.caseload(w) - w.caseload_used) >= 1.0:
+                w.caseload_used = self.caseload(w)
+                self.emit("caseload_changed", w)
+
+    def remove_worker(self, worker: SocialWorker) -> None:
+        self.clear_hazards(worker)
+        del self.workers[worker.worker_id]
+        self.emit("worker_left", worker)
+        worker.remove()
+
+    def caseload(self, worker: SocialWorker) -> float:
+        """Cases held: looked-after children plus a share of the area's other cases."""
+        return len(worker.children) + self.other_cases_total / max(len(self.workers), 1)
+
+    def mean_caseload(self) -> float:
+        n = len(self.workers)
+        if n == 0:
+            return 0.0
+        # every child in care is allocated, so the looked-after cases are the children in care
+        return (len(self.children) + self.other_cases_total) / n

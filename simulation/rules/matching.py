@@ -1,0 +1,161 @@
+"""Matching: find a placement for a child who needs one, and say how good the match is.
+
+Mechanism (DESIGN §4.2): at entry some children stay placed with parents (P1) or go to other
+settings (secure, health, custody) at the DfE entry shares. Otherwise: 16-17 year olds may go to
+supported accommodation; children of 10+ whose needs exceed ``matching.residential_needs_
+threshold`` go to a children's home (in-house bed when free, else purchased); then the policy
+order ``matching.order`` (default kinship → in-house → agency → residential): a connected carer
+is found with a probability that falls with the worker's caseload and rises with the kinship
+assessment lever; in-house and agency foster carers need a vacancy whose skill fits the child's
+needs (within ``matching.skill_tolerance``). When nothing fits, the child takes any foster bed
+(young children) or a children's home (older ones).
+
+Match quality = 1 - |skill - needs| - emergency penalty - caseload penalty + noise, in [0, 1].
+A planned move asked for by another rule (e.g. to an adoptive placement) is honoured through
+``child.data["requested_group"]``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from simulation.agents import CarerHousehold, Child, Group
+from simulation.rules.registry import Rule, register_rule
+
+ORDER_NAMES = {"kinship": Group.KINSHIP, "inhouse": Group.INHOUSE, "agency": Group.AGENCY,
+               "residential": Group.RESIDENTIAL}
+
+
+@register_rule("matching")
+class Matching(Rule):
+    """Places children by the policy order; records match quality and urgency."""
+
+    def setup(self) -> None:
+        order = [o.strip() for o in self.p["matching.order"].split(",") if o.strip()]
+        self.order = [ORDER_NAMES[o] for o in order if o in ORDER_NAMES]
+        self.unplanned_move: dict[int, int] = {}  # child_id -> group that broke down
+        self.model.on("needs_placement", self._needs_placement)
+        self.model.on("placement_ended", self._ended)
+
+    def _ended(self, child: Child, group: int, carer: object, reason: str,
+               unplanned: bool) -> None:
+        if unplanned:
+            self.unplanned_move[child.child_id] = group
+
+    def _needs_placement(self, child: Child, reason: str) -> None:
+        m, p, s = self.model, self.p, self.model.streams
+        cid, k = child.child_id, child.placement_count
+        requested = child.data.pop("requested_group", None)
+        if requested is not None:
+            self._place(child, requested, None, emergency=False)
+            return
+        if reason == "entry":
+            emergency = s.uniform("matching.emergency", cid, child.period) < p[
+                "entry.emergency_share"]
+            u = s.uniform("matching.entry_route", cid, child.period)
+            if not child.uasc and u < p["entry.placed_with_parents_share"]:
+                self._place(child, Group.WITH_PARENTS, None, emergency)
+                return
+            if u > 1.0 - p["matching.other_placement_share"]:
+                self._place(child, Group.OTHER, None, emergency)
+                return
+        broke_down = self.unplanned_move.pop(cid, None) if reason != "entry" else None
+        if reason != "entry":
+            emergency = broke_down is not None
+        age = child.age(m.now)
+        threshold = p["matching.residential_needs_threshold"]
+        if broke_down is not None:
+            threshold -= p["matching.escalation_after_disruption"]
+            if broke_down == Group.RESIDENTIAL and age >= 10:
+                self._place(child, Group.RESIDENTIAL, None, emergency)
+                return
+        if age >= 16:
+            share = p["matching.supported_probability_16_uasc" if child.uasc else
+                      "matching.supported_probability_16"]
+            if s.uniform("matching.supported", cid, k) < share:
+                self._place(child, Group.SUPPORTED, None, emergency)
+                return
+        if age >= 10 and child.needs > threshold:
+            self._place(child, Group.RESIDENTIAL, None, emergency)
+            return
+        for group in self.order:
+            if group == Group.KINSHIP:
+                if self._kinship_found(child, reason):
+                    carer = m.capacity.new_kinship_household(child)
+                    self._place(child, Group.KINSHIP, carer, emergency)
+                    return
+            elif group == Group.RESIDENTIAL:
+                if age >= 8:
+                    self._place(child, Group.RESIDENTIAL, None, emergency)
+                    return
+            else:
+                carer = m.capacity.find(group, child.needs, p["matching.skill_tolerance"])
+                if carer is not None:
+                    self._place(child, group, carer, emergency)
+                    return
+        self._fallback(child, age, emergency)
+
+    def _kinship_found(self, child: Child, reason: str) -> bool:
+        if child.uasc:
+            return False
+        p = self.p
+        base = p["matching.kinship_find_probability" if reason == "entry" else
+                 "matching.kinship_find_probability_move"]
+        prob = base * (1.0 + p["matching.kinship_find_gain_per_fte_per_10k"]
+                       * p["matching.kinship_assessors_extra_per_10k"])
+        over = self._caseload(child) - p["workforce.reference_caseload"]
+        if over > 0:
+            prob *= math.exp(-p["matching.kinship_caseload_elasticity"] * over)
+        u = self.model.streams.uniform("matching.kinship", child.child_id, child.placement_count)
+        return u < min(prob, 0.95)
+
+    def _fallback(self, child: Child, age: float, emergency: bool) -> None:
+        m = self.model
+        if age >= 8:
+            self._place(child, Group.RESIDENTIAL, None, emergency)
+            return
+        for sector in (Group.INHOUSE, Group.AGENCY):
+            carer = m.capacity.any(sector)
+            if carer is not None:
+                self._place(child, sector, carer, emergency)
+                return
+        # The independent market takes the child: a new agency household (spot purchase).
+        carer = CarerHousehold(m, m.new_id("carer"), int(Group.AGENCY), places=1,
+                               skill=child.needs, older=False, joined=m.now)
+        m.add_carer(carer)
+        self._place(child, Group.AGENCY, carer, emergency)
+
+    def _caseload(self, child: Child) -> float:
+        w = child.worker
+        return self.model.caseload(w) if w is not None else self.p["workforce.reference_caseload"]
+
+    def _quality(self, child: Child, group: int, carer: CarerHousehold | None,
+                 emergency: bool) -> float:
+        p = self.p
+        if carer is not None:
+            fit = 1.0 - abs(carer.skill - child.needs)
+        elif group == Group.RESIDENTIAL:
+            fit = 0.55 + 0.35 * (child.needs - 0.5)
+        elif group == Group.SUPPORTED:
+            fit = p["matching.supported_quality"]
+        elif group == Group.ADOPTION:
+            fit = 0.85
+        elif group == Group.WITH_PARENTS:
+            fit = 0.6
+        else:
+            fit = 0.45
+        q = fit - (p["matching.emergency_quality_penalty"] if emergency else 0.0)
+        over = self._caseload(child) - p["workforce.reference_caseload"]
+        if over > 0:
+            q -= p["matching.caseload_quality_penalty"] * over
+        noise = self.model.streams.uniform("matching.quality", child.child_id,
+                                           child.placement_count) - 0.5
+        return min(1.0, max(0.0, q + 0.2 * noise))
+
+    def _place(self, child: Child, group: int, carer: CarerHousehold | None,
+               emergency: bool) -> None:
+        m = self.model
+        inhouse_bed = group == Group.RESIDENTIAL and m.capacity.inhouse_bed_free()
+        quality = self._quality(child, group, carer, emergency)
+        m.place(child, int(group), carer, quality=quality, emergency=emergency,
+                inhouse_bed=inhouse_bed, reason="matching")

@@ -1,0 +1,61 @@
+"""Return home and re-entry: a child who returns home is followed; the return may break down
+and the child re-enters care, starting a new period (DESIGN §4.6).
+
+Re-entry hazard: ``reunification.reentry_per_year`` = (first year, years 2-6), from the England
+cohort figures (about 1 in 5 re-enter within a year and over a third within six years; PF
+reentry.*), times ``reunification.support_reentry_ratio`` for families given intensive support
+(the lever ``reunification.support_share``; the effect is an assumption whose range includes
+no effect, LEVERS.md §5). Children are followed for ``reunification.track_years`` or until 18.
+"""
+
+from __future__ import annotations
+
+from simulation.agents import YEAR_DAYS, CarerHousehold, Child
+from simulation.rules.registry import Rule, register_rule
+
+
+@register_rule("reunification")
+class Reunification(Rule):
+    """Follows returned children; re-admits those whose return breaks down."""
+
+    def setup(self) -> None:
+        self.model.on("exited", self._exited)
+
+    def _exited(self, child: Child, route: str, group: int, carer: CarerHousehold | None) -> None:
+        m, p = self.model, self.p
+        if route != "returned_home" or child.age(m.now) >= 17.5:
+            return
+        child.returned_day = m.now
+        m.returned[child.child_id] = child
+        supported = m.streams.uniform("reunification.support", child.child_id,
+                                      child.period) < p["reunification.support_share"]
+        child.data["reunification_supported"] = supported
+        if supported:
+            m.ledger.one_off("reunification_support",
+                             p["reunification.support_cost_gbp_per_family"])
+        self._set_rate(child, first_year=True)
+        period = child.period
+        m.at(m.now + YEAR_DAYS, self._after_first_year, child, period)
+        stop = min(m.now + p["reunification.track_years"] * YEAR_DAYS, child.day_of_age(18))
+        m.at(stop, self._stop_following, child, period)
+
+    def _set_rate(self, child: Child, first_year: bool) -> None:
+        p = self.p
+        rate = p["reunification.reentry_per_year"][0 if first_year else 1]
+        if child.data.get("reunification_supported"):
+            rate *= p["reunification.support_reentry_ratio"]
+        self.model.set_hazard(child, "reentry", rate / YEAR_DAYS, self._reenter,
+                              occurrence=child.period)
+
+    def _after_first_year(self, child: Child, period: int) -> None:
+        if not child.in_care and child.period == period and "reentry" in child.timers:
+            self._set_rate(child, first_year=False)
+
+    def _stop_following(self, child: Child, period: int) -> None:
+        if not child.in_care and child.period == period:
+            self.model.clear_hazard(child, "reentry")
+            self.model.returned.pop(child.child_id, None)
+
+    def _reenter(self, child: Child) -> None:
+        child.legal = "care_order"
+        self.model.admit(child, reentry=True)

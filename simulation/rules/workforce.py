@@ -1,0 +1,187 @@
+"""The social-work workforce: allocation, caseload, turnover, vacancies and agency cover.
+
+- Establishment = (``workforce.fte_per_10k`` + lever ``workforce.fte_extra_per_10k``) ×
+  population / 10,000 case-holding FTE (DfE workforce census 2025). A worker's caseload is
+  the looked-after children allocated to them plus an equal share of the area's other cases
+  (children in need and on plans), so vacancies raise everyone's caseload.
+- Every child in care is allocated to the least-loaded worker; a child also changes worker at
+  ``workforce.internal_change_per_year`` (team transfers at care-plan stages), and whenever
+  their worker leaves (children are reallocated: a change of worker, as DfE counts).
+- Turnover hazard per FTE-year = ``workforce.turnover_per_year`` × agency ratio ×
+  (1 + ``workforce.turnover_caseload_elasticity`` × mean cases above the reference),
+  re-evaluated monthly. A leaver's post is refilled after about ``workforce.vacancy_fill_days``;
+  the refill is agency with the share that keeps the agency rate at its target in equilibrium
+  (agency leave twice as often): f = r·s / (1 - s + r·s).
+- Caseload cap (lever): when the mean caseload exceeds ``workforce.caseload_cap`` at a month
+  end, agency workers are hired to bring it down to the cap.
+"""
+
+from __future__ import annotations
+
+from simulation.agents import YEAR_DAYS, Child, SocialWorker
+from simulation.rules.registry import Rule, register_rule
+
+WORKER_ID_BASE = 100_000_000
+
+
+class LoadIndex:
+    """Workers bucketed by the number of looked-after children they hold (least-loaded in
+    a few look-ups, never a scan of all workers)."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[int, dict[int, SocialWorker]] = {}
+        self.count_of: dict[int, int] = {}
+
+    def put(self, worker: SocialWorker) -> None:
+        self.discard(worker)
+        n = len(worker.children)
+        self.buckets.setdefault(n, {})[worker.worker_id] = worker
+        self.count_of[worker.worker_id] = n
+
+    def discard(self, worker: SocialWorker) -> None:
+        n = self.count_of.pop(worker.worker_id, None)
+        if n is not None:
+            bucket = self.buckets[n]
+            del bucket[worker.worker_id]
+            if not bucket:
+                del self.buckets[n]
+
+    def least_loaded(self, exclude: SocialWorker | None = None) -> SocialWorker | None:
+        for n in sorted(self.buckets):
+            for worker in self.buckets[n].values():
+                if worker is not exclude:
+                    return worker
+        return None
+
+
+@register_rule("workforce")
+class Workforce(Rule):
+    """Allocates children to workers; workers leave and are replaced."""
+
+    def setup(self) -> None:
+        m = self.model
+        self.index = LoadIndex()
+        self.hires = 0
+        self.pending = 0
+        self.t_last = 0.0
+        m.on("worker_joined", self._joined)
+        m.on("admitted", self._admitted)
+        m.on("exited", self._exited)
+        m.on("worker_changed", self._worker_changed)
+        m.on("month_end", self._month_end)
+
+    # ---- establishment, levels ------------------------------------------------------------
+    def establishment(self) -> int:
+        p = self.p
+        return max(1, round((p["workforce.fte_per_10k"] + p["workforce.fte_extra_per_10k"])
+                                * self.model.scale))
+
+    def agency_share_target(self) -> float:
+        t = self.p["workforce.agency_share_target"]
+        return self.p["workforce.agency_share"] if t < 0 else t
+
+    def _levels(self) -> None:
+        m = self.model
+        now = m.now
+        agency = sum(1 for w in m.workers.values() if w.agency)
+        permanent = len(m.workers) - agency
+        m.indicators.count("sw_permanent_fte_days", self._permanent * (now - self.t_last))
+        self.t_last = now
+        self._permanent = permanent
+        m.ledger.set_level("sw_permanent", permanent)
+        m.ledger.set_level("sw_agency", agency)
+
+    _permanent = 0
+
+    # ---- allocation ---------------------------------------------------------------------------
+    def _joined(self, worker: SocialWorker) -> None:
+        self.index.put(worker)
+        self._refresh_turnover(worker)
+        self._levels()
+
+    def _admitted(self, child: Child, reentry: bool) -> None:
+        m = self.model
+        m.allocate(child, self.index.least_loaded())
+        rate = self.p["workforce.internal_change_per_year"] / YEAR_DAYS
+        m.set_hazard(child, "sw_change", rate, self._internal_change,
+                     occurrence=child.worker_changes)
+
+    def _exited(self, child: Child, route: str, group: int, carer: object) -> None:
+        self.model.allocate(child, None)
+
+    def _worker_changed(self, child: Child, old: SocialWorker | None) -> None:
+        for w in (old, child.worker):
+            if w is not None and w.worker_id in self.model.workers:
+                self.index.put(w)
+
+    def _internal_change(self, child: Child) -> None:
+        m = self.model
+        new = self.index.least_loaded(exclude=child.worker)
+        if new is not None:
+            m.allocate(child, new)
+        m.set_hazard(child, "sw_change", self.p["workforce.internal_change_per_year"] / YEAR_DAYS,
+                     self._internal_change, occurrence=child.worker_changes)
+
+    # ---- turnover and vacancies ----------------------------------------------------------
+    def turnover_rate(self, worker: SocialWorker) -> float:
+        p = self.p
+        rate = p["workforce.turnover_per_year"]
+        if worker.agency:
+            rate *= p["workforce.agency_turnover_ratio"]
+        over = self.model.mean_caseload() - p["workforce.reference_caseload"]
+        if over > 0:
+            rate *= 1.0 + p["workforce.turnover_caseload_elasticity"] * over
+        return rate / YEAR_DAYS
+
+    def _refresh_turnover(self, worker: SocialWorker, rate: float | None = None) -> None:
+        self.model.set_hazard(worker, "turnover", rate if rate is not None else
+                              self.turnover_rate(worker), self._leave)
+
+    def _leave(self, worker: SocialWorker) -> None:
+        m = self.model
+        m.indicators.count("sw_leavers")
+        if not worker.agency:
+            m.indicators.count("sw_leavers_permanent")
+        self.index.discard(worker)
+        m.remove_worker(worker)
+        for child in list(worker.children.values()):
+            m.allocate(child, self.index.least_loaded())
+        self._levels()
+        self._refill(worker.worker_id)
+
+    def _refill(self, key: int) -> None:
+        m, p = self.model, self.p
+        if len(m.workers) + self.pending >= self.establishment():
+            return
+        s = m.streams
+        share = self.agency_share_target()
+        r = p["workforce.agency_turnover_ratio"]
+        agency_fill = r * share / (1.0 - share + r * share) if share < 1 else 1.0
+        agency = s.uniform("workforce.refill_agency", key) < agency_fill
+        mean = p["workforce.agency_cover_days" if agency else "workforce.vacancy_fill_days"]
+        self.pending += 1
+        m.at(m.now + s.exponential("workforce.refill", key) * mean, self._hire, agency)
+
+    def _hire(self, agency: bool) -> None:
+        self.pending -= 1
+        m = self.model
+        worker = SocialWorker(m, WORKER_ID_BASE + self.hires, agency=agency, joined=m.now)
+        self.hires += 1
+        m.add_worker(worker)
+
+    def _month_end(self, day: float) -> None:
+        m, p = self.model, self.p
+        cap = p["workforce.caseload_cap"]
+        if cap > 0:
+            while m.mean_caseload() > cap:
+                self.pending += 1
+                self._hire(agency=True)
+        while len(m.workers) + self.pending < self.establishment():
+            self._refill(WORKER_ID_BASE // 2 + self.hires + self.pending)
+        if m.workers:
+            rates = {}
+            for worker in m.workers.values():
+                key = worker.agency
+                if key not in rates:
+                    rates[key] = self.turnover_rate(worker)
+                self._refresh_turnover(worker, rates[key])
