@@ -514,8 +514,13 @@ def render(run: RunData, charts: list[Chart]) -> str:
     heading = {"compare": "Scenario comparison", "calibrate": "Calibration report",
                "sensitivity": "Sensitivity analysis"}.get(m.get("command", ""), "Simulation")
     title = f"{heading}: {', '.join(names)}" if names else heading
-    findings = (comparison_findings(run) + picture_findings(run) + sensitivity_findings(run)
-                + calibration_findings(run))
+    groups = [("Differences from the baseline", comparison_findings(run)),
+              (f"The picture under {names[0] if names else 'the model'}", picture_findings(run)),
+              ("What the result depends on", sensitivity_findings(run)),
+              ("Calibration", calibration_findings(run))]
+    findings = "".join(f"<h3>{html.escape(h)}</h3>{_list(items, 'findings')}"
+                       for h, items in groups if items) or _list(
+        ["No findings: the run folder holds no summary or comparison."])
     parts = [
         "<!DOCTYPE html>", '<html lang="en-GB">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -524,9 +529,7 @@ def render(run: RunData, charts: list[Chart]) -> str:
         f'<p class="meta">carepaths children\'s social care model &middot; report written '
         f"{datetime.now(UTC):%d %B %Y %H:%M} UTC</p>", "</header>",
         "<h2>What was run</h2>", f'<p class="lead">{what_was_run(run)}</p>',
-        "<h2>Key findings</h2>",
-        _list(findings or ["No findings: the run folder holds no summary or comparison."],
-              "findings"),
+        "<h2>Key findings</h2>", findings,
         "<h2>Charts</h2>", *(_figure(c) for c in charts if c.png),
         _skipped(charts), "<h2>Levers and the assumptions behind them</h2>", _levers(run),
         "<h2>Data sources</h2>", _list(list(DATA_SOURCES)),
