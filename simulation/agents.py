@@ -78,6 +78,7 @@ class Child(mesa.Agent):
                  needs: float, disabled: bool, uasc: bool, legal: str) -> None:
         super().__init__(model)
         self.child_id = child_id
+        self.key = child_id  # the domain id that keys this agent's random draws
         self.birth_day = birth_day
         self.female = female
         self.needs = needs
@@ -122,6 +123,7 @@ class CarerHousehold(mesa.Agent):
                  older: bool, joined: float) -> None:
         super().__init__(model)
         self.carer_id = carer_id
+        self.key = carer_id
         self.sector = sector  # Group.KINSHIP, Group.INHOUSE or Group.AGENCY
         self.places = places
         self.skill = skill
@@ -145,6 +147,7 @@ class SocialWorker(mesa.Agent):
     def __init__(self, model: CareSystem, worker_id: int, agency: bool, joined: float) -> None:
         super().__init__(model)
         self.worker_id = worker_id
+        self.key = worker_id
         self.agency = agency
         self.joined = joined
         self.children: dict[int, Child] = {}  # by child_id: ordered, deterministic

@@ -59,6 +59,7 @@ class CareSystem(mesa.Model):
         self.calendar = Calendar(start)
         self.clock = MesaClock(self) if params["engine.clock"] == "mesa" else LeanClock()
         self.scale = params["area.population_0_17"] / 10_000.0
+        self.horizon_days = self.calendar.year_end_day(5)  # set by run_years
         self.children: dict[int, Child] = {}        # in care now, by child_id
         self.returned: dict[int, Child] = {}        # returned home and still followed
         self.carers: dict[int, CarerHousehold] = {}  # active households, by carer_id
@@ -139,6 +140,7 @@ class CareSystem(mesa.Model):
     def run_years(self, years: int) -> None:
         """Run ``years`` DfE years; indicators close at each 31 March, snapshots monthly."""
         end = self.calendar.year_end_day(years)
+        self.horizon_days = end
         for day in self.calendar.month_end_days(end):
             self.at(day, self._month_end, day)
         for k in range(1, years + 1):
@@ -146,6 +148,7 @@ class CareSystem(mesa.Model):
         self.clock.run_until(end)
 
     def _month_end(self, day: float) -> None:
+        self._review_caseloads()
         self.emit("month_end", day)
         self.indicators.month_end(day)
 
@@ -166,14 +169,11 @@ class CareSystem(mesa.Model):
         now = self.clock.now
         timer = owner.timers.get(process)
         if timer is None:
-            entity = getattr(owner, "child_id", None)
-            if entity is None:
-                entity = getattr(owner, "carer_id", None)
-            if entity is None:
-                entity = owner.worker_id
-            timer = HazardTimer(self.streams.exponential(process, entity, occurrence), scope)
+            timer = HazardTimer(self.streams.exponential(process, owner.key, occurrence), scope)
             timer.t0 = now
             owner.timers[process] = timer
+        elif rate == timer.rate:
+            return  # unchanged: the scheduled time still holds
         else:
             timer.acc += timer.rate * (now - timer.t0)
             timer.t0 = now
@@ -182,7 +182,9 @@ class CareSystem(mesa.Model):
                 timer.handle = None
         timer.rate = rate
         if rate > 0.0:
-            remaining = max(timer.threshold - timer.acc, 0.0)
+            remaining = timer.threshold - timer.acc
+            if remaining < 0.0:
+                remaining = 0.0
             timer.handle = self.clock.at(now + remaining / rate, self._fire, owner, process,
                                          fire)
 
@@ -335,9 +337,17 @@ class CareSystem(mesa.Model):
             child.workers_in_year += 1
             child.worker_changes += 1
         self.emit("worker_changed", child, old)
-        for w in (old, worker):
-            if w is not None and abs(self.caseload(w) - w.caseload_used) >= 1.0:
-                w.caseload_used = self.caseload(w)
+
+    def _review_caseloads(self) -> None:
+        """Monthly: announce workers whose caseload moved by a case or more since the hazards
+        of their children were last evaluated (DESIGN §3: state-dependent hazards are
+        re-evaluated when that state changes materially, or monthly)."""
+        others = self.other_cases_total / max(len(self.workers), 1)
+        ref = self.p["workforce.reference_caseload"]
+        for w in list(self.workers.values()):
+            caseload = len(w.children) + others
+            if abs(caseload - w.caseload_used) >= 1.0 and max(caseload, w.caseload_used) > ref:
+                w.caseload_used = caseload
                 self.emit("caseload_changed", w)
 
     def remove_worker(self, worker: SocialWorker) -> None:

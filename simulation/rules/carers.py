@@ -53,8 +53,7 @@ class Carers(Rule):
         except ImportError:  # pipeline module not present: no in-house approvals
             return
         m = self.model
-        horizon = m.calendar.year_end_day(60)
-        result = run_pipeline(m.p, m.streams, horizon)
+        result = run_pipeline(m.p, m.streams, m.horizon_days)
         m.pipeline_result = result
         for day in result.approval_days:
             m.at(day, self._approve)

@@ -128,7 +128,8 @@ class Workforce(Rule):
         rate = p["workforce.turnover_per_year"]
         if worker.agency:
             rate *= p["workforce.agency_turnover_ratio"]
-        over = self.model.mean_caseload() - p["workforce.reference_caseload"]
+        # rounded to half a case so that a month's small drift does not reschedule everyone
+        over = round(2.0 * (self.model.mean_caseload() - p["workforce.reference_caseload"])) / 2
         if over > 0:
             rate *= 1.0 + p["workforce.turnover_caseload_elasticity"] * over
         return rate / YEAR_DAYS
