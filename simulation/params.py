@@ -100,6 +100,7 @@ def suggest(path: str) -> str:
 
 
 def spec_of(path: str) -> Param:
+    _ensure_loaded()
     try:
         return SPEC[path]
     except KeyError:

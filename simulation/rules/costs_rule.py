@@ -13,7 +13,7 @@ states; the ledger (simulation/costs.py) prices them.
 
 from __future__ import annotations
 
-from simulation.params import SPEC
+from simulation.params import spec_of
 from simulation.rules.registry import Rule, register_rule
 
 
@@ -25,7 +25,7 @@ class Costs(Rule):
         self.model.on("param_changed", self._param_changed)
         self._levels()
         p, m = self.p, self.model
-        default_beds = round(SPEC["residential.inhouse_beds_per_10k"].default * m.scale)
+        default_beds = round(spec_of("residential.inhouse_beds_per_10k").default * m.scale)
         extra_beds = max(0, m.residential_inhouse_beds - default_beds)
         if extra_beds:
             m.ledger.one_off("beds_opening",
