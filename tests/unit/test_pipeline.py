@@ -229,6 +229,23 @@ def test_uplift_adds_enquiries_without_reshuffling_earlier_luck(calibrated: Para
     assert more[: len(base)] == pytest.approx([d / 2 for d in base])  # same gaps, twice the rate
 
 
+def test_a_longer_horizon_does_not_change_the_earlier_approvals(calibrated: Parameters) -> None:
+    # So the model can run the pipeline to its own horizon (not a fixed 60 years) safely.
+    short = run_pipeline(calibrated, Streams(6), YEARS_10)
+    long = run_pipeline(calibrated, Streams(6), 2 * YEARS_10)
+    assert [d for d in long.approval_days if d <= YEARS_10] == short.approval_days
+
+
+def test_overloaded_team_queues_and_loses_applicants(defaults: Parameters) -> None:
+    # Tree defaults: ~54 applications a year for 15 slots that finish ~33 a year, so a queue
+    # forms and waiting applicants withdraw; the monthly samples and the mean agree.
+    r = run_pipeline(defaults, Streams(2), YEARS_10)
+    assert r.withdrawals_waiting > 0 and r.mean_wait_days > 30
+    monthly_mean = float(np.mean([waiting for _, waiting, _ in r.monthly]))
+    assert r.mean_queue_length == pytest.approx(monthly_mean, rel=0.25)
+    assert max(busy for _, _, busy in r.monthly) == r.slots
+
+
 def test_dated_change_leaves_the_past_untouched(calibrated: Parameters) -> None:
     day = 1_500.0
     later = calibrated.with_changes(
