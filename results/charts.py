@@ -67,6 +67,9 @@ KEY_OUTCOMES = (
     "placement_moves", "placements_3plus_pct", "long_term_stable_pct", "ceased_returned_home",
     "reentries_within_12m", "carer_households", "sw_turnover_pct", "cost_total_gbp",
 )
+TORNADO_OUTCOMES = ("unplanned_endings", "cost_total_gbp", "cla_foster_agency",
+                    "placements_3plus_pct", "cla_residential", "cla_31_march")
+TORNADO_ROWS = 8  # the assumptions with the largest swings; the rest are in sensitivity.csv
 OUTCOME_LABELS: dict[str, str] = {
     "cla_31_march": "Children in care on 31 March",
     "cla_foster_agency": "Children in agency foster care",
@@ -285,16 +288,17 @@ def fmt(value: float, unit: str = "", signed: bool = False) -> str:
     """A number for a chart label or a sentence: '£1.2m', '12.3%', '1,204'."""
     if value != value:
         return "n/a"
-    sign = "+" if signed and value > 0 else ("−" if value < 0 else "")
     v = abs(value)
     if unit == "GBP":
         body = (f"£{v / 1e6:,.1f}m" if v >= 1e6 else f"£{v / 1e3:,.0f}k" if v >= 1e4
-                else f"£{v:,.0f}")
+                else f"£{v / 1e3:,.1f}k" if v >= 1e3 else f"£{v:,.0f}")
     elif unit == "percent":
         body = f"{v:.1f}%"
     else:
         body = f"{v:,.0f}" if v >= 100 else f"{v:,.1f}"
-    return sign + body
+    if not any(c in "123456789" for c in body):  # rounds to zero: no sign
+        return body
+    return ("+" if signed and value > 0 else "−" if value < 0 else "") + body
 
 
 def _axis_unit(unit: str) -> str:
@@ -414,7 +418,8 @@ def diff_text(row: dict[str, str]) -> str:
     unit = row.get("unit", "")
     d, lo, hi = (_float(row[c]) for c in ("diff_mean", "diff_p5", "diff_p95"))
     if unit == "percent":
-        return f"{d:+.1f} pts ({lo:+.1f} to {hi:+.1f})".replace("-", "−")
+        return (f"{fmt(d, '', True)} pts ({fmt(lo, '', True)} to "
+                f"{fmt(hi, '', True)})")
     word = "" if unit in ("GBP", "") else f" {unit}"
     return f"{fmt(d, unit, True)}{word} ({fmt(lo, unit, True)} to {fmt(hi, unit, True)})"
 
@@ -450,7 +455,7 @@ def comparison_forest(run: RunData) -> Figure:
                   fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("Difference from baseline (% of the baseline value; 0 = no change)")
-    ax.set_ylabel("Outcome (whole horizon)")
+    ax.set_ylabel("Outcome (yearly average over the run)")
     ax.legend(fontsize=7.5, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False,
               ncol=2)
     fig.subplots_adjust(right=0.72)
@@ -486,7 +491,7 @@ def costs(run: RunData) -> Figure:
         x = np.arange(len(years))
         bottom = np.zeros(len(x))
         for label, colour, b in parts:
-            if len(b.mean) == len(x):
+            if len(b.mean) == len(x) and np.nanmax(np.abs(b.mean)) > 0:
                 ax.bar(x, b.mean / 1e6, 0.7, bottom=bottom, color=colour, label=label)
                 bottom += b.mean / 1e6
         total = _series(run, s, "cost_total_gbp")
@@ -499,7 +504,9 @@ def costs(run: RunData) -> Figure:
         ax.set_xlabel("Year ending 31 March")
         ax.set_title(run.title(s), fontsize=9.5)
     axes[0].set_ylabel("Cost (£ million a year)")
-    handles, labels = axes[0].get_legend_handles_labels()
+    legend = {lab: h for ax in axes for h, lab in zip(*ax.get_legend_handles_labels(),
+                                                       strict=True)}
+    handles, labels = list(legend.values()), list(legend)
     _fig_legend(fig, handles, labels, ncol=3)
     return _finish(fig, run, "Annual cost by component", legend_rows=3)
 
@@ -590,7 +597,8 @@ def pathways(run: RunData) -> Figure:
     gpos, rpos = _stack(groups, total, 0.02), _stack(routes, total, 0.02)
     w = 0.035
     ax.add_patch(Rectangle((0, 0), w, 1, color=COLOURS["flow:started"]))
-    ax.text(-0.01, 0.5, f"Entered care\n{total:,.0f}", ha="right", va="center", fontsize=8)
+    ax.text(-0.01, 0.5, f"Children whose\ncare ended\n{total:,.0f}", ha="right",
+            va="center", fontsize=8)
     g_out = {g: p[0] for g, p in gpos.items()}
     r_in = {r: p[0] for r, p in rpos.items()}
     entry_top = 1.0
@@ -683,13 +691,13 @@ def tornado(run: RunData) -> Figure:
         by_ind[r["indicator"]].append(r)
     if not by_ind:
         raise NoData("no sensitivity.csv")
-    order = {k: i for i, k in enumerate(KEY_OUTCOMES)}
-    inds = sorted(by_ind, key=lambda i: order.get(i, 99))[:4]
-    n = max(len(v) for v in by_ind.values())
-    fig, axes = _figure(len(inds), 1, 1.5 + len(inds) * (0.6 + 0.28 * n))
+    order = {k: i for i, k in enumerate(TORNADO_OUTCOMES)}
+    inds = sorted(by_ind, key=lambda i: (order.get(i, 99), i))[:3]
+    n = min(TORNADO_ROWS, max(len(by_ind[i]) for i in inds))
+    fig, axes = _figure(len(inds), 1, 1.5 + len(inds) * (0.7 + 0.26 * n))
     for ax, ind in zip(axes, inds, strict=True):
         rows = sorted(by_ind[ind], key=lambda r: abs(_float(r["diff_at_high"]) -
-                                                     _float(r["diff_at_low"])))
+                                                     _float(r["diff_at_low"])))[-TORNADO_ROWS:]
         central = _central_difference(run, ind)
         for y, r in enumerate(rows):
             lo, hi = _float(r["diff_at_low"]), _float(r["diff_at_high"])
