@@ -30,9 +30,26 @@ def simulate(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # A wide terminal so rich does not wrap a long one-line message.
     env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "run.py", "simulate", "--years", "1", "--reps", "2", "--no-report",
-         "--out", str(out), *args],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=300, check=False)
+        [
+            sys.executable,
+            "run.py",
+            "simulate",
+            "--years",
+            "1",
+            "--reps",
+            "2",
+            "--no-report",
+            "--out",
+            str(out),
+            *args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 def run_folder(out: Path) -> Path:
@@ -71,7 +88,11 @@ def test_run_folder_has_the_four_files_with_exact_headers(runs: dict[str, Path])
 def test_manifest_records_the_run(runs: dict[str, Path]) -> None:
     manifest = json.loads((runs["first"] / "manifest.json").read_text())
     assert (manifest["command"], manifest["years"], manifest["replicates"], manifest["seed"]) == (
-        "simulate", 1, 2, 7)
+        "simulate",
+        1,
+        2,
+        7,
+    )
     assert manifest["area"] == "england-average"
     [scenario] = manifest["scenarios"]
     assert scenario["name"] == "baseline"
@@ -133,14 +154,17 @@ def fake_runner() -> ModuleType:
         return SimpleNamespace(
             timeseries=[("2024-04-30", "cla_31_march", value)],
             indicators=[(2025, "cla_31_march", value), (2025, "started", value / 3)],
-            events=5, wall_seconds=0.01)
+            events=5,
+            wall_seconds=0.01,
+        )
 
     module.run_replicate = run_replicate  # type: ignore[attr-defined]
     return module
 
 
-def test_failing_report_leaves_no_run_folder(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failing_report_leaves_no_run_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "simulation.runner", fake_runner())
 
     def broken_report(run_dir: Path) -> Path:
@@ -149,20 +173,44 @@ def test_failing_report_leaves_no_run_folder(tmp_path: Path,
 
     monkeypatch.setattr(jobs, "_write_report", broken_report)
     with pytest.raises(RuntimeError, match="chart failed"):
-        jobs.simulate("baseline", years=1, reps=2, seed=1, area="england-average",
-                      out=tmp_path, jobs=1, report=True, argv=["test"])
+        jobs.simulate(
+            "baseline",
+            years=1,
+            reps=2,
+            seed=1,
+            area="england-average",
+            out=tmp_path,
+            jobs=1,
+            report=True,
+            argv=["test"],
+        )
     assert list(tmp_path.iterdir()) == []
 
 
-def test_simulate_in_process_writes_summary(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_simulate_in_process_writes_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "simulation.runner", fake_runner())
-    folder = jobs.simulate("baseline", years=1, reps=3, seed=2, area="england-average",
-                           out=tmp_path, jobs=1, report=False, argv=["test"])
+    folder = jobs.simulate(
+        "baseline",
+        years=1,
+        reps=3,
+        seed=2,
+        area="england-average",
+        out=tmp_path,
+        jobs=1,
+        report=False,
+        argv=["test"],
+    )
     assert folder.parent == tmp_path and sorted(p.name for p in folder.iterdir()) == list(FILES)
     rows = list(csv.DictReader((folder / "summary.csv").open()))
     stock = next(r for r in rows if r["indicator"] == "cla_31_march")
     # Replicates 0, 1, 2 with seed 2 give 20, 21, 22: mean 21, p5 20.1, p95 21.9.
     assert (stock["unit"], stock["mean"], stock["p5"], stock["p50"], stock["p95"]) == (
-        "children", "21", "20.1", "21", "21.9")
+        "children",
+        "21",
+        "20.1",
+        "21",
+        "21.9",
+    )
     assert tuple(HEADERS["summary.csv"].split(",")) == store.SUMMARY_HEADER

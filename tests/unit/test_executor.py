@@ -30,16 +30,14 @@ EXPECTED = [fake_replicate(t) for t in TASKS]
 
 def test_jobs_1_runs_in_process_in_order() -> None:
     calls: list[int] = []
-    results = executor.run_many(TASKS, jobs=1, progress=lambda: calls.append(1),
-                                fn=fake_replicate)
+    results = executor.run_many(TASKS, jobs=1, progress=lambda: calls.append(1), fn=fake_replicate)
     assert results == EXPECTED
     assert len(calls) == len(TASKS)
 
 
 def test_process_pool_returns_task_order_and_counts_progress() -> None:
     calls: list[int] = []
-    results = executor.run_many(TASKS, jobs=2, progress=lambda: calls.append(1),
-                                fn=fake_replicate)
+    results = executor.run_many(TASKS, jobs=2, progress=lambda: calls.append(1), fn=fake_replicate)
     assert results == EXPECTED
     assert len(calls) == len(TASKS)
 
@@ -60,16 +58,19 @@ def test_jobs_0_means_all_cores() -> None:
     assert executor.worker_count(3) == 3
 
 
-@pytest.mark.parametrize(("kind", "scheduler", "jobs", "message"), [
-    ("threads", None, 1, "unknown executor 'threads'"),
-    ("local", "tcp://127.0.0.1:8786", 1, "only used with --executor dask"),
-    ("local", None, -1, "--jobs must be 0"),
-])
-def test_bad_options_are_clear_errors(kind: str, scheduler: str | None, jobs: int,
-                                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "scheduler", "jobs", "message"),
+    [
+        ("threads", None, 1, "unknown executor 'threads'"),
+        ("local", "tcp://127.0.0.1:8786", 1, "only used with --executor dask"),
+        ("local", None, -1, "--jobs must be 0"),
+    ],
+)
+def test_bad_options_are_clear_errors(
+    kind: str, scheduler: str | None, jobs: int, message: str
+) -> None:
     with pytest.raises(CarepathsError, match=message):
-        executor.run_many(TASKS, jobs=jobs, executor=kind, scheduler=scheduler,
-                          fn=fake_replicate)
+        executor.run_many(TASKS, jobs=jobs, executor=kind, scheduler=scheduler, fn=fake_replicate)
 
 
 def test_missing_dask_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,8 +82,9 @@ def test_missing_dask_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> No
 def test_dask_local_cluster_matches_local_processes() -> None:
     pytest.importorskip("distributed")
     calls: list[int] = []
-    results = executor.run_many(TASKS, jobs=2, executor="dask",
-                                progress=lambda: calls.append(1), fn=fake_replicate)
+    results = executor.run_many(
+        TASKS, jobs=2, executor="dask", progress=lambda: calls.append(1), fn=fake_replicate
+    )
     assert results == EXPECTED
     assert len(calls) == len(TASKS)
 

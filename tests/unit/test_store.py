@@ -48,16 +48,18 @@ def test_keyboard_interrupt_leaves_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_same_second_collision_gets_suffix(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_second_collision_gets_suffix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store, "folder_name", lambda name: f"20240101-000000-{name}")
     finals = []
     for _ in range(3):
         with store.create_run(tmp_path, "baseline") as run:
             run.file("a.txt").write_text("x")
         finals.append(run.final.name)
-    assert finals == ["20240101-000000-baseline", "20240101-000000-baseline-2",
-                      "20240101-000000-baseline-3"]
+    assert finals == [
+        "20240101-000000-baseline",
+        "20240101-000000-baseline-2",
+        "20240101-000000-baseline-3",
+    ]
 
 
 def test_folder_name_is_stamped_and_safe() -> None:
@@ -121,10 +123,19 @@ def test_manifest_records_provenance(tmp_path: Path) -> None:
     entry = store.scenario_entry("baseline", [scenario_file], ["abc", "abc"], [10, 12])
     started = datetime(2025, 1, 1, 12, 0, 0, tzinfo=UTC)
     manifest = store.build_manifest(
-        argv=["run.py", "simulate", "--seed", "1"], command="simulate", scenarios=[entry],
-        area="england-average", years=1, replicates=2, seed=1,
+        argv=["run.py", "simulate", "--seed", "1"],
+        command="simulate",
+        scenarios=[entry],
+        area="england-average",
+        years=1,
+        replicates=2,
+        seed=1,
         replicate_seeds=[{"replicate": 0, "seed": 1}, {"replicate": 1, "seed": 1}],
-        started=started, finished=started + timedelta(seconds=2.5), executor="local", jobs=1)
+        started=started,
+        finished=started + timedelta(seconds=2.5),
+        executor="local",
+        jobs=1,
+    )
     path = store.write_manifest(tmp_path / "manifest.json", manifest)
     loaded = json.loads(path.read_text())
     assert loaded["command_line"] == "run.py simulate --seed 1"
@@ -134,7 +145,8 @@ def test_manifest_records_provenance(tmp_path: Path) -> None:
     assert loaded["scenarios"][0]["events"] == 22
     assert len(loaded["scenarios"][0]["files"][0]["sha256"]) == 64
     assert {"python", "mesa", "numpy", "scipy", "salabim", "matplotlib", "typer"} <= set(
-        loaded["versions"])
+        loaded["versions"]
+    )
 
 
 def test_manifest_lists_differing_replicate_parameter_hashes() -> None:
