@@ -28,27 +28,45 @@ def build_tasks(scenario: Scenario, area: str, years: int, reps: int, seed: int)
     """One task per replicate, each with its own validated parameters (a calibrated ensemble
     gives each replicate its member); replicate ``r`` gets the same seed in every scenario, so
     scenarios meet the same luck (common random numbers)."""
-    return [Task(scenario.name, resolve_params(scenario, area, r), years, seed, r)
-            for r in range(reps)]
+    return [
+        Task(scenario.name, resolve_params(scenario, area, r), years, seed, r) for r in range(reps)
+    ]
 
 
-def run_with_progress(tasks: Sequence[Task], jobs: int, executor: str, scheduler: str | None,
-                      description: str = "replicates",
-                      fn: Callable[[Any], Any] | None = None) -> list[Any]:
+def run_with_progress(
+    tasks: Sequence[Task],
+    jobs: int,
+    executor: str,
+    scheduler: str | None,
+    description: str = "replicates",
+    fn: Callable[[Any], Any] | None = None,
+) -> list[Any]:
     """:func:`run_many` with a rich progress bar on stderr (hidden when it is not a terminal)."""
     console = Console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True,
-                  disable=not console.is_terminal) as bar:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as bar:
         task_id = bar.add_task(description, total=len(tasks))
         kwargs = {"fn": fn} if fn is not None else {}
-        return run_many(tasks, jobs=jobs, executor=executor, scheduler=scheduler,
-                        progress=lambda: bar.advance(task_id), **kwargs)
+        return run_many(
+            tasks,
+            jobs=jobs,
+            executor=executor,
+            scheduler=scheduler,
+            progress=lambda: bar.advance(task_id),
+            **kwargs,
+        )
 
 
-def result_rows(tasks: Sequence[Task], results: Sequence[Any]
-                ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def result_rows(
+    tasks: Sequence[Task], results: Sequence[Any]
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Flatten replicate results into timeseries and indicator rows tagged by scenario/rep."""
     timeseries: list[tuple[Any, ...]] = []
     indicators: list[tuple[Any, ...]] = []
@@ -58,18 +76,26 @@ def result_rows(tasks: Sequence[Task], results: Sequence[Any]
     return timeseries, indicators
 
 
-def scenario_entries(scenarios: Sequence[Scenario], tasks: Sequence[Task],
-                     results: Sequence[Any]) -> list[dict[str, Any]]:
+def scenario_entries(
+    scenarios: Sequence[Scenario], tasks: Sequence[Task], results: Sequence[Any]
+) -> list[dict[str, Any]]:
     """Manifest entries for each scenario, from its tasks' parameter hashes and events."""
     entries = []
     for scenario in scenarios:
         pairs = [(t, r) for t, r in zip(tasks, results, strict=True) if t.scenario == scenario.name]
         entry = store.scenario_entry(
-            scenario.name, scenario.files, [t.params.sha256() for t, _ in pairs],
-            [r.events for _, r in pairs])
-        entry.update(title=scenario.title, description=scenario.description,
-                     levers=dict(scenario.levers), assumptions=dict(scenario.assumptions),
-                     evidence=dict(scenario.evidence))
+            scenario.name,
+            scenario.files,
+            [t.params.sha256() for t, _ in pairs],
+            [r.events for _, r in pairs],
+        )
+        entry.update(
+            title=scenario.title,
+            description=scenario.description,
+            levers=dict(scenario.levers),
+            assumptions=dict(scenario.assumptions),
+            evidence=dict(scenario.evidence),
+        )
         entries.append(entry)
     return entries
 
@@ -90,9 +116,19 @@ def write_tables(run: store.RunFolder, tasks: Sequence[Task], results: Sequence[
     store.write_summary(run.file("summary.csv"), summarise(indicators))
 
 
-def simulate(scenario: str, years: int, reps: int, seed: int, area: str, out: Path,
-             jobs: int = 0, executor: str = "local", scheduler: str | None = None,
-             report: bool = True, argv: Sequence[str] | None = None) -> Path:
+def simulate(
+    scenario: str,
+    years: int,
+    reps: int,
+    seed: int,
+    area: str,
+    out: Path,
+    jobs: int = 0,
+    executor: str = "local",
+    scheduler: str | None = None,
+    report: bool = True,
+    argv: Sequence[str] | None = None,
+) -> Path:
     """Run one scenario and write its run folder; return the folder's final path."""
     started = store.utc_now()
     check_executor(executor, scheduler, jobs)
@@ -103,12 +139,20 @@ def simulate(scenario: str, years: int, reps: int, seed: int, area: str, out: Pa
     with store.create_run(out, loaded.name) as run:
         write_tables(run, tasks, results)
         manifest = store.build_manifest(
-            argv=list(argv if argv is not None else sys.argv), command="simulate",
-            scenarios=scenario_entries([loaded], tasks, results), area=area, years=years,
-            replicates=reps, seed=seed,
+            argv=list(argv if argv is not None else sys.argv),
+            command="simulate",
+            scenarios=scenario_entries([loaded], tasks, results),
+            area=area,
+            years=years,
+            replicates=reps,
+            seed=seed,
             replicate_seeds=replicate_seeds(tasks),
-            started=started, finished=store.utc_now(), executor=executor, jobs=jobs,
-            extra={"calibration_source": calibration_source(area)})
+            started=started,
+            finished=store.utc_now(),
+            executor=executor,
+            jobs=jobs,
+            extra={"calibration_source": calibration_source(area)},
+        )
         store.write_manifest(run.file("manifest.json"), manifest)
         if report:
             _write_report(run.path)

@@ -60,7 +60,8 @@ def check_out_folder(out: Path) -> Path:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise OutputError(
-            f"cannot write to the output folder {out} ({reason}); choose another --out") from None
+            f"cannot write to the output folder {out} ({reason}); choose another --out"
+        ) from None
     return out
 
 
@@ -178,8 +179,9 @@ def iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def scenario_entry(name: str, files: Iterable[Path], param_hashes: Sequence[str],
-                   events: Sequence[int]) -> dict[str, Any]:
+def scenario_entry(
+    name: str, files: Iterable[Path], param_hashes: Sequence[str], events: Sequence[int]
+) -> dict[str, Any]:
     """The manifest's record of one scenario: files with sha256, parameter hash, events.
 
     ``parameters_sha256`` is the hash of the validated parameters when every replicate used
@@ -203,11 +205,22 @@ def scenario_entry(name: str, files: Iterable[Path], param_hashes: Sequence[str]
     return entry
 
 
-def build_manifest(*, argv: Sequence[str], command: str, scenarios: list[dict[str, Any]],
-                   area: str, years: int, replicates: int, seed: int,
-                   replicate_seeds: list[dict[str, int]], started: datetime,
-                   finished: datetime, executor: str, jobs: int,
-                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_manifest(
+    *,
+    argv: Sequence[str],
+    command: str,
+    scenarios: list[dict[str, Any]],
+    area: str,
+    years: int,
+    replicates: int,
+    seed: int,
+    replicate_seeds: list[dict[str, int]],
+    started: datetime,
+    finished: datetime,
+    executor: str,
+    jobs: int,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The run's ``manifest.json`` content (plain JSON types only)."""
     manifest: dict[str, Any] = {
         "tool": "carepaths",

@@ -32,13 +32,15 @@ def summarise(indicator_rows: Iterable[IndicatorRow]) -> list[SummaryRow]:
     for (scenario, indicator, year), pairs in sorted(groups.items()):
         values = np.array([v for _, v in sorted(pairs)], dtype=float)
         p5, p50, p95 = (float(x) for x in np.percentile(values, PERCENTILES))
-        rows.append((scenario, indicator, year, unit_of(indicator),
-                     float(values.mean()), p5, p50, p95))
+        rows.append(
+            (scenario, indicator, year, unit_of(indicator), float(values.mean()), p5, p50, p95)
+        )
     return rows
 
 
-def paired_differences(base_values: Sequence[float],
-                       scen_values: Sequence[float]) -> tuple[float, float, float]:
+def paired_differences(
+    base_values: Sequence[float], scen_values: Sequence[float]
+) -> tuple[float, float, float]:
     """Mean, p5 and p95 of ``scenario - baseline`` taken replicate by replicate.
 
     Element ``i`` of both sequences must be the same replicate (same seed and replicate
@@ -46,8 +48,10 @@ def paired_differences(base_values: Sequence[float],
     two runs share; the interval is the 5th-95th percentile of those differences.
     """
     if len(base_values) != len(scen_values):
-        raise ValueError(f"paired differences need equal replicate counts, got "
-                         f"{len(base_values)} baseline and {len(scen_values)} scenario")
+        raise ValueError(
+            f"paired differences need equal replicate counts, got "
+            f"{len(base_values)} baseline and {len(scen_values)} scenario"
+        )
     if not base_values:
         raise ValueError("paired differences need at least one replicate")
     diffs = np.asarray(scen_values, dtype=float) - np.asarray(base_values, dtype=float)

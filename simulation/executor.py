@@ -78,9 +78,14 @@ def check_executor(executor: str, scheduler: str | None, jobs: int) -> int:
     return worker_count(jobs)
 
 
-def run_many(tasks: Sequence[Any], jobs: int = 0, executor: str = "local",
-             scheduler: str | None = None, progress: Progress | None = None,
-             fn: Callable[[Any], Any] = run_task) -> list[Any]:
+def run_many(
+    tasks: Sequence[Any],
+    jobs: int = 0,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    fn: Callable[[Any], Any] = run_task,
+) -> list[Any]:
     """Run ``fn(task)`` for every task and return the results in task order.
 
     ``progress`` is called once per finished task. ``fn`` must be a module-level function
@@ -94,8 +99,9 @@ def run_many(tasks: Sequence[Any], jobs: int = 0, executor: str = "local",
     return _run_processes(list(tasks), workers, progress, fn)
 
 
-def _run_inline(tasks: Sequence[Any], progress: Progress | None,
-                fn: Callable[[Any], Any]) -> list[Any]:
+def _run_inline(
+    tasks: Sequence[Any], progress: Progress | None, fn: Callable[[Any], Any]
+) -> list[Any]:
     results = []
     for task in tasks:
         results.append(fn(task))
@@ -107,24 +113,27 @@ def _run_inline(tasks: Sequence[Any], progress: Progress | None,
 def _chunks(tasks: list[Any], workers: int) -> list[tuple[int, list[Any]]]:
     """Split into contiguous chunks, each tagged with its first task's index."""
     size = max(1, math.ceil(len(tasks) / (workers * CHUNKS_PER_WORKER)))
-    return [(i, tasks[i:i + size]) for i in range(0, len(tasks), size)]
+    return [(i, tasks[i : i + size]) for i in range(0, len(tasks), size)]
 
 
-def _run_processes(tasks: list[Any], workers: int, progress: Progress | None,
-                   fn: Callable[[Any], Any]) -> list[Any]:
+def _run_processes(
+    tasks: list[Any], workers: int, progress: Progress | None, fn: Callable[[Any], Any]
+) -> list[Any]:
     results: list[Any] = [None] * len(tasks)
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
-                               initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(tasks)), mp_context=context, initializer=_ignore_interrupts
+    )
     try:
         pending: dict[Future[list[Any]], int] = {
-            pool.submit(_run_chunk, fn, chunk): start for start, chunk in _chunks(tasks, workers)}
+            pool.submit(_run_chunk, fn, chunk): start for start, chunk in _chunks(tasks, workers)
+        }
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 start = pending.pop(future)
                 chunk_results = future.result()
-                results[start:start + len(chunk_results)] = chunk_results
+                results[start : start + len(chunk_results)] = chunk_results
                 for _ in chunk_results:
                     if progress:
                         progress()
@@ -162,8 +171,9 @@ def _dask_client(workers: int, scheduler: str | None) -> Any:
         raise CarepathsError(DASK_MISSING) from None
     try:
         if scheduler is None:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
             return Client(cluster)
         return Client(scheduler, timeout="15s")
     except (OSError, TimeoutError) as exc:
@@ -171,8 +181,13 @@ def _dask_client(workers: int, scheduler: str | None) -> Any:
         raise CarepathsError(f"cannot connect to the Dask scheduler at {where}: {exc}") from None
 
 
-def _run_dask(tasks: list[Any], workers: int, scheduler: str | None,
-              progress: Progress | None, fn: Callable[[Any], Any]) -> list[Any]:
+def _run_dask(
+    tasks: list[Any],
+    workers: int,
+    scheduler: str | None,
+    progress: Progress | None,
+    fn: Callable[[Any], Any],
+) -> list[Any]:
     from dask.distributed import as_completed
 
     client = _dask_client(workers, scheduler)
