@@ -36,14 +36,21 @@ NoReport = Annotated[bool, typer.Option("--no-report", help="Skip charts and rep
 
 
 def _fail(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # clean up like Ctrl-C: no half-written run folder
 
 
 def _guard(fn, *args, **kwargs):
     """Run a command; turn our own errors into one clear message and exit code 2."""
+    import signal
+
     from simulation.errors import CarepathsError
 
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return fn(*args, **kwargs)
     except CarepathsError as exc:

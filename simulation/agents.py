@@ -135,6 +135,7 @@ class CarerHousehold(mesa.Agent):
         self.staying_put = 0  # young people over 18 still living here under Staying Put
         self.active = True
         self.timers: dict[str, HazardTimer] = {}
+        self.data: dict[str, Any] = {}  # free slot for researchers' rules
 
     @property
     def vacancies(self) -> int:

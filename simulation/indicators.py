@@ -17,6 +17,7 @@ Monthly snapshots hold the stock by placement group and the resource measures.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from simulation.agents import EXIT_ROUTES, GROUP_NAMES, YEAR_DAYS, Child, Group
@@ -46,13 +47,17 @@ class Indicators:
         self.flows: Counter[str] = Counter()
         self.yearly: list[tuple[int, str, float]] = []
         self.monthly: list[tuple[str, str, float]] = []
-        self.sw_leavers = 0.0
+        self.extra_state: dict[str, Callable[[], float]] = {}
+
+    def add_state(self, name: str, fn: Callable[[], float]) -> None:
+        """A state indicator a rule adds: ``fn()`` is read at every 31 March."""
+        self.extra_state[name] = fn
 
     # ---- flows, called by the engine's transitions --------------------------------------
     def started(self, child: Child, reentry: bool) -> None:
         self.flows["started"] += 1
         if reentry:
-            self.flows["reentries"] += 1
+            self.flows["returns_home_breakdown"] += 1
             if child.returned_day is not None and self.model.now - child.returned_day <= 365:
                 self.flows["reentries_within_12m"] += 1
 
@@ -69,7 +74,8 @@ class Indicators:
             self.flows["unplanned_endings"] += 1
 
     def count(self, name: str, n: float = 1.0) -> None:
-        """A flow counted by a rule (carer approvals, deregistrations, leavers...)."""
+        """A flow counted by a rule (carer approvals, deregistrations, leavers...); it is
+        reported as a yearly indicator unless its name starts with '_'."""
         self.flows[name] += n
 
     # ---- snapshots ----------------------------------------------------------------------
@@ -115,19 +121,19 @@ class Indicators:
         f = self.flows
         row: dict[str, float] = {**self._stock(), **self._resources()}
         for name in ("started", "ceased", "placement_moves", "unplanned_endings",
-                     "reentries_within_12m", "carer_approvals", "carer_approvals_inhouse",
-                     "carer_deregistrations", "sw_leavers"):
-            row[name] = float(f.get(name, 0))
-        for route in EXIT_ROUTES:
-            row[f"ceased_{route}"] = float(f.get(f"ceased_{route}", 0))
-        row["returns_home_breakdown"] = float(f.get("reentries", 0))
+                     "reentries_within_12m", "returns_home_breakdown", "carer_approvals",
+                     "carer_approvals_inhouse", "carer_deregistrations", "sw_leavers",
+                     *(f"ceased_{route}" for route in EXIT_ROUTES)):
+            row[name] = 0.0  # flows that happened zero times are still reported
         for key, value in f.items():
-            if key.startswith("pathway_"):
+            if not key.startswith("_"):  # '_name' flows are internal workings
                 row[key] = float(value)
         row.update(self._stability(now))
-        fte_days = f.get("sw_permanent_fte_days", 0.0)
-        row["sw_turnover_pct"] = (100.0 * f.get("sw_leavers_permanent", 0) * YEAR_DAYS / fte_days
-                                  if fte_days else 0.0)
+        for name, fn in self.extra_state.items():
+            row[name] = float(fn())
+        fte_days = f.get("_sw_permanent_fte_days", 0.0)
+        row["sw_turnover_pct"] = (100.0 * f.get("_sw_leavers_permanent", 0) * YEAR_DAYS
+                                  / fte_days if fte_days else 0.0)
         households = row["carer_households"]
         row["carer_deregistration_pct"] = (100.0 * row["carer_deregistrations"] / households
                                            if households else 0.0)

@@ -70,6 +70,7 @@ class CareSystem(mesa.Model):
         self.other_cases_total = 0.0
         self._next_id: dict[str, int] = defaultdict(int)
         self._handlers: dict[str, list[Callable[..., Any]]] = defaultdict(list)
+        self._modifiers: dict[str, list[Callable[[Any], float]]] = defaultdict(list)
         self.occupancy = [0] * len(Group)
         self.capacity = Capacity(self)
         self.ledger = CostLedger(self)
@@ -105,6 +106,20 @@ class CareSystem(mesa.Model):
     def emit(self, signal: str, *args: Any) -> None:
         for fn in self._handlers.get(signal, ()):
             fn(*args)
+
+    def add_modifier(self, process: str, fn: Callable[[Any], float]) -> None:
+        """Let a rule scale another rule's hazard: ``fn(owner)`` returns a multiplier.
+
+        The rule that owns ``process`` calls :meth:`modify` on its rate; this is how a
+        researcher's rule changes disruption, deregistration, exits or turnover without
+        touching the rules that compute them.
+        """
+        self._modifiers[process].append(fn)
+
+    def modify(self, process: str, owner: Any, rate: float) -> float:
+        for fn in self._modifiers.get(process, ()):
+            rate *= fn(owner)
+        return rate
 
     def record(self, *event: Any) -> None:
         """Append to the event log (kept only when asked for: tests and record exports)."""

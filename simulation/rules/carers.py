@@ -33,6 +33,7 @@ class Carers(Rule):
         m.on("placement_ended", self._placement_ended)
         m.on("exited", self._exited)
         m.on("param_changed", self._param_changed)
+        m.on("carer_support_changed", self._refresh)
         self.agency_joins = 0
         self.approvals = 0
         self.agency_rate = 0.0
@@ -115,7 +116,7 @@ class Carers(Rule):
             rate *= p["carers.older_ratio"]
         if carer.enhanced:
             rate *= p["carers.support_deregistration_ratio"]
-        return rate / YEAR_DAYS
+        return self.model.modify("deregistration", carer, rate) / YEAR_DAYS
 
     def _refresh(self, carer: CarerHousehold) -> None:
         if carer.active:

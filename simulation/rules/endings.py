@@ -67,7 +67,7 @@ class Endings(Rule):
                 rate *= 1.0 + p["endings.caseload_effect"] * over
         if now - child.placement_start < EARLY_DAYS:
             rate *= p["endings.early_months_ratio"]
-        return rate / YEAR_DAYS
+        return self.model.modify("disruption", child, rate) / YEAR_DAYS
 
     def _refresh(self, child: Child) -> None:
         if child.placement < 0:

@@ -17,6 +17,8 @@ Rates are calibrated to DfE 2024 ceased-by-reason counts (parameter tree).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from simulation.agents import FOSTER_GROUPS, YEAR_DAYS, Child, Group
 from simulation.rules.registry import Rule, register_rule
 
@@ -69,7 +71,7 @@ class Exits(Rule):
 
     def _refresh(self, child: Child) -> None:
         m, p = self.model, self.p
-        now, k = m.now, child.period
+        now = m.now
         t = now - child.period_start
         age = child.age(now)
         group = child.placement
@@ -85,8 +87,7 @@ class Exits(Rule):
             rh *= 0.02
         if child.adoption_plan or group == Group.ADOPTION:
             rh = 0.0
-        m.set_hazard(child, "exit.returned_home", rh / YEAR_DAYS, self._return_home,
-                     occurrence=k)
+        self._set(child, "exit.returned_home", rh, self._return_home)
         # special guardianship and child arrangements orders
         orders_open = (t >= HALF_YEAR and age < 16 and not child.uasc
                        and not child.adoption_plan)
@@ -96,12 +97,18 @@ class Exits(Rule):
             cao = p["exits.cao_per_year"]
         elif orders_open and group == Group.WITH_PARENTS:
             cao = p["exits.cao_per_year"]
-        m.set_hazard(child, "exit.sgo", sgo / YEAR_DAYS, self._sgo, occurrence=k)
-        m.set_hazard(child, "exit.cao", cao / YEAR_DAYS, self._cao, occurrence=k)
+        self._set(child, "exit.sgo", sgo, self._sgo)
+        self._set(child, "exit.cao", cao, self._cao)
         other = p["exits.other_per_year"][0 if age < 10 else 1]
         if group == Group.ADOPTION:
             other = 0.0
-        m.set_hazard(child, "exit.other", other / YEAR_DAYS, self._other, occurrence=k)
+        self._set(child, "exit.other", other, self._other)
+
+    def _set(self, child: Child, process: str, per_year: float, fire: Callable[[Child], None]
+             ) -> None:
+        """Set one route's hazard, after any modifiers researchers' rules registered."""
+        rate = self.model.modify(process, child, per_year) / YEAR_DAYS
+        self.model.set_hazard(child, process, rate, fire, occurrence=child.period)
 
     # ---- events -------------------------------------------------------------------------
     def _return_home(self, child: Child) -> None:

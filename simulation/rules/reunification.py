@@ -44,6 +44,7 @@ class Reunification(Rule):
         rate = p["reunification.reentry_per_year"][0 if first_year else 1]
         if child.data.get("reunification_supported"):
             rate *= p["reunification.support_reentry_ratio"]
+        rate = self.model.modify("reentry", child, rate)
         self.model.set_hazard(child, "reentry", rate / YEAR_DAYS, self._reenter,
                               occurrence=child.period)
 

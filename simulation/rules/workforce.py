@@ -85,7 +85,7 @@ class Workforce(Rule):
         now = m.now
         agency = sum(1 for w in m.workers.values() if w.agency)
         permanent = len(m.workers) - agency
-        m.indicators.count("sw_permanent_fte_days", self._permanent * (now - self.t_last))
+        m.indicators.count("_sw_permanent_fte_days", self._permanent * (now - self.t_last))
         self.t_last = now
         self._permanent = permanent
         m.ledger.set_level("sw_permanent", permanent)
@@ -132,7 +132,7 @@ class Workforce(Rule):
         over = round(2.0 * (self.model.mean_caseload() - p["workforce.reference_caseload"])) / 2
         if over > 0:
             rate *= 1.0 + p["workforce.turnover_caseload_elasticity"] * over
-        return rate / YEAR_DAYS
+        return self.model.modify("turnover", worker, rate) / YEAR_DAYS
 
     def _refresh_turnover(self, worker: SocialWorker, rate: float | None = None) -> None:
         self.model.set_hazard(worker, "turnover", rate if rate is not None else
@@ -142,7 +142,7 @@ class Workforce(Rule):
         m = self.model
         m.indicators.count("sw_leavers")
         if not worker.agency:
-            m.indicators.count("sw_leavers_permanent")
+            m.indicators.count("_sw_leavers_permanent")
         self.index.discard(worker)
         m.remove_worker(worker)
         for child in list(worker.children.values()):
