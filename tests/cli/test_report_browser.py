@@ -98,14 +98,14 @@ def test_screenshot_is_not_blank(report_path: Path, tmp_path: Path) -> None:
     assert np.isfinite(pixels).all()
 
 
-def test_report_command_regenerates_and_rejects_a_non_run_folder(
-        report_path: Path, tmp_path: Path) -> None:
-    folder = report_path.parent
-    (folder / "report.html").unlink()
+def test_report_command_regenerates_and_rejects_a_non_run_folder(tmp_path: Path) -> None:
+    folder = _fixture.trim_run(_fixture.synthetic_run(tmp_path / "run"),
+                               {"placements_3plus_pct", "long_term_stable_pct"})
     ok = subprocess.run([sys.executable, "run.py", "report", str(folder)], cwd=ROOT,
                         capture_output=True, text=True, timeout=120, check=False)
     assert ok.returncode == 0, ok.stderr
     assert "Report:" in ok.stdout and (folder / "report.html").exists()
+    assert (folder / "charts" / "stability.png").exists()
     bad = subprocess.run([sys.executable, "run.py", "report", str(tmp_path)], cwd=ROOT,
                          capture_output=True, text=True, timeout=120, check=False)
     assert bad.returncode == 2

@@ -164,6 +164,18 @@ def synthetic_run(folder: Path, *, comparison: bool = True, sensitivity: bool = 
     return folder
 
 
+def trim_run(folder: Path, keep: set[str]) -> Path:
+    """Cut a synthetic run down to ``keep`` indicators in summary.csv and nothing else, so a
+    test that only needs a chart or two draws fast."""
+    for name in ("timeseries.csv", "indicators.csv", "comparison.csv", "sensitivity.csv",
+                 "england-average-2024.fit.csv"):
+        (folder / name).unlink(missing_ok=True)
+    with open(folder / "summary.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    _write(folder / "summary.csv", rows[0], [r for r in rows[1:] if r[1] in keep])
+    return folder
+
+
 def _unit(ind: str) -> str:
     from simulation.indicator_names import unit_of
 
