@@ -10,6 +10,7 @@ Sources of the unit costs are in the parameter tree (NAO, CMA, PSSRU; assumption
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from simulation.agents import GROUP_NAMES, Group
@@ -29,6 +30,13 @@ class CostLedger:
         self.days: dict[str, float] = defaultdict(float)
         self.t_last = 0.0
         self.year: dict[str, float] = defaultdict(float)
+        self.prices: dict[str, tuple[str, Callable[[], float]]] = {}
+
+    def register_price(self, key: str, component: str, gbp_per_unit_year: Callable[[], float]
+                       ) -> None:
+        """Price a level a researcher's rule sets (e.g. hub households) into ``component``
+        ('levers', 'workforce' or 'placements_<group>')."""
+        self.prices[key] = (component, gbp_per_unit_year)
 
     def _integrate(self, now: float) -> None:
         dt = now - self.t_last
@@ -83,6 +91,8 @@ class CostLedger:
                         * p["pipeline.assessor_cost_gbp_per_fte_year"]
                         + d.pop("enquiries_extra", 0.0)
                         * p["pipeline.recruitment_cost_gbp_per_enquiry_uplift"]) / 365.25
+        for key, (component, price) in self.prices.items():
+            y[component] += d.pop(key, 0.0) * price() / 365.25
         d.clear()
 
     def close_year(self) -> dict[str, float]:

@@ -32,6 +32,9 @@ class Costs(Rule):
                              extra_beds * p["residential.inhouse_opening_cost_gbp_per_bed"])
 
     def _param_changed(self, path: str) -> None:
+        m = self.model
+        if path == "residential.inhouse_beds_per_10k":  # a dated change of bed numbers
+            m.residential_inhouse_beds = round(m.p[path] * m.scale)
         self._levels()
 
     def _levels(self) -> None:
