@@ -149,3 +149,18 @@ def test_levers_come_from_the_scenario_file_when_the_manifest_lacks_them(
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     enriched = report.enriched_manifest(folder)
     assert enriched["scenarios"][0].get("title")  # read from scenarios/baseline.toml
+
+
+def test_a_calibration_folder_reports_the_fit(tmp_path: Path) -> None:
+    folder = trim_run(synthetic_run(tmp_path / "cal"), set())
+    (folder / "summary.csv").unlink()
+    _fixture._write(folder / "england-average-2024.fit.csv",
+                    ["target", "year", "unit", "observed", "simulated_mean", "simulated_p5",
+                     "simulated_p95", "rel_error", "tolerance", "within"], _fixture._fit_rows())
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest.update(command="calibrate", scenarios=[])
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    page = report.regenerate(folder).read_text(encoding="utf-8")
+    assert page.count("<img ") == 1 and 'id="chart-calibration"' in page
+    assert "meets 5 of 6 targets within tolerance; it misses % long-term stable (2024)" in page
+    assert "We fitted the model" in page
