@@ -265,7 +265,11 @@ def _band_handle() -> Rectangle:
 
 def _band(ax: Axes, b: Band, label: str, color: str, scale: float = 1.0, **style: Any) -> None:
     style.setdefault("linestyle", "-")
-    ax.fill_between(b.x, b.p5 / scale, b.p95 / scale, color=color, alpha=0.18, linewidth=0)
+    if style["linestyle"] == "-":
+        ax.fill_between(b.x, b.p5 / scale, b.p95 / scale, color=color, alpha=0.18, linewidth=0)
+    else:  # a second scenario's band: edged in its line style so overlapping bands stay apart
+        ax.fill_between(b.x, b.p5 / scale, b.p95 / scale, facecolor=color, alpha=0.08,
+                        edgecolor=color, linestyle=style["linestyle"], linewidth=0.7)
     ax.plot(b.x, b.mean / scale, color=color, label=label, linewidth=1.6, markersize=3.5,
             **style)
 
@@ -504,11 +508,15 @@ def costs(run: RunData) -> Figure:
         ax.set_xlabel("Year ending 31 March")
         ax.set_title(run.title(s), fontsize=9.5)
     axes[0].set_ylabel("Cost (£ million a year)")
-    legend = {lab: h for ax in axes for h, lab in zip(*ax.get_legend_handles_labels(),
-                                                       strict=True)}
+    legend: dict[str, Any] = {}
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            legend.setdefault(lab, h)
     handles, labels = list(legend.values()), list(legend)
     _fig_legend(fig, handles, labels, ncol=3)
-    return _finish(fig, run, "Annual cost by component", legend_rows=3)
+    return _finish(fig, run, "Annual cost by component", legend_rows=3,
+                   subtitle="Bars: mean spend by component; whiskers: 90% interval of the "
+                   "total. Differences between scenarios are clearer in the comparison chart.")
 
 
 # ---------------------------------------------------------------------------- 6. resources
