@@ -53,7 +53,16 @@ INDICATOR_UNITS: dict[str, str] = {
     "cost_placements_residential_gbp": "GBP",
     "cost_placements_supported_gbp": "GBP",
     "cost_placements_other_gbp": "GBP",
-    "pathway_entries_by_first_placement": "children",
+    "ceased_mean_days_in_care": "days",
+    "cla_uasc": "children",
+    **{f"cla_age_{b}": "children" for b in ("under_1", "1_4", "5_9", "10_15", "16_17")},
+    **{f"cla_legal_{s}": "children" for s in ("s20", "care_order", "placement_order",
+                                               "police_protection", "youth_justice")},
+    "sw_vacancy_pct": "percent",
+    "sw_leavers": "FTE",
+    "carer_approvals_inhouse": "households",
+    "carer_households_kinship": "households",
+    "carer_deregistration_pct": "percent",
 }
 
 # Yearly flows are summed over the DfE year; stock and state measures are taken on 31 March.

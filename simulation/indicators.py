@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from simulation.agents import EXIT_ROUTES, GROUP_NAMES, YEAR_DAYS, Child, Group
+from simulation.agents import EXIT_ROUTES, GROUP_NAMES, YEAR_DAYS, Child, Group, age_band
 
 if TYPE_CHECKING:
     from simulation.model import CareSystem
@@ -35,6 +35,9 @@ STOCK_NAMES = {
     Group.ADOPTION: "cla_placed_for_adoption",
     Group.OTHER: "cla_other",
 }
+AGE_NAMES = ("cla_age_under_1", "cla_age_1_4", "cla_age_5_9", "cla_age_10_15", "cla_age_16_17")
+LEGAL_NAMES = tuple(f"cla_legal_{s}" for s in ("s20", "care_order", "placement_order",
+                                                "police_protection", "youth_justice"))
 PATHWAY_GROUPS = ("kinship", "inhouse", "agency", "residential", "supported", "with_parents",
                   "other", "other")  # placed for adoption is never a first placement
 
@@ -63,6 +66,7 @@ class Indicators:
 
     def ceased(self, child: Child, route: str, group: int) -> None:
         self.flows["ceased"] += 1
+        self.flows["_days_in_care"] += self.model.now - child.period_start
         self.flows[f"ceased_{route}"] += 1
         first = PATHWAY_GROUPS[child.first_group] if child.first_group >= 0 else "other"
         self.flows[f"pathway_{first}_to_{route}"] += 1
@@ -129,6 +133,8 @@ class Indicators:
             if not key.startswith("_"):  # '_name' flows are internal workings
                 row[key] = float(value)
         row.update(self._stability(now))
+        row["ceased_mean_days_in_care"] = (f.get("_days_in_care", 0.0) / f["ceased"]
+                                           if f.get("ceased") else 0.0)
         for name, fn in self.extra_state.items():
             row[name] = float(fn())
         fte_days = f.get("_sw_permanent_fte_days", 0.0)
@@ -145,12 +151,16 @@ class Indicators:
     def _stability(self, now: float) -> dict[str, float]:
         n = three = sw3 = lt = lt_stable = 0
         quality = wellbeing = 0.0
+        by: Counter[str] = Counter()
         two_years = 2 * YEAR_DAYS
         for child in self.model.children.values():
             n += 1
             three += child.placements_in_year >= 3
             sw3 += child.workers_in_year >= 3
             quality += child.quality
+            by[AGE_NAMES[age_band(child.age(now))]] += 1
+            by[f"cla_legal_{child.legal}"] += 1
+            by["cla_uasc"] += child.uasc
             self.model.emit("wellbeing_update", child)
             wellbeing += child.wellbeing
             if child.age(now) < 16 and now - child.period_start >= 2.5 * YEAR_DAYS:
@@ -158,7 +168,9 @@ class Indicators:
                 lt_stable += now - child.carer_since >= two_years
             child.placements_in_year = 1 if child.placement >= 0 else 0
             child.workers_in_year = 1 if child.worker is not None else 0
-        return {
+        out = {name: 0.0 for name in (*AGE_NAMES, *LEGAL_NAMES, "cla_uasc")}
+        out.update({k: float(v) for k, v in by.items()})
+        return out | {
             "placements_3plus_pct": 100.0 * three / n if n else 0.0,
             "sw_changes_3plus_pct": 100.0 * sw3 / n if n else 0.0,
             "long_term_stable_pct": 100.0 * lt_stable / lt if lt else 0.0,

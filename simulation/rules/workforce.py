@@ -69,6 +69,12 @@ class Workforce(Rule):
         m.on("exited", self._exited)
         m.on("worker_changed", self._worker_changed)
         m.on("month_end", self._month_end)
+        m.indicators.add_state("sw_vacancy_pct", self._vacancy_pct)
+
+    def _vacancy_pct(self) -> float:
+        establishment = self.establishment()
+        vacant = max(0, establishment - len(self.model.workers))
+        return 100.0 * vacant / establishment
 
     # ---- establishment, levels ------------------------------------------------------------
     def establishment(self) -> int:
