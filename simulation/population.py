@@ -47,10 +47,6 @@ BAND_LOW = (0.0, 1.0, 5.0, 10.0, 16.0)
 BAND_HIGH = (1.0, 5.0, 10.0, 16.0, 18.0)
 
 
-def draw_needs(rng: np.random.Generator, a: float, b: float, age: float, shift: float) -> float:
-    return float(min(1.0, rng.beta(a, b) + (shift if age >= 10 else 0.0)))
-
-
 def build_population(model: CareSystem) -> None:
     """Create the starting carers, workers and children and place the children."""
     _build_carers(model)
@@ -93,38 +89,47 @@ def _build_workers(model: CareSystem) -> None:
         model.add_worker(worker)
 
 
+def _choose(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
+    """One category per row of ``probs`` (rows sum to 1), vectorised."""
+    cum = np.cumsum(probs, axis=1)
+    u = rng.random(len(probs))[:, None]
+    return np.minimum((u > cum).sum(axis=1), probs.shape[1] - 1)
+
+
 def _build_children(model: CareSystem) -> None:
     p = model.p
     rng = model.streams.numpy_generator("population.children")
     n = round(p["area.cla_per_10k_start"] * model.scale)
-    a, b = p["entry.needs_beta_a"], p["entry.needs_beta_b"]
-    shift = p["entry.needs_adolescent_shift"]
-    legal_p = np.asarray([0.19, 0.75, 0.0, 0.005, 0.055])  # DfE 2024 stock: s20, care order,
-    legal_p = legal_p / legal_p.sum()                     # PP, youth justice, placement order
+    uasc = rng.random(n) < UASC_STOCK_SHARE
+    band = np.where(uasc, np.where(rng.random(n) < 0.85, 4, 3),
+                    _choose(rng, np.tile(STOCK_AGE_SHARES, (n, 1))))
+    low, high = np.asarray(BAND_LOW)[band], np.asarray(BAND_HIGH)[band]
+    age = np.minimum(low + (high - low) * rng.random(n), 17.999)
+    needs = rng.beta(p["entry.needs_beta_a"], p["entry.needs_beta_b"], n)
+    needs = np.minimum(1.0, needs + np.where(age >= 10, p["entry.needs_adolescent_shift"], 0.0))
+    # DfE 2024 stock by legal status: s20, care order, police protection, youth justice,
+    # placement order
     legal_names = ("s20", "care_order", "police_protection", "youth_justice", "placement_order")
+    legal_p = np.asarray([0.19, 0.75, 0.0, 0.005, 0.055])
+    legal = _choose(rng, np.tile(legal_p / legal_p.sum(), (n, 1)))
+    female = rng.random(n) < 0.43
+    disabled = rng.random(n) < p["entry.disability_share"]
+    shares = np.asarray([UASC_PLACEMENT if u else PLACEMENT_BY_AGE[b]
+                         for u, b in zip(uasc, band, strict=True)])
+    group = _choose(rng, shares / shares.sum(axis=1, keepdims=True))
+    in_care = np.maximum(np.minimum(rng.exponential(MEAN_DAYS_IN_CARE, n), age * YEAR_DAYS), 1.0)
+    in_placement = in_care * rng.random(n) ** 0.5
+    quality = np.clip(rng.normal(0.6, 0.15, n), 0.0, 1.0)
     finder = model.capacity
-    for _ in range(n):
-        uasc = rng.random() < UASC_STOCK_SHARE
-        band = (4 if rng.random() < 0.85 else 3) if uasc else int(
-            rng.choice(5, p=STOCK_AGE_SHARES))
-        age = float(rng.uniform(BAND_LOW[band], BAND_HIGH[band]))
-        if band == 4:
-            age = min(age, 17.999)
-        needs = draw_needs(rng, a, b, age, shift)
-        legal = str(legal_names[int(rng.choice(5, p=legal_p))])
-        child = Child(model, model.new_id("child"), birth_day=-age * YEAR_DAYS,
-                      female=bool(rng.random() < 0.43), needs=needs,
-                      disabled=bool(rng.random() < p["entry.disability_share"]), uasc=uasc,
-                      legal="s20" if uasc else legal)
+    for i in range(n):
+        child = Child(model, model.new_id("child"), birth_day=-float(age[i]) * YEAR_DAYS,
+                      female=bool(female[i]), needs=float(needs[i]), disabled=bool(disabled[i]),
+                      uasc=bool(uasc[i]), legal="s20" if uasc[i] else legal_names[legal[i]])
         child.data["existing"] = True
-        shares = UASC_PLACEMENT if uasc else PLACEMENT_BY_AGE[band]
-        group = int(rng.choice(8, p=np.asarray(shares) / sum(shares)))
-        in_care = min(float(rng.exponential(MEAN_DAYS_IN_CARE)), age * YEAR_DAYS)
-        in_care = max(in_care, 1.0)
-        in_placement = in_care * float(rng.random() ** 0.5)
-        if group == G.ADOPTION:
+        g, placed_days = int(group[i]), float(in_placement[i])
+        if g == G.ADOPTION:
             child.legal = "placement_order"
-            in_placement = min(in_placement, 200.0)
-        carer, inhouse_bed, group = finder.existing(child, group)
-        quality = float(np.clip(rng.normal(0.6, 0.15), 0.0, 1.0))
-        model.start_existing(child, -in_care, -in_placement, group, carer, quality, inhouse_bed)
+            placed_days = min(placed_days, 200.0)
+        carer, inhouse_bed, g = finder.existing(child, g)
+        model.start_existing(child, -float(in_care[i]), -placed_days, g, carer,
+                             float(quality[i]), inhouse_bed)
