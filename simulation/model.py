@@ -298,6 +298,14 @@ class CareSystem(mesa.Model):
         self.record("exit", child.child_id, route, group)
         self.emit("exited", child, route, group, carer)
         child.carer = None
+        if child.child_id not in self.returned:  # nobody follows this child any more
+            self.forget(child)
+
+    def forget(self, child: Child) -> None:
+        """Drop a child who has left care for good (frees memory at full scale)."""
+        self.clear_hazards(child)
+        self.returned.pop(child.child_id, None)
+        child.remove()
 
     def start_existing(self, child: Child, period_start: float, placement_start: float,
                        group: int, carer: CarerHousehold | None, quality: float,

@@ -54,8 +54,7 @@ class Reunification(Rule):
 
     def _stop_following(self, child: Child, period: int) -> None:
         if not child.in_care and child.period == period:
-            self.model.clear_hazard(child, "reentry")
-            self.model.returned.pop(child.child_id, None)
+            self.model.forget(child)
 
     def _reenter(self, child: Child) -> None:
         child.legal = "care_order"

@@ -1,7 +1,6 @@
 """Exits rule: competing risks; 18th birthdays; the adoption pathway."""
 
-from simulation.agents import YEAR_DAYS
-from tests.engine_helpers import events, run, total
+from tests.engine_helpers import events, make_model, run, total
 
 
 def test_no_returns_home_when_the_hazard_is_zero():
@@ -18,12 +17,11 @@ def test_higher_return_home_hazard_gives_more_returns():
 
 
 def test_leaving_at_18_happens_on_the_18th_birthday():
-    model = run({}, years=2)
+    model = make_model()
     ages = []
-    for day, _, child_id, route, _ in events(model, "exit"):
-        if route == "age_18":
-            child = next(a for a in model.agents if getattr(a, "child_id", None) == child_id)
-            ages.append((day - child.birth_day) / YEAR_DAYS)
+    model.on("exited", lambda child, route, group, carer: route == "age_18" and ages.append(
+        child.age(model.now)))
+    model.run_years(2)
     assert ages and all(abs(a - 18.0) < 1e-6 for a in ages)
     assert all(c.age(model.now) < 18 for c in model.children.values())
 
