@@ -729,7 +729,12 @@ def tornado(run: RunData) -> Figure:
         ax.set_ylabel("Assumption (low to high)", fontsize=8)
     axes[0].legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2,
                    frameon=False)
-    return _finish(fig, run, "Sensitivity: which assumptions move the result most")
+    tested = len({r["assumption"] for r in run.sensitivity})
+    return _finish(fig, run, "Sensitivity: which assumptions move the result most",
+                   subtitle=f"Bars run from the scenario's difference under the central "
+                   f"assumptions (solid line) to its value with one assumption at its low or "
+                   f"high end. {tested} assumptions tested; the {TORNADO_ROWS} largest swings "
+                   f"are shown.")
 
 
 def _central_difference(run: RunData, indicator: str) -> float:

@@ -26,6 +26,7 @@ from results.charts import (
     CHARTS,
     ENGLAND_REFERENCE,
     OUTCOME_LABELS,
+    TORNADO_OUTCOMES,
     NoData,
     RunData,
     calibration_name,
@@ -212,7 +213,8 @@ def what_was_run(run: RunData) -> str:
         what = "We fitted the model's uncertain rates to official statistics"
     elif command == "sensitivity" and names:
         what = (f"We tested how much the result of {_join(names[1:] or names)} depends on "
-                "each assumption, moving one at a time to its low and high values")
+                f"each assumption, moving one at a time to its low and high values, on {reps} "
+                "paired replicates")
     else:
         what = f"We simulated {_join(names) or 'the model'} with {reps} replicates"
     desc = [f"{run.title(s['name'])}: {s['description']}" for s in m.get("scenarios", [])
@@ -367,7 +369,8 @@ def calibration_findings(run: RunData) -> list[str]:
 def sensitivity_findings(run: RunData) -> list[str]:
     """The assumption that moves each outcome's difference the most."""
     best: dict[str, dict[str, str]] = {}
-    for r in run.sensitivity:
+    shown = [r for r in run.sensitivity if r["indicator"] in TORNADO_OUTCOMES[:3]]
+    for r in shown or run.sensitivity[:1]:
         swing = abs(float(r["diff_at_high"]) - float(r["diff_at_low"]))
         cur = best.get(r["indicator"])
         if cur is None or swing > abs(float(cur["diff_at_high"]) - float(cur["diff_at_low"])):
