@@ -46,7 +46,7 @@ def test_same_seed_gives_the_same_fit(tiny_fit):
 
 
 def test_ensemble_members_cycle_by_replicate(tiny_fit, monkeypatch):
-    _, path, out = tiny_fit
+    _, _, out = tiny_fit
     monkeypatch.setattr("calibration.fitted_params.FITTED_DIR", out)
     first = fitted_changes("england-average", 2024, replicate=0)
     assert fitted_changes("england-average", 2024, replicate=20) == first
