@@ -64,6 +64,8 @@ class Workforce(Rule):
         self.hires = 0
         self.pending = 0
         self.t_last = 0.0
+        self.permanent = 0
+        self.agency = 0
         m.on("worker_joined", self._joined)
         m.on("admitted", self._admitted)
         m.on("exited", self._exited)
@@ -86,24 +88,24 @@ class Workforce(Rule):
         t = self.p["workforce.agency_share_target"]
         return self.p["workforce.agency_share"] if t < 0 else t
 
-    def _levels(self) -> None:
+    def _levels(self, worker: SocialWorker, delta: int) -> None:
+        """Count a worker joining (+1) or leaving (-1); integrate permanent FTE-days."""
         m = self.model
         now = m.now
-        agency = sum(1 for w in m.workers.values() if w.agency)
-        permanent = len(m.workers) - agency
-        m.indicators.count("_sw_permanent_fte_days", self._permanent * (now - self.t_last))
+        m.indicators.count("_sw_permanent_fte_days", self.permanent * (now - self.t_last))
         self.t_last = now
-        self._permanent = permanent
-        m.ledger.set_level("sw_permanent", permanent)
-        m.ledger.set_level("sw_agency", agency)
-
-    _permanent = 0
+        if worker.agency:
+            self.agency += delta
+        else:
+            self.permanent += delta
+        m.ledger.set_level("sw_permanent", self.permanent)
+        m.ledger.set_level("sw_agency", self.agency)
 
     # ---- allocation ---------------------------------------------------------------------------
     def _joined(self, worker: SocialWorker) -> None:
         self.index.put(worker)
         self._refresh_turnover(worker)
-        self._levels()
+        self._levels(worker, +1)
 
     def _admitted(self, child: Child, reentry: bool) -> None:
         m = self.model
@@ -153,7 +155,7 @@ class Workforce(Rule):
         m.remove_worker(worker)
         for child in list(worker.children.values()):
             m.allocate(child, self.index.least_loaded())
-        self._levels()
+        self._levels(worker, -1)
         self._refill(worker.worker_id)
 
     def _refill(self, key: int) -> None:
