@@ -117,8 +117,10 @@ class CareSystem(mesa.Model):
         self._modifiers[process].append(fn)
 
     def modify(self, process: str, owner: Any, rate: float) -> float:
-        for fn in self._modifiers.get(process, ()):
-            rate *= fn(owner)
+        mods = self._modifiers.get(process)
+        if mods:
+            for fn in mods:
+                rate *= fn(owner)
         return rate
 
     def record(self, *event: Any) -> None:
@@ -184,6 +186,8 @@ class CareSystem(mesa.Model):
         now = self.clock.now
         timer = owner.timers.get(process)
         if timer is None:
+            if rate <= 0.0:
+                return  # nothing to schedule; the threshold is drawn when the rate rises
             timer = HazardTimer(self.streams.exponential(process, owner.key, occurrence), scope)
             timer.t0 = now
             owner.timers[process] = timer

@@ -35,38 +35,48 @@ class Endings(Rule):
 
     def setup(self) -> None:
         m = self.model
+        self._load()
         m.on("placed", self._placed)
         m.on("caseload_changed", self._caseload_changed)
         m.on("carer_support_changed", self._support_changed)
         m.on("param_changed", self._param_changed)
 
     # ---- hazards --------------------------------------------------------------------------
+    def _load(self) -> None:
+        """Cache the parameters read on every evaluation (reloaded on a dated change)."""
+        p = self.p = self.model.p
+        self.base = p["endings.disruption_per_year"]
+        self.needs_effect = p["endings.needs_effect"]
+        self.quality_effect = p["endings.match_quality_effect"]
+        self.adolescent = p["endings.adolescent_ratio"]
+        self.support = p["carers.support_disruption_ratio"]
+        self.caseload_effect = p["endings.caseload_effect"]
+        self.reference = p["workforce.reference_caseload"]
+        self.early = p["endings.early_months_ratio"]
+        uplift = p["costs.kinship_allowance_uplift_gbp_per_week"]
+        self.kinship_ratio = p["endings.kinship_allowance_disruption_ratio_per_100gbp"] ** (
+            uplift / 100.0)
+
     def disruption_rate(self, child: Child) -> float:
         """Unplanned endings per day for the child's current placement."""
-        p, now = self.p, self.model.now
+        now = self.model.now
         group = child.placement
-        if group == Group.ADOPTION:
-            base = 0.1 * p["endings.disruption_per_year"][Group.OTHER]
-        else:
-            base = p["endings.disruption_per_year"][group]
-        rate = base * math.exp(p["endings.needs_effect"] * (child.needs - 0.3))
-        rate *= math.exp(p["endings.match_quality_effect"] * (0.5 - child.quality))
-        if child.age(now) >= 11:
-            rate *= p["endings.adolescent_ratio"]
+        rate = 0.1 * self.base[Group.OTHER] if group == Group.ADOPTION else self.base[group]
+        rate *= math.exp(self.needs_effect * (child.needs - 0.3)
+                         + self.quality_effect * (0.5 - child.quality))
         if group == Group.KINSHIP:
-            uplift = p["costs.kinship_allowance_uplift_gbp_per_week"]
-            if uplift > 0:
-                rate *= p["endings.kinship_allowance_disruption_ratio_per_100gbp"] ** (
-                    uplift / 100.0)
+            rate *= self.kinship_ratio
+        if child.age(now) >= 11:
+            rate *= self.adolescent
         carer = child.carer
         if carer is not None and carer.enhanced:
-            rate *= p["carers.support_disruption_ratio"]
+            rate *= self.support
         if child.worker is not None:
-            over = self.model.caseload(child.worker) - p["workforce.reference_caseload"]
+            over = self.model.caseload(child.worker) - self.reference
             if over > 0:
-                rate *= 1.0 + p["endings.caseload_effect"] * over
+                rate *= 1.0 + self.caseload_effect * over
         if now - child.placement_start < EARLY_DAYS:
-            rate *= p["endings.early_months_ratio"]
+            rate *= self.early
         return self.model.modify("disruption", child, rate) / YEAR_DAYS
 
     def _refresh(self, child: Child) -> None:
@@ -109,7 +119,8 @@ class Endings(Rule):
             self._refresh(child)
 
     def _param_changed(self, path: str) -> None:
-        if path.startswith(("endings.", "carers.support", "workforce.reference")):
+        self._load()
+        if path.startswith(("endings.", "carers.support", "workforce.reference", "costs.kin")):
             for child in list(self.model.children.values()):
                 self._refresh(child)
 
