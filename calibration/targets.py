@@ -18,7 +18,9 @@ How DfE's harmonised categories map to the model's indicators (names in
 - ``cla_other`` ← other placements + other residential settings + residential schools (+ secure
   homes in 2024, + missing before 2015).
 - ceased: returned home, adopted, SGO, residence/child arrangements order map one to one;
-  ``ceased_age_18`` ← aged 18 remained with carers + moved to independent living (some
+  ``ceased_age_18`` ← ceased aged 18 and over (DfE ceased by age at ceasing; the model's 18
+  route is every exit on the 18th birthday). Where the age table is missing: aged 18 remained
+  with carers + moved to independent living (some
   independent-living leavers are 16–17: an approximation); all else → ``ceased_other``. Before
   2021 DfE had no "aged 18 remained with carers" reason (it was inside "other"), so the target
   there is the derived sum ``ceased_age_18_or_other``.
@@ -399,9 +401,19 @@ def _ceased_groups(d: AreaData) -> dict[str, tuple[float | None, str]]:
         if total is None or any(v is None for v in named)
         else total - sum(v for v in named if v is not None)
     )
+    aged_18 = d.get(m, "age_group", "age_18_over")
     age18 = d.get(m, b, "aged_18_remained_with_carers")
     indep = d.get(m, b, "independent_living")
-    if age18 is not None and indep is not None:
+    if aged_18 is not None:
+        # The model's 'age_18' route is every exit on the 18th birthday, whatever reason DfE
+        # records, so its target is the count of leavers aged 18 (DfE ceased by age); 'other'
+        # is what remains after the named routes.
+        g["ceased_age_18"] = (aged_18, "ceased aged 18 and over (by age at ceasing)")
+        g["ceased_other"] = (
+            None if rest is None else rest - aged_18,
+            "total less returned home, adopted, SGO, CAO and those aged 18",
+        )
+    elif age18 is not None and indep is not None:
         g["ceased_age_18"] = (age18 + indep, "aged_18_remained_with_carers + independent_living")
         g["ceased_other"] = (
             None if rest is None else rest - age18 - indep,

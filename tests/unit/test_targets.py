@@ -29,7 +29,8 @@ def test_england_2024_headline_figures_at_full_scale():
     assert t["ceased"].observed == 33_620
     assert t["cla_residential"].observed == 8_540  # national table 4c
     assert t["cla_supported"].observed == 6_250  # national table 5
-    assert t["ceased_age_18"].observed == 5_380 + 5_330
+    assert t["ceased_age_18"].observed == 13_080  # ceased aged 18 and over, by age
+    assert t["ceased_other"].observed == 33_620 - 6_840 - 2_980 - 3_860 - 1_150 - 13_080
     assert t["placements_3plus_pct"].observed == 10
     assert t["long_term_stable_pct"].observed == 68
 
@@ -79,7 +80,8 @@ def test_before_2024_homes_and_semi_independent_are_one_target():
     t = by_name(england_targets(2019))
     assert "cla_residential" not in t and "cla_supported" not in t
     assert t["cla_residential_supported"].observed == 10_050 + 3_020
-    assert "ceased_age_18_or_other" in t and "ceased_age_18" not in t  # no 18+ reason pre-2021
+    # the 18+ route is taken from the age table, which exists before 2021 too
+    assert t["ceased_age_18"].observed == 9_590 and "ceased_age_18_or_other" not in t
 
 
 def test_unsplit_foster_years_target_all_foster_care():
