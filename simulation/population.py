@@ -24,9 +24,10 @@ from simulation.agents import YEAR_DAYS, CarerHousehold, Child, Group, SocialWor
 if TYPE_CHECKING:
     from simulation.model import CareSystem
 
-# DfE CLA 31 March 2024 stock by age band: <1, 1-4, 5-9, 10-15, 16-17 (3,730/10,820/15,020/
-# 31,440/22,620 of 83,630).
-STOCK_AGE_SHARES = (0.0446, 0.1294, 0.1796, 0.3759, 0.2705)
+# DfE CLA 31 March 2024 stock by age band (<1, 1-4, 5-9, 10-15, 16-17: 3,730/10,820/15,020/
+# 31,440/22,620 of 83,630) less the UASC, who are drawn separately (7,380: assumed 85% aged
+# 16-17 and 15% 10-15, as at entry): non-UASC 3,730/10,820/15,020/30,333/16,347 of 76,250.
+STOCK_AGE_SHARES = (0.0489, 0.1419, 0.1970, 0.3978, 0.2144)
 UASC_STOCK_SHARE = 0.088  # 7,380 of 83,630 (DfE 2024)
 MEAN_DAYS_IN_CARE = 900.0  # assumption: stock / starts ≈ 2.5 years, less for the young
 
