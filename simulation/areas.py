@@ -22,10 +22,24 @@ AREAS: dict[str, dict[str, Any]] = {
 DEFAULT_AREA = "england-average"
 
 
+def fitted_local_areas() -> list[str]:
+    """Local-authority areas with a committed calibration fit (``la-<code>-<year>``)."""
+    from calibration.fitted_params import FITTED_DIR
+
+    return sorted(p.stem for p in FITTED_DIR.glob("la-*-[0-9][0-9][0-9][0-9].toml"))
+
+
 def area_changes(name: str) -> dict[str, Any]:
-    """Parameter changes for a named area; a clear error names the areas there are."""
-    try:
+    """Parameter changes for a named area; a clear error names the areas there are.
+
+    A local authority (``la-<code>-<year>``) is described entirely by its calibration fit
+    (population, starting stock, rates), which ``resolve_params`` applies next.
+    """
+    if name in AREAS:
         return dict(AREAS[name])
-    except KeyError:
-        raise CarepathsError(
-            f"unknown area {name!r}; available: {', '.join(sorted(AREAS))}") from None
+    local = fitted_local_areas()
+    if name in local:
+        return {}
+    raise CarepathsError(
+        f"unknown area {name!r}; available: {', '.join([*sorted(AREAS), *local])} "
+        "(fit another local authority with: python run.py calibrate --la CODE --year YEAR)")
