@@ -727,4 +727,34 @@ def calibrate(
         f"{within} of {len(res.report)} targets within tolerance; {res.runs} runs in "
         f"{res.wall_seconds:.0f} s"
     )
+    if report:
+        folder = write_fit_report(path, name, year, seed, budget, res.wall_seconds)
+        say(f"Report: {folder / 'report.html'}")
     return path
+
+
+def write_fit_report(path: Path, name: str, year: int, seed: int, budget: int,
+                     wall_seconds: float, out: Path = Path("results/runs")) -> Path:
+    """A run folder for a calibration: its fit (and hold-out) tables, a manifest, the
+    calibration chart and report.html (written atomically, like every run folder)."""
+    import shutil
+
+    from results import store
+    from results.report import write_report
+
+    with store.create_run(out, f"calibrate-{name}-{year}") as run:
+        for suffix in (".fit.csv", ".holdout.csv"):
+            table = path.with_suffix("").with_suffix(suffix)
+            if table.exists():
+                shutil.copy(table, run.file(table.name))
+        finished = store.utc_now()
+        store.write_manifest(run.file("manifest.json"), {
+            "tool": "carepaths", "version": store._version("carepaths"), "command": "calibrate",
+            "area": name, "year": year, "seed": seed, "budget_runs": budget,
+            "calibration_file": str(path), "calibration_source": str(path),
+            "finished_utc": store.iso(finished), "wall_seconds": round(wall_seconds, 3),
+            "versions": store.package_versions(),
+        })
+        write_report(run.path)
+    assert run.final is not None
+    return run.final

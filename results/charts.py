@@ -89,6 +89,24 @@ OUTCOME_LABELS: dict[str, str] = {
     "cla_foster_kinship": "Children in kinship foster care",
     "cla_foster_inhouse": "Children in in-house foster care",
 }
+# Calibration targets and other indicators that have no label above.
+for _key, _label in {
+    "cla_foster": "Children in foster care", "cla_foster_other": "Children with other foster carers",
+    "cla_foster_kinship": "Children in kinship foster care",
+    "cla_foster_inhouse": "Children in in-house foster care",
+    "cla_supported": "Children in supported accommodation",
+    "cla_residential_supported": "Children's homes and supported accommodation",
+    "cla_with_parents": "Children placed with parents",
+    "cla_placed_for_adoption": "Children placed for adoption", "cla_other": "Other placements",
+    "ceased_adopted": "Adopted", "ceased_sgo": "Special guardianship orders",
+    "ceased_cao": "Child arrangements orders", "ceased_age_18": "Left care at 18",
+    "ceased_other": "Left care for other reasons",
+    "ceased_age_18_or_other": "Left care at 18 or for other reasons",
+    "carer_deregistration_pct": "Carer deregistrations (% of households)",
+    "agency_share_pct": "Agency social workers (% of FTE)",
+    "foster_inhouse_share_pct": "In-house share of non-kinship foster care (%)",
+}.items():
+    OUTCOME_LABELS.setdefault(_key, _label)
 UNIT_LABELS = {"GBP": "£", "percent": "%", "children": "children", "households": "households"}
 
 
@@ -207,8 +225,14 @@ def _stock(group: str) -> str:
 def source_line(run: RunData) -> str:
     """'Source: carepaths 0.1.0, simulate; scenarios ...; 20 replicates ...; calibration ...'."""
     m = run.manifest
-    scen = ", ".join(run.title(s) for s in run.scenarios) or "unknown"
     version = m.get("tool_version") or m.get("version") or "?"
+    if m.get("command") == "calibrate":
+        text = (f"Source: carepaths {version} model, calibrate; area {m.get('area', '?')}, "
+                f"DfE year {m.get('year', '?')}, {m.get('budget_runs', '?')} simulated runs "
+                f"(seed {m.get('seed', '?')}); calibration: {calibration_name(m)}. Intervals: "
+                f"5th to 95th percentile over replicates of the point fit.")
+        return "\n".join(textwrap.wrap(text, 150))
+    scen = ", ".join(run.title(s) for s in run.scenarios) or "unknown"
     text = (f"Source: carepaths {version} model, {m.get('command', 'run')}; "
             f"scenarios: {scen}; area {m.get('area', '?')}, {m.get('years', '?')} years, "
             f"{m.get('replicates', '?')} replicates (seed {m.get('seed', '?')}); "
@@ -663,7 +687,7 @@ def calibration(run: RunData) -> Figure:
         obs = _float(r["observed"])
         sim, lo, hi = (_float(r[c]) / obs * 100 for c in
                        ("simulated_mean", "simulated_p5", "simulated_p95"))
-        tol = _float(r.get("tolerance")) * 100
+        tol = _float(r.get("tolerance")) / obs * 100  # .fit.csv tolerance is in the unit
         if tol == tol:
             ax.add_patch(Rectangle((100 - tol, y - 0.35), 2 * tol, 0.7, color="#EEEEEE",
                                    linewidth=0, label="Tolerance" if y == 0 else None))
