@@ -91,7 +91,8 @@ OUTCOME_LABELS: dict[str, str] = {
 }
 # Calibration targets and other indicators that have no label above.
 for _key, _label in {
-    "cla_foster": "Children in foster care", "cla_foster_other": "Children with other foster carers",
+    "cla_foster": "Children in foster care",
+    "cla_foster_other": "Children with other foster carers",
     "cla_foster_kinship": "Children in kinship foster care",
     "cla_foster_inhouse": "Children in in-house foster care",
     "cla_supported": "Children in supported accommodation",
