@@ -370,10 +370,9 @@ class CareSystem(mesa.Model):
         of their children were last evaluated (DESIGN §3: state-dependent hazards are
         re-evaluated when that state changes materially, or monthly)."""
         others = self.other_cases_total / max(len(self.workers), 1)
-        ref = self.p["workforce.reference_caseload"]
         for w in list(self.workers.values()):
             caseload = len(w.children) + others
-            if abs(caseload - w.caseload_used) >= 1.0 and max(caseload, w.caseload_used) > ref:
+            if abs(caseload - w.caseload_used) >= 1.0:
                 w.caseload_used = caseload
                 self.emit("caseload_changed", w)
 

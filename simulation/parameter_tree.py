@@ -259,6 +259,10 @@ WORKFORCE = {
         1.0, "changes of allocated worker per child-year other than leavers (team transfers)",
         "hand-set so about 27% have 3+ social workers in the year (PF:cla.three_plus_social_"
         "workers_in_year_share, 2024)", bounds=(0, 10)),
+    "workforce.transfer_caseload_elasticity": asm(
+        0.1, "log change in team transfers per case above (or below) the reference caseload",
+        0.0, 0.2, "assumption: workload pressure drives case transfers; the DfE stability "
+        "index reports associations only, no causal estimate", bounds=(0, 1)),
     "workforce.caseload_cap": lev(0.0, "maximum cases per FTE (0 = no cap)", (0, 60),
                                   "caseload cap"),
 }

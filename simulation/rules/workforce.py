@@ -5,7 +5,8 @@
   the looked-after children allocated to them plus an equal share of the area's other cases
   (children in need and on plans), so vacancies raise everyone's caseload.
 - Every child in care is allocated to the least-loaded worker; a child also changes worker at
-  ``workforce.internal_change_per_year`` (team transfers at care-plan stages), and whenever
+  ``workforce.internal_change_per_year`` (team transfers at care-plan stages) × exp(
+  ``workforce.transfer_caseload_elasticity`` × cases above the reference), and whenever
   their worker leaves (children are reallocated: a change of worker, as DfE counts).
 - Turnover hazard per FTE-year = ``workforce.turnover_per_year`` × agency ratio ×
   (1 + ``workforce.turnover_caseload_elasticity`` × mean cases above the reference),
@@ -17,6 +18,8 @@
 """
 
 from __future__ import annotations
+
+import math
 
 from simulation.agents import YEAR_DAYS, Child, SocialWorker
 from simulation.rules.registry import Rule, register_rule
@@ -71,6 +74,7 @@ class Workforce(Rule):
         m.on("exited", self._exited)
         m.on("worker_changed", self._worker_changed)
         m.on("month_end", self._month_end)
+        m.on("caseload_changed", self._caseload_changed)
         m.indicators.add_state("sw_vacancy_pct", self._vacancy_pct)
 
     def _vacancy_pct(self) -> float:
@@ -107,11 +111,20 @@ class Workforce(Rule):
         self._refresh_turnover(worker)
         self._levels(worker, +1)
 
+    def transfer_rate(self, child: Child) -> float:
+        """Changes of worker per day other than leavers: team transfers, more frequent when
+        the allocated worker's caseload is above the reference (an assumption)."""
+        p, worker = self.p, child.worker
+        rate = p["workforce.internal_change_per_year"]
+        if worker is not None:
+            over = self.model.caseload(worker) - p["workforce.reference_caseload"]
+            rate *= math.exp(p["workforce.transfer_caseload_elasticity"] * over)
+        return rate / YEAR_DAYS
+
     def _admitted(self, child: Child, reentry: bool) -> None:
         m = self.model
         m.allocate(child, self.index.least_loaded())
-        rate = self.p["workforce.internal_change_per_year"] / YEAR_DAYS
-        m.set_hazard(child, "sw_change", rate, self._internal_change,
+        m.set_hazard(child, "sw_change", self.transfer_rate(child), self._internal_change,
                      occurrence=child.worker_changes)
 
     def _exited(self, child: Child, route: str, group: int, carer: object) -> None:
@@ -122,13 +135,18 @@ class Workforce(Rule):
             if w is not None and w.worker_id in self.model.workers:
                 self.index.put(w)
 
+    def _caseload_changed(self, worker: SocialWorker) -> None:
+        for child in list(worker.children.values()):
+            self.model.set_hazard(child, "sw_change", self.transfer_rate(child),
+                                  self._internal_change, occurrence=child.worker_changes)
+
     def _internal_change(self, child: Child) -> None:
         m = self.model
         new = self.index.least_loaded(exclude=child.worker)
         if new is not None:
             m.allocate(child, new)
-        m.set_hazard(child, "sw_change", self.p["workforce.internal_change_per_year"] / YEAR_DAYS,
-                     self._internal_change, occurrence=child.worker_changes)
+        m.set_hazard(child, "sw_change", self.transfer_rate(child), self._internal_change,
+                     occurrence=child.worker_changes)
 
     # ---- turnover and vacancies ----------------------------------------------------------
     def turnover_rate(self, worker: SocialWorker) -> float:
