@@ -125,6 +125,9 @@ ENDINGS = {
     "endings.early_months_ratio": asm(1.5, "hazard ratio in a placement's first 3 months", 1.2,
                                       2.5, "assumption; PF:placements_ceasing_1to7days_share",
                                       bounds=(1, 5)),
+    "endings.settled_ratio": asm(0.6, "hazard ratio once a placement has lasted a year", 0.4,
+                                 0.9, "assumption: most foster placement endings come early "
+                                 "(PF:foster_placements_ceased_by_duration.*)", bounds=(0, 2)),
     "endings.emergency_move_days": asm(75.0, "mean days to a planned move from an emergency "
                                        "placement", 30, 150, "assumption", bounds=(1, 1000)),
     "endings.emergency_move_probability": asm(0.35, "share of emergency placements followed by "
@@ -372,7 +375,7 @@ register(LEVERS_ADDED_FOR_SCENARIOS)
 # Levers and parameters the engine's rules read beyond the sections above.
 ENGINE_EXTRA = {
     "entry.new_entrant_share": cal(
-        0.94, "share of starts that are first entries (the rest are re-entries the model makes)",
+        0.96, "share of starts that are first entries (the rest are re-entries the model makes)",
         "PF:cla.entrants_previously_looked_after_share 0.12 (c.2010), adjusted by hand",
         bounds=(0, 1)),
     "matching.supported_quality": asm(0.5, "match quality in supported accommodation", 0.3,

@@ -3,7 +3,8 @@
 Unplanned (disruption) hazard per placement-year = base rate of the placement group
 (``endings.disruption_per_year``) × exp(needs effect × (needs - 0.3)) × adolescent ratio (11+)
 × exp(match-quality effect × (0.5 - quality)) × enhanced-support ratio (supported carers)
-× (1 + caseload effect × cases above the reference) × early-months ratio (first 91 days).
+× (1 + caseload effect × cases above the reference) × early-months ratio (first 91 days)
+× settled ratio (after a year: most endings come early).
 Reasons follow SSDA903 REASON_PLACE_CHANGE in the shares DfE reports for 2024 (carer requests
 due to behaviour, other carer requests, child requests, allegation, standards, other).
 
@@ -27,6 +28,7 @@ from simulation.rules.registry import Rule, register_rule
 UNPLANNED_REASONS = ("CREQB", "CREQO", "CHILD", "ALLEG", "STAND", "OTHER")
 UNPLANNED_WEIGHTS = (0.34, 0.26, 0.13, 0.05, 0.05, 0.17)
 EARLY_DAYS = 91.0
+SETTLED_DAYS = 365.0
 
 
 @register_rule("endings")
@@ -53,6 +55,7 @@ class Endings(Rule):
         self.caseload_effect = p["endings.caseload_effect"]
         self.reference = p["workforce.reference_caseload"]
         self.early = p["endings.early_months_ratio"]
+        self.settled = p["endings.settled_ratio"]
         uplift = p["costs.kinship_allowance_uplift_gbp_per_week"]
         self.kinship_ratio = p["endings.kinship_allowance_disruption_ratio_per_100gbp"] ** (
             uplift / 100.0)
@@ -75,8 +78,11 @@ class Endings(Rule):
             over = self.model.caseload(child.worker) - self.reference
             if over > 0:
                 rate *= 1.0 + self.caseload_effect * over
-        if now - child.placement_start < EARLY_DAYS:
+        in_placement = now - child.placement_start
+        if in_placement < EARLY_DAYS:
             rate *= self.early
+        elif in_placement >= SETTLED_DAYS:
+            rate *= self.settled
         return self.model.modify("disruption", child, rate) / YEAR_DAYS
 
     def _refresh(self, child: Child) -> None:
@@ -89,8 +95,9 @@ class Endings(Rule):
         m, p, now = self.model, self.p, self.model.now
         k = child.placement_count
         self._refresh(child)
-        if now - child.placement_start < EARLY_DAYS:
-            m.at(child.placement_start + EARLY_DAYS, self._milestone, child, k)
+        for milestone in (EARLY_DAYS, SETTLED_DAYS):
+            if now - child.placement_start < milestone:
+                m.at(child.placement_start + milestone, self._milestone, child, k)
         eleven = child.day_of_age(11)
         if eleven > now:
             m.at(eleven, self._milestone, child, k)
