@@ -25,16 +25,16 @@ def test_unplanned_reasons_are_ssda903_codes():
 
 
 def test_disruption_hazard_hand_computed():
-    # A child with needs 0.3 and quality 0.5, under 11, in-house, no worker effect and past the
-    # first 91 days: rate = 0.13 per year exactly.
+    # A child with needs 0.3 and quality 0.5, under 11, in-house, no worker effect, past the
+    # first 91 days and not yet a year in the placement: rate = the in-house base rate exactly.
     model = make_model({"workforce.reference_caseload": 60.0})
     endings = next(r for r in model.rules if r.name == "endings")
     child = next(c for c in model.children.values() if c.placement == Group.INHOUSE
-                 and c.age(0) < 10 and c.placement_start < -91)
+                 and c.age(0) < 10 and -365 < c.placement_start < -91)
     child.needs, child.quality = 0.3, 0.5
     if child.carer is not None:
         child.carer.enhanced = False
-    expected = 0.13 / 365.25
+    expected = model.p["endings.disruption_per_year"][1] / 365.25
     assert abs(endings.disruption_rate(child) - expected) < 1e-12
 
 
