@@ -53,6 +53,41 @@ def build_population(model: CareSystem) -> None:
     _build_carers(model)
     _build_workers(model)
     _build_children(model)
+    _build_returned(model)
+
+
+# Returned home per start, England 2024: 6,840 returned home / 33,050 starts (DfE CLA).
+RETURNS_PER_START = 0.207
+
+
+def _build_returned(model: CareSystem) -> None:
+    """Children who returned home in the last ``reunification.track_years`` and have not (yet)
+    come back: the reunification rule follows them, so re-entries run at their usual level
+    from day one instead of building up from zero (a warm-up artefact).
+
+    Returns are spread evenly over the follow-up window at the England rate per start; each
+    is kept with the probability that it has not broken down by now under the re-entry
+    hazards, so the survivors are the ones a real area would still be following.
+    """
+    p = model.p
+    rng = model.streams.numpy_generator("population.returned")
+    years = p["reunification.track_years"]
+    first, later = p["reunification.reentry_per_year"]
+    per_year = p["entry.starts_per_10k_per_year"] * model.scale * RETURNS_PER_START
+    n = round(per_year * years)
+    since = rng.random(n) * years  # years since the return home
+    survived = np.exp(-(first * np.minimum(since, 1.0) + later * np.maximum(since - 1.0, 0.0)))
+    keep = rng.random(n) < survived
+    age_now = rng.uniform(0.5, 17.5, n) + since
+    keep &= age_now < 18.0
+    needs = rng.beta(p["entry.needs_beta_a"], p["entry.needs_beta_b"], n)
+    for i in np.flatnonzero(keep):
+        child = Child(model, model.new_id("child"), birth_day=-float(age_now[i]) * YEAR_DAYS,
+                      female=bool(rng.random() < 0.47), needs=float(needs[i]), disabled=False,
+                      uasc=False, legal="care_order")
+        child.period = 0
+        child.returned_day = -float(since[i]) * YEAR_DAYS
+        model.emit("returned_existing", child)
 
 
 def _build_carers(model: CareSystem) -> None:

@@ -20,6 +20,24 @@ class Reunification(Rule):
 
     def setup(self) -> None:
         self.model.on("exited", self._exited)
+        self.model.on("returned_existing", self._returned_existing)
+
+    def _returned_existing(self, child: Child) -> None:
+        """A child of the starting population who returned home before the start."""
+        m, p = self.model, self.p
+        assert child.returned_day is not None
+        m.returned[child.child_id] = child
+        since = m.now - child.returned_day
+        supported = m.streams.uniform("reunification.support", child.child_id,
+                                      child.period) < p["reunification.support_share"]
+        child.data["reunification_supported"] = supported
+        first_year = since < YEAR_DAYS
+        self._set_rate(child, first_year=first_year)
+        if first_year:
+            m.at(child.returned_day + YEAR_DAYS, self._after_first_year, child, child.period)
+        stop = min(child.returned_day + p["reunification.track_years"] * YEAR_DAYS,
+                   child.day_of_age(18))
+        m.at(max(stop, m.now), self._stop_following, child, child.period)
 
     def _exited(self, child: Child, route: str, group: int, carer: CarerHousehold | None) -> None:
         m, p = self.model, self.p
