@@ -60,12 +60,13 @@ class HazardTimer:
     a caseload change, a birthday) moves the event time but never re-draws the luck.
     """
 
-    __slots__ = ("acc", "handle", "rate", "scope", "t0", "threshold")
+    __slots__ = ("acc", "handle", "rate", "scope", "steps", "t0", "threshold")
 
     def __init__(self, threshold: float, scope: str) -> None:
         self.threshold = threshold
         self.acc = 0.0
         self.rate = 0.0
+        self.steps: tuple[tuple[float, float], ...] = ()
         self.t0 = 0.0
         self.handle: Any = None
         self.scope = scope

@@ -39,6 +39,7 @@ from simulation.rules.registry import RULES, load_builtin_rules, plugin_rules
 from simulation.streams import Streams, _mix
 
 START_DATE = date(2024, 4, 1)
+CASELOAD_STEP = 2.0  # cases: a "material" change that re-evaluates caseload-driven hazards
 
 
 def replicate_seed(seed: int, replicate: int) -> int:
@@ -176,36 +177,38 @@ class CareSystem(mesa.Model):
 
     # ---- hazards -----------------------------------------------------------------------
     def set_hazard(self, owner: Any, process: str, rate: float, fire: Callable[..., Any],
-                   scope: str = "period", occurrence: int = 0) -> None:
+                   scope: str = "period", occurrence: int = 0,
+                   steps: tuple[tuple[float, float], ...] = ()) -> None:
         """Set the rate (per day) of ``owner``'s ``process``; (re)schedule when it fires.
 
         The first call for (owner, process) draws the threshold E ~ Exp(1) from the owner's
-        stream; later calls integrate the old rate up to now and reschedule with the new one.
-        ``fire(owner)`` is called when the cumulative hazard reaches E.
+        stream; later calls integrate the old rates up to now and reschedule with the new
+        ones. ``steps`` are known future changes, ((day, rate), ...) in time order (a
+        placement's first months ending, a birthday): the firing time is solved across them in
+        closed form, so no event is needed at each step. ``fire(owner)`` is called when the
+        cumulative hazard reaches E.
         """
         now = self.clock.now
         timer = owner.timers.get(process)
         if timer is None:
-            if rate <= 0.0:
+            if rate <= 0.0 and not steps:
                 return  # nothing to schedule; the threshold is drawn when the rate rises
             timer = HazardTimer(self.streams.exponential(process, owner.key, occurrence), scope)
             timer.t0 = now
             owner.timers[process] = timer
-        elif rate == timer.rate:
+        elif rate == timer.rate and steps == timer.steps:
             return  # unchanged: the scheduled time still holds
         else:
-            timer.acc += timer.rate * (now - timer.t0)
+            timer.acc += _integral(timer.rate, timer.steps, timer.t0, now)
             timer.t0 = now
             if timer.handle is not None:
                 self.clock.cancel(timer.handle)
                 timer.handle = None
         timer.rate = rate
-        if rate > 0.0:
-            remaining = timer.threshold - timer.acc
-            if remaining < 0.0:
-                remaining = 0.0
-            timer.handle = self.clock.at(now + remaining / rate, self._fire, owner, process,
-                                         fire)
+        timer.steps = steps
+        when = _solve(rate, steps, now, timer.threshold - timer.acc)
+        if when is not None:
+            timer.handle = self.clock.at(when, self._fire, owner, process, fire)
 
     def _fire(self, owner: Any, process: str, fire: Callable[..., Any]) -> None:
         owner.timers.pop(process, None)
@@ -366,13 +369,13 @@ class CareSystem(mesa.Model):
         self.emit("worker_changed", child, old)
 
     def _review_caseloads(self) -> None:
-        """Monthly: announce workers whose caseload moved by a case or more since the hazards
+        """Monthly: announce workers whose caseload moved by two cases or more since the hazards
         of their children were last evaluated (DESIGN §3: state-dependent hazards are
         re-evaluated when that state changes materially, or monthly)."""
         others = self.other_cases_total / max(len(self.workers), 1)
         for w in list(self.workers.values()):
             caseload = len(w.children) + others
-            if abs(caseload - w.caseload_used) >= 1.0:
+            if abs(caseload - w.caseload_used) >= CASELOAD_STEP:
                 w.caseload_used = caseload
                 self.emit("caseload_changed", w)
 
@@ -392,3 +395,33 @@ class CareSystem(mesa.Model):
             return 0.0
         # every child in care is allocated, so the looked-after cases are the children in care
         return (len(self.children) + self.other_cases_total) / n
+
+
+def _integral(rate: float, steps: tuple[tuple[float, float], ...], t0: float,
+              t1: float) -> float:
+    """Cumulative hazard from t0 to t1 of a rate that changes at ``steps``."""
+    total, t = 0.0, t0
+    for day, next_rate in steps:
+        if day >= t1:
+            break
+        if day > t:
+            total += rate * (day - t)
+            t = day
+        rate = next_rate
+    return total + rate * (t1 - t)
+
+
+def _solve(rate: float, steps: tuple[tuple[float, float], ...], t: float,
+           remaining: float) -> float | None:
+    """The time from ``t`` at which the cumulative hazard reaches ``remaining`` (None: never)."""
+    if remaining < 0.0:
+        remaining = 0.0
+    for day, next_rate in steps:
+        if day > t:
+            if rate > 0.0 and rate * (day - t) >= remaining:
+                return t + remaining / rate
+            remaining -= rate * (day - t)
+            t = day
+        rate = next_rate
+    return t + remaining / rate if rate > 0.0 else None
+

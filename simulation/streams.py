@@ -58,9 +58,22 @@ class Streams:
         return key
 
     def uniform(self, process: str, entity: int, occurrence: int = 0) -> float:
-        """A uniform draw in the open interval (0, 1)."""
-        z = _mix((self._key(process) + (entity + 1) * _GOLDEN) & _MASK)
-        z = _mix((z + (occurrence + 1) * 0xD1B54A32D192ED03) & _MASK)
+        """A uniform draw in the open interval (0, 1).
+
+        Two rounds of the SplitMix64 finaliser (written out here: this is the hottest
+        function of the engine) over (process key, entity), then occurrence.
+        """
+        key = self._keys.get(process)
+        if key is None:
+            key = self._key(process)
+        z = (key + (entity + 1) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & 0xFFFFFFFFFFFFFFFF
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB & 0xFFFFFFFFFFFFFFFF
+        z ^= z >> 31
+        z = (z + (occurrence + 1) * 0xD1B54A32D192ED03) & 0xFFFFFFFFFFFFFFFF
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & 0xFFFFFFFFFFFFFFFF
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB & 0xFFFFFFFFFFFFFFFF
+        z ^= z >> 31
         return ((z >> 11) + 0.5) * _INV_2_53
 
     def exponential(self, process: str, entity: int, occurrence: int = 0) -> float:

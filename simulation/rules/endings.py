@@ -60,17 +60,15 @@ class Endings(Rule):
         self.kinship_ratio = p["endings.kinship_allowance_disruption_ratio_per_100gbp"] ** (
             uplift / 100.0)
 
-    def disruption_rate(self, child: Child) -> float:
-        """Unplanned endings per day for the child's current placement."""
-        now = self.model.now
+    def _level(self, child: Child) -> float:
+        """Disruptions per year before the factors that change with time (placement age,
+        the child's 11th birthday) and before researchers' modifiers."""
         group = child.placement
         rate = 0.1 * self.base[Group.OTHER] if group == Group.ADOPTION else self.base[group]
         rate *= math.exp(self.needs_effect * (child.needs - 0.3)
                          + self.quality_effect * (0.5 - child.quality))
         if group == Group.KINSHIP:
             rate *= self.kinship_ratio
-        if child.age(now) >= 11:
-            rate *= self.adolescent
         carer = child.carer
         if carer is not None and carer.enhanced:
             rate *= self.support
@@ -78,29 +76,37 @@ class Endings(Rule):
             over = self.model.caseload(child.worker) - self.reference
             if over > 0:
                 rate *= 1.0 + self.caseload_effect * over
-        in_placement = now - child.placement_start
-        if in_placement < EARLY_DAYS:
-            rate *= self.early
-        elif in_placement >= SETTLED_DAYS:
-            rate *= self.settled
         return self.model.modify("disruption", child, rate) / YEAR_DAYS
 
+    def _factor(self, child: Child, day: float) -> float:
+        in_placement = day - child.placement_start
+        f = self.early if in_placement < EARLY_DAYS else (
+            self.settled if in_placement >= SETTLED_DAYS else 1.0)
+        return f * self.adolescent if day >= child.day_of_age(11) else f
+
+    def disruption_rate(self, child: Child) -> float:
+        """Unplanned endings per day for the child's current placement, now."""
+        return self._level(child) * self._factor(child, self.model.now)
+
     def _refresh(self, child: Child) -> None:
+        """Set the disruption hazard with its known future steps (end of the first months,
+        the first year, the 11th birthday) solved in closed form: no event at each step."""
         if child.placement < 0:
             return
-        self.model.set_hazard(child, "disruption", self.disruption_rate(child), self._disrupt,
-                              scope="placement", occurrence=child.placement_count)
+        now = self.model.now
+        level = self._level(child)
+        changes = sorted(d for d in (child.placement_start + EARLY_DAYS,
+                                     child.placement_start + SETTLED_DAYS,
+                                     child.day_of_age(11)) if d > now)
+        steps = tuple((d, level * self._factor(child, d)) for d in changes)
+        self.model.set_hazard(child, "disruption", level * self._factor(child, now),
+                              self._disrupt, scope="placement",
+                              occurrence=child.placement_count, steps=steps)
 
     def _placed(self, child: Child) -> None:
-        m, p, now = self.model, self.p, self.model.now
+        m, p = self.model, self.p
         k = child.placement_count
         self._refresh(child)
-        for milestone in (EARLY_DAYS, SETTLED_DAYS):
-            if now - child.placement_start < milestone:
-                m.at(child.placement_start + milestone, self._milestone, child, k)
-        eleven = child.day_of_age(11)
-        if eleven > now:
-            m.at(eleven, self._milestone, child, k)
         movable = child.placement in FOSTER_GROUPS or child.placement == Group.RESIDENTIAL
         if not movable:
             return
@@ -112,10 +118,6 @@ class Endings(Rule):
         if child.quality < p["endings.quality_move_threshold"]:
             m.set_hazard(child, "quality_move", p["endings.quality_move_per_year"] / YEAR_DAYS,
                          self._quality_move, scope="placement", occurrence=k)
-
-    def _milestone(self, child: Child, k: int) -> None:
-        if child.in_care and child.placement_count == k:
-            self._refresh(child)
 
     def _caseload_changed(self, worker: SocialWorker) -> None:
         for child in list(worker.children.values()):

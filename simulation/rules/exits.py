@@ -17,8 +17,6 @@ Rates are calibrated to DfE 2024 ceased-by-reason counts (parameter tree).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from simulation.agents import FOSTER_GROUPS, YEAR_DAYS, Child, Group
 from simulation.rules.registry import Rule, register_rule
 
@@ -28,11 +26,13 @@ TWO_YEARS = 730.0
 
 @register_rule("exits")
 class Exits(Rule):
-    """Competing exit hazards per period of care, refreshed at placement changes and
-    at milestones (6 and 24 months in care, 10th birthday)."""
+    """Competing exit hazards per period of care, set at each placement with their known
+    future steps (6 and 24 months in care, 10th and 16th birthdays)."""
 
     def setup(self) -> None:
         m = self.model
+        self.routes = (("exit.returned_home", self._return_home), ("exit.sgo", self._sgo),
+                       ("exit.cao", self._cao), ("exit.other", self._other))
         m.on("admitted", self._admitted)
         m.on("placed", self._placed)
 
@@ -55,27 +55,19 @@ class Exits(Rule):
                 "exits.days_to_placement_for_adoption"]
             when = now + 0.3 * wait if existing else child.period_start + wait
             m.at(max(when, now), self._place_for_adoption, child, k)
-        for milestone in (child.period_start + HALF_YEAR, child.period_start + TWO_YEARS,
-                          child.day_of_age(10)):
-            if milestone > now:
-                m.at(milestone, self._milestone, child, k)
         eighteen = child.day_of_age(18)
         m.at(max(eighteen, now), self._turn_18, child, k)
 
     def _placed(self, child: Child) -> None:
         self._refresh(child)
 
-    def _milestone(self, child: Child, period: int) -> None:
-        if child.in_care and child.period == period:
-            self._refresh(child)
-
-    def _refresh(self, child: Child) -> None:
-        m, p = self.model, self.p
-        now = m.now
-        t = now - child.period_start
-        age = child.age(now)
+    def _rates(self, child: Child, day: float) -> tuple[float, float, float, float]:
+        """Per-year rates of (return home, SGO, CAO, other) on ``day`` for the current
+        placement: they change with time in care (6 and 24 months) and age (10, 16)."""
+        p = self.p
+        t = day - child.period_start
+        age = (day - child.birth_day) / YEAR_DAYS
         group = child.placement
-        # return home
         rh = p["exits.return_home_per_year"][0 if t < HALF_YEAR else (1 if t < TWO_YEARS else 2)]
         if child.legal == "s20":
             rh *= p["exits.return_home_s20_ratio"]
@@ -87,8 +79,6 @@ class Exits(Rule):
             rh *= 0.02
         if child.adoption_plan or group == Group.ADOPTION:
             rh = 0.0
-        self._set(child, "exit.returned_home", rh, self._return_home)
-        # special guardianship and child arrangements orders
         orders_open = (t >= HALF_YEAR and age < 16 and not child.uasc
                        and not child.adoption_plan)
         sgo = cao = 0.0
@@ -97,18 +87,24 @@ class Exits(Rule):
             cao = p["exits.cao_per_year"]
         elif orders_open and group == Group.WITH_PARENTS:
             cao = p["exits.cao_per_year"]
-        self._set(child, "exit.sgo", sgo, self._sgo)
-        self._set(child, "exit.cao", cao, self._cao)
-        other = p["exits.other_per_year"][0 if age < 10 else 1]
-        if group == Group.ADOPTION:
-            other = 0.0
-        self._set(child, "exit.other", other, self._other)
+        other = 0.0 if group == Group.ADOPTION else p["exits.other_per_year"][
+            0 if age < 10 else 1]
+        return rh, sgo, cao, other
 
-    def _set(self, child: Child, process: str, per_year: float, fire: Callable[[Child], None]
-             ) -> None:
-        """Set one route's hazard, after any modifiers researchers' rules registered."""
-        rate = self.model.modify(process, child, per_year) / YEAR_DAYS
-        self.model.set_hazard(child, process, rate, fire, occurrence=child.period)
+    def _refresh(self, child: Child) -> None:
+        """Set every route's hazard with its known future steps, solved in closed form."""
+        m = self.model
+        now = m.now
+        changes = sorted(d for d in (child.period_start + HALF_YEAR,
+                                     child.period_start + TWO_YEARS, child.day_of_age(10),
+                                     child.day_of_age(16)) if d > now)
+        current = self._rates(child, now)
+        future = [(d, self._rates(child, d)) for d in changes]
+        for i, (process, fire) in enumerate(self.routes):
+            mod = m.modify(process, child, 1.0) / YEAR_DAYS
+            steps = tuple((d, r[i] * mod) for d, r in future)
+            m.set_hazard(child, process, current[i] * mod, fire, occurrence=child.period,
+                         steps=steps)
 
     # ---- events -------------------------------------------------------------------------
     def _return_home(self, child: Child) -> None:
