@@ -6,7 +6,10 @@ any process, on any executor. This is what the executor ships to worker processe
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from simulation.model import CareSystem
@@ -26,11 +29,27 @@ class ReplicateResult:
 def run_replicate(params: Parameters, years: int, seed: int, replicate: int) -> ReplicateResult:
     """Simulate ``years`` DfE years of one replicate and collect its indicators."""
     started = time.perf_counter()
-    model = CareSystem(params, seed=seed, replicate=replicate)
-    model.run_years(years)
+    with _quiet_gc():
+        model = CareSystem(params, seed=seed, replicate=replicate)
+        gc.freeze()  # the starting population lives all run: stop re-scanning it
+        model.run_years(years)
     return ReplicateResult(
         timeseries=model.indicators.monthly,
         indicators=model.indicators.yearly,
         events=model.clock.events_fired,
         wall_seconds=time.perf_counter() - started,
     )
+
+
+@contextmanager
+def _quiet_gc() -> Iterator[None]:
+    """Collect garbage less often during a run: with many long-lived agents Python's cyclic
+    collector otherwise walks them all again and again (15-40% of a run's CPU, measured in
+    benchmarks/README.md). Results do not depend on it."""
+    old = gc.get_threshold()
+    gc.set_threshold(200_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*old)
