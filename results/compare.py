@@ -167,7 +167,8 @@ def key_table(rows: Sequence[Sequence[Any]], scenario: str, title: str) -> Table
 
 
 def cost_line(rows: Sequence[Sequence[Any]], scenario: str) -> str:
-    """Net cost a year and, when unplanned endings fall, the cost per ending avoided."""
+    """Net cost a year and, when unplanned endings fall (90% interval below zero), the cost
+    per ending avoided."""
     found = {r[2]: r for r in rows if r[0] == scenario and r[10] == ALL_YEARS}
     cost, endings = found.get("cost_total_gbp"), found.get("unplanned_endings")
     if cost is None:
@@ -175,12 +176,16 @@ def cost_line(rows: Sequence[Sequence[Any]], scenario: str) -> str:
     net = cost[6]
     text = (f"Net cost: {_number(net, 'GBP', True)} a year "
             f"(90% interval {_number(cost[7], 'GBP', True)} to {_number(cost[8], 'GBP', True)})")
-    if endings is not None and endings[6] < 0:
+    if endings is not None and endings[6] < 0 and endings[8] < 0:
         avoided = -endings[6]
         if net > 0:
             text += f"; £{net / avoided:,.0f} per unplanned ending avoided ({avoided:.1f} a year)"
         else:
             text += f"; saves money and avoids {avoided:.1f} unplanned endings a year"
+    elif endings is not None and endings[6] < 0:
+        text += ("; the fall in unplanned endings is within chance (90% interval "
+                 f"{_number(endings[7], '', True)} to {_number(endings[8], '', True)}), so no "
+                 "cost per ending avoided is given")
     elif endings is not None:
         text += "; unplanned endings do not fall, so no cost per ending avoided"
     return text
