@@ -334,21 +334,43 @@ def _git_commit() -> str:
 
 def table(results: dict[str, Any]) -> str:
     """A plain-text table of the headline numbers and the checks."""
-    lines = [f"{'measurement':<12} {'result':<58} {'check':<22} pass", "-" * 98]
+    lines = [f"{'measurement':<12} {'result':<66} check", "-" * 110]
     for name in MEASUREMENTS:
         entry = results.get("measurements", {}).get(name)
         if entry is None:
             continue
-        lines.append(f"{name:<12} {_headline(name, entry):<58} " + _checks_text(name, entry))
+        lines.append(f"{name:<12} {_headline(name, entry):<66} " + _checks_text(name, entry))
+    return "\n".join(lines)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The README table: headline, CPU seconds, peak memory, load, commit and the checks."""
+    lines = [
+        "| measurement | result | process CPU s | peak MB | load before/after | commit | check |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in MEASUREMENTS:
+        e = results.get("measurements", {}).get(name)
+        if e is None:
+            continue
+        load = "/".join(f"{x:g}" for x in e.get("load_before_after", []))
+        verdict = _checks_text(name, e).replace(" NO", " **NO**")
+        lines.append(
+            f"| {name} | {_headline(name, e)} | {e.get('process_cpu_seconds', '')} | "
+            f"{e.get('peak_mb', '')} | {load} | {e.get('commit', '')} | {verdict} |"
+        )
     return "\n".join(lines)
 
 
 def _checks_text(name: str, entry: dict[str, Any]) -> str:
+    """Each check with its own verdict, e.g. ``wall_seconds <= 120 NO; peak_mb <= 2048 yes``."""
     rows = check(name, entry)
     if not rows:
-        return f"{'-':<22} -"
-    text = "; ".join(f"{k} {'<=' if h == 'max' else '>='} {lim:g}" for k, lim, h, _ in rows)
-    return f"{text:<22} " + ("yes" if all(ok for *_, ok in rows) else "NO")
+        return "-"
+    return "; ".join(
+        f"{k} {'<=' if h == 'max' else '>='} {lim:g} {'yes' if ok else 'NO'}"
+        for k, lim, h, ok in rows
+    )
 
 
 def _headline(name: str, e: dict[str, Any]) -> str:
@@ -406,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=30, help="functions to show when profiling")
     ap.add_argument("--years", type=int, help="years for --profile (default 10 or 5)")
     ap.add_argument("--dump", type=Path, help="write the raw cProfile stats here")
+    ap.add_argument("--markdown", action="store_true", help="print results.json as a table")
     ap.add_argument("--child", choices=MEASUREMENTS, help=argparse.SUPPRESS)
     ap.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -413,6 +436,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child:
         args.result.write_text(json.dumps(MEASURE[args.child](args.quick)))
+        return 0
+    if args.markdown:
+        print(markdown(json.loads(args.out.read_text())))
         return 0
     if args.profile:
         profile(args.profile, args.top, args.years, args.dump)
