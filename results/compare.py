@@ -270,7 +270,7 @@ def compare(scenarios: Sequence[str], years: int, reps: int, seed: int, area: st
             replicates=reps, seed=seed,
             replicate_seeds=replicate_seeds(tasks),
             started=started, finished=store.utc_now(), executor=executor, jobs=jobs,
-            extra={"baseline": baseline, "calibration": calibration_source(area),
+            extra={"baseline": baseline, "calibration_source": calibration_source(area),
                    "pairing": "replicate r uses the same seed, replicate number and "
                               "calibrated draw in every scenario"})
         store.write_manifest(run.file("manifest.json"), manifest)

@@ -155,7 +155,7 @@ def sensitivity(scenario: str, years: int, reps: int, seed: int, area: str, out:
             years=years, replicates=reps, seed=seed,
             replicate_seeds=replicate_seeds(central),
             started=started, finished=store.utc_now(), executor=executor, jobs=jobs,
-            extra={"baseline": loaded[0].name, "calibration": calibration_source(area),
+            extra={"baseline": loaded[0].name, "calibration_source": calibration_source(area),
                    "assumptions_swung": [{"path": p, "low": lo, "high": hi}
                                          for p, lo, hi in swings]})
         store.write_manifest(run.file("manifest.json"), manifest)
