@@ -272,8 +272,10 @@ WORKFORCE = {
 
 PIPELINE = {
     "pipeline.enquiries_per_10k_per_year": pub(
-        45.0, "enquiries to the council's own service per 10,000 children per year",
-        "PF:fostering.initial_enquiries (LA share) / 11.947M", bounds=(0, 1000)),
+        26.0, "enquiries to the council's own service per 10,000 children per year",
+        "LA enquiries implied by PF:fostering.enquiry_to_application_rate_la (12%) and LA "
+        "applications: 20.9 (2022-23), 23.4 (2021-22, 8 enquiries per application), 29.0 "
+        "(2017-18, fostering_england.csv); per 10,000 children", bounds=(0, 1000)),
     "pipeline.enquiry_to_application": pub(0.12, "share", "PF:fostering.enquiry_to_"
                                            "application_rate_la 2022-23", bounds=(0, 1)),
     "pipeline.assessors_per_10k": asm(0.25, "assessing social worker FTE per 10,000 children",
@@ -285,9 +287,45 @@ PIPELINE = {
     "pipeline.assessment_days": asm(180.0, "mean days an assessment takes", 120, 240,
                                     "assumption (the regulations expect about 8 months)",
                                     bounds=(10, 1000)),
-    "pipeline.approval_share": pub(0.49, "share of completed assessments approved",
-                                   "PF:fostering.application_to_approval_conversion 2016-17",
-                                   bounds=(0, 1)),
+    "pipeline.approval_share": pub(
+        0.72, "share of completed assessments approved",
+        "Ofsted LA rows 2013-14 to 2017-18 (fostering_england.csv): 14,035 approved of 19,590 "
+        "not withdrawn by the applicant (PF:fostering.application_to_approval_conversion 0.49 "
+        "counts withdrawals too, which the pipeline models separately)", bounds=(0, 1)),
+    "pipeline.assessments_per_assessor": Param(
+        6.0,
+        "Form F assessments one assessing FTE carries at once",
+        "assumption",
+        "assumption: an assessment takes 6-8 months and an assessing social worker completes "
+        "about 8-12 a year, so carries 4-8 at once",
+        bounds=(0.5, 30),
+        range=(4.0, 8.0),
+    ),
+    "pipeline.assessment_cv": Param(
+        0.4,
+        "coefficient of variation of assessment length (lognormal)",
+        "assumption",
+        "assumption: most assessments take 4-10 months (regulations expect about 8)",
+        bounds=(0.0, 3.0),
+        range=(0.2, 0.6),
+    ),
+    "pipeline.withdrawal_per_year": Param(
+        0.7,
+        "applicant withdrawals per application-year in assessment",
+        "assumption",
+        "assumption calibrated to Ofsted LA rows 2013-14 to 2017-18 (fostering_england.csv): "
+        "8,600 of 28,190 concluded LA applications (30.5%) withdrawn by applicants",
+        bounds=(0.0, 20.0),
+        range=(0.4, 1.0),
+    ),
+    "pipeline.withdrawal_wait_ratio": Param(
+        1.5,
+        "withdrawal hazard ratio while waiting for an assessor",
+        "assumption",
+        "assumption: no England figure; applicants left waiting are more likely to give up",
+        bounds=(0.0, 10.0),
+        range=(1.0, 3.0),
+    ),
     "pipeline.recruitment_cost_gbp_per_enquiry_uplift": lev(
         150.0, "GBP per extra enquiry", (0, 10000), "marketing cost per extra enquiry"),
     "pipeline.assessor_cost_gbp_per_fte_year": pub(

@@ -77,7 +77,7 @@ from typing import Any
 import numpy as np
 
 from simulation import parameter_tree  # noqa: F401  (load the tree before adding to it)
-from simulation.params import Param, Parameters, register
+from simulation.params import Parameters
 from simulation.streams import Streams
 
 
@@ -100,54 +100,8 @@ DAYS_PER_YEAR = 365.25
 MONTH_DAYS = 30.4
 PER_10K = 10_000.0
 
-# The calibration above, as parameter changes (proposed to the lead for parameter_tree.py).
-PROPOSED_DEFAULTS: dict[str, float] = {
-    "pipeline.enquiries_per_10k_per_year": 26.0,
-    "pipeline.approval_share": 0.72,
-}
-
 _FTE_PATHS = ("pipeline.assessors_per_10k", "pipeline.assessors_extra_per_10k")
 _RATE_PATHS = ("pipeline.enquiries_per_10k_per_year", "pipeline.enquiries_uplift")
-
-register(
-    {
-        "pipeline.assessments_per_assessor": Param(
-            6.0,
-            "Form F assessments one assessing FTE carries at once",
-            "assumption",
-            "assumption: an assessment takes 6-8 months and an assessing social worker completes "
-            "about 8-12 a year, so carries 4-8 at once",
-            bounds=(0.5, 30),
-            range=(4.0, 8.0),
-        ),
-        "pipeline.assessment_cv": Param(
-            0.4,
-            "coefficient of variation of assessment length (lognormal)",
-            "assumption",
-            "assumption: most assessments take 4-10 months (regulations expect about 8)",
-            bounds=(0.0, 3.0),
-            range=(0.2, 0.6),
-        ),
-        "pipeline.withdrawal_per_year": Param(
-            0.7,
-            "applicant withdrawals per application-year in assessment",
-            "assumption",
-            "assumption calibrated to Ofsted LA rows 2013-14 to 2017-18 (fostering_england.csv): "
-            "8,600 of 28,190 concluded LA applications (30.5%) withdrawn by applicants",
-            bounds=(0.0, 20.0),
-            range=(0.4, 1.0),
-        ),
-        "pipeline.withdrawal_wait_ratio": Param(
-            1.5,
-            "withdrawal hazard ratio while waiting for an assessor",
-            "assumption",
-            "assumption: no England figure; applicants left waiting are more likely to give up",
-            bounds=(0.0, 10.0),
-            range=(1.0, 3.0),
-        ),
-    }
-)
-
 
 @dataclass
 class PipelineResult:
