@@ -21,7 +21,7 @@ def test_uniform_draws_are_uniform():
     mean = sum(draws) / len(draws)
     # SE of the mean of U(0,1) over 20,000 draws is 0.002; allow 4 SE.
     assert abs(mean - 0.5) < 0.008
-    assert 0.0 < min(draws) and max(draws) < 1.0
+    assert min(draws) > 0.0 and max(draws) < 1.0
 
 
 def test_mesa_and_lean_clocks_give_identical_runs():
@@ -69,5 +69,5 @@ def test_wellbeing_falls_with_more_unplanned_moves():
 
 def test_starting_population_is_in_care_and_placed():
     model = make_model()
-    assert len(model.children) == round(70 * 3)
+    assert len(model.children) == (70 * 3)
     assert all(c.placement >= 0 and c.worker is not None for c in model.children.values())

@@ -7,7 +7,7 @@ from tests.engine_helpers import audit, events, make_model, run
 def _entry_groups(model):
     placed = {}
     for e in events(model, "place"):
-        _, _, child_id, group, reason = e
+        _, _, child_id, group, _reason = e
         if child_id >= 1_000_000 and child_id not in placed:
             placed[child_id] = group
     return list(placed.values())
