@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from simulation.agents import GROUP_NAMES, Group
+from simulation.agents import GROUP_NAMES
 
 if TYPE_CHECKING:
     from simulation.model import CareSystem
@@ -108,6 +108,3 @@ class CostLedger:
         out["cost_total_gbp"] = out["cost_placements_gbp"] + out["cost_workforce_gbp"] + levers
         self.year = defaultdict(float)
         return out
-
-
-__all__ = ["PLACEMENT_COST_GROUPS", "CostLedger", "Group"]
