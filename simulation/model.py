@@ -6,8 +6,9 @@ carer joins or leaves; a worker is allocated) and announces it; rules own *when 
 announcements (``model.on(signal, fn)``). Time is in days from the start date (1 April 2024 by
 default); DfE years end on 31 March.
 
-Order of work, written once: build agents (starting population), ``setup()`` every enabled rule
-in ``engine.rules`` order, schedule month ends and year ends, then run the clock.
+Order of work, written once: ``setup()`` every enabled rule in ``engine.rules`` order (then
+plug-in rules), build the starting population through the same transitions (so the rules set
+its hazards), schedule dated parameter changes, month ends and year ends, then run the clock.
 """
 
 from __future__ import annotations
