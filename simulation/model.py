@@ -154,6 +154,8 @@ class CareSystem(mesa.Model):
         values = dict(self.p.values)
         values[path] = value
         self.p = Parameters(values, self.p.dated)
+        for rule in self.rules:  # every rule reads the new values from now on
+            rule.p = self.p
         self.emit("param_changed", path)
 
     def run_years(self, years: int) -> None:

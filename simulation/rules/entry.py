@@ -25,6 +25,18 @@ class Entry(Rule):
     """Poisson arrivals of new entrants; each arrival is admitted and needs a placement."""
 
     def setup(self) -> None:
+        self.version = 0
+        self.model.on("param_changed", self._param_changed)
+        self._start()
+
+    def _param_changed(self, path: str) -> None:
+        """A dated change of entry rates: restart every stream from today at the new rate
+        (arrivals are Poisson, so nothing else is carried over; pending arrivals lapse)."""
+        if path.startswith("entry."):
+            self.version += 1
+            self._start()
+
+    def _start(self) -> None:
         p = self.p
         per_day = (p["entry.starts_per_10k_per_year"] * self.model.scale
                    * p["entry.new_entrant_share"] / YEAR_DAYS)
@@ -34,7 +46,8 @@ class Entry(Rule):
         s16 = p["entry.uasc_share_16_17"]
         shares = [(1 - uasc) * a / total for a in ages] + [uasc * (1 - s16), uasc * s16]
         self.rates = [per_day * s for s in shares]
-        self.counts = [0] * len(shares)
+        if not hasattr(self, "counts"):
+            self.counts = [0] * len(shares)
         for stream, rate in enumerate(self.rates):
             if rate > 0:
                 self._schedule_next(stream)
@@ -47,9 +60,11 @@ class Entry(Rule):
         n = self.counts[stream]
         gap = self.model.streams.exponential("entry.gap", stream, n)
         now = self.model.now
-        self.model.at(now + gap / self._rate(stream, now), self._arrive, stream)
+        self.model.at(now + gap / self._rate(stream, now), self._arrive, stream, self.version)
 
-    def _arrive(self, stream: int) -> None:
+    def _arrive(self, stream: int, version: int) -> None:
+        if version != self.version:
+            return  # scheduled at rates a dated change has replaced
         n = self.counts[stream]
         self.counts[stream] = n + 1
         child_id = ENTRANT_ID_BASE + stream * STREAM_ID_SPAN + n

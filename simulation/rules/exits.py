@@ -35,6 +35,7 @@ class Exits(Rule):
                        ("exit.cao", self._cao), ("exit.other", self._other))
         m.on("admitted", self._admitted)
         m.on("placed", self._placed)
+        m.on("param_changed", self._param_changed)
 
     def _admitted(self, child: Child, reentry: bool) -> None:
         m, p, s = self.model, self.p, self.model.streams
@@ -60,6 +61,12 @@ class Exits(Rule):
 
     def _placed(self, child: Child) -> None:
         self._refresh(child)
+
+    def _param_changed(self, path: str) -> None:
+        if path.startswith("exits."):  # a dated change: every child's routes from today
+            for child in list(self.model.children.values()):
+                if child.placement >= 0:
+                    self._refresh(child)
 
     def _rates(self, child: Child, day: float) -> tuple[float, float, float, float]:
         """Per-year rates of (return home, SGO, CAO, other) on ``day`` for the current

@@ -71,3 +71,20 @@ def test_starting_population_is_in_care_and_placed():
     model = make_model()
     assert len(model.children) == (70 * 3)
     assert all(c.placement >= 0 and c.worker is not None for c in model.children.values())
+
+
+def test_a_dated_change_takes_effect_on_its_day_in_every_rule():
+    from simulation.params import DatedChange
+
+    params = Parameters.defaults().with_changes(
+        {"area.population_0_17": 30_000},
+        dated=[DatedChange(365.0, "exits.return_home_per_year", (0.0, 0.0, 0.0)),
+               DatedChange(365.0, "entry.starts_per_10k_per_year", 0.0)])
+    from simulation.model import CareSystem
+
+    model = CareSystem(params, seed=2, keep_log=True)
+    model.run_years(2)
+    returns = [e[0] for e in model.log if e[1] == "exit" and e[3] == "returned_home"]
+    assert returns and max(returns) <= 365.0
+    new_entries = [e[0] for e in model.log if e[1] == "admit" and not e[3]]
+    assert new_entries and max(new_entries) <= 365.0
