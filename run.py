@@ -94,7 +94,7 @@ def compare(
 @app.command()
 def sensitivity(
     scenario: Annotated[str, typer.Argument(help="Scenario to test against the baseline.")],
-    years: Years = 5, reps: Reps = 40, seed: Seed = 1, area: Area = "england-average",
+    years: Years = 5, reps: Reps = 20, seed: Seed = 1, area: Area = "england-average",
     out: Out = Path("results/runs"), jobs: Jobs = 0, executor: Executor = "local",
     scheduler: Scheduler = None, no_report: NoReport = False,
 ) -> None:

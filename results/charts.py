@@ -264,10 +264,12 @@ def _finish(fig: Figure, run: RunData, title: str, legend_rows: int = 0,
             subtitle: str = "") -> Figure:
     fig.suptitle(title, fontsize=12, fontweight="bold", x=0.01, ha="left")
     height = fig.get_figheight()
-    top = 1 - 0.3 / height
-    if subtitle:
-        fig.text(0.01, top, subtitle, fontsize=8, color="#333333", va="top", ha="left")
-        top -= 0.2 / height
+    top = 1 - 0.38 / height
+    if subtitle:  # wrapped to the figure's width so it never runs off the page
+        lines = textwrap.wrap(subtitle, int(fig.get_figwidth() * 17))
+        fig.text(0.01, top, "\n".join(lines), fontsize=8, color="#333333", va="top",
+                 ha="left")
+        top -= (0.06 + 0.16 * len(lines)) / height
     source = source_line(run)
     fig.text(0.01, 0.005, source, fontsize=6.5, color="#333333", va="bottom", ha="left")
     bottom = (0.2 + 0.09 * source.count("\n") + 0.22 * legend_rows) / height
