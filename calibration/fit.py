@@ -141,14 +141,25 @@ def direct_estimates(area: str, year: int) -> tuple[dict[str, Any], dict[str, st
             "issue 2 default area" if area == "england-average" else d.population_source
         )
     }
-    try:  # the starting population is the 31 March stock before year Y
+    stock_d = d  # the starting population is the 31 March stock before year Y
+    try:
         prev = area_data(area, year - 1)
+        stock_d = prev
         rate = prev.get("cla_31_march", "total", "total") / prev.population * 10_000
         why["area.cla_per_10k_start"] = f"{d.label} CLA at 31 March {year - 1} per 10,000"
     except DataError:
         rate = d.get("cla_31_march", "total", "total") / d.population * 10_000
         why["area.cla_per_10k_start"] = f"{d.label} CLA at 31 March {year} (no {year - 1} data)"
     changes["area.cla_per_10k_start"] = round(rate, 3)
+    stock_mix = _stock_mix(stock_d)
+    if stock_mix is not None:
+        uasc_share, ages = stock_mix
+        changes["area.uasc_stock_share"] = uasc_share
+        changes["area.stock_age_shares"] = ages
+        why["area.uasc_stock_share"] = f"{stock_d.label} UASC share of the 31 March stock"
+        why["area.stock_age_shares"] = (
+            f"{stock_d.label} 31 March stock by age less UASC ({UASC_16_17:.0%} of UASC 16-17)"
+        )
     starts = d.get("started", "total", "total")
     if starts is not None:
         changes["entry.starts_per_10k_per_year"] = round(starts / d.population * 10_000, 3)
@@ -202,6 +213,26 @@ def _age_shares(
     counts[4] = max(0.0, counts[4] - UASC_16_17 * uasc)
     total = sum(counts)
     return tuple(round(c / total, 4) for c in counts) if total > 0 else None
+
+
+def _stock_mix(d: AreaData) -> tuple[float, tuple[float, ...]] | None:
+    """(UASC share, non-UASC age shares) of an area's 31 March stock, for the starting
+    population; None when the age table is missing. Suppressed UASC counts are taken as 0."""
+    bands = ("age_under_1", "age_1_4", "age_5_9", "age_10_15", "age_16_over")
+    vals = [d.get("cla_31_march", "age_group", b) for b in bands]
+    if any(v is None for v in vals):
+        return None
+    counts = [float(v) for v in vals if v is not None]
+    total = sum(counts)
+    if total <= 0:
+        return None
+    uasc = min(float(d.get("cla_31_march", "uasc", "uasc") or 0.0), 0.9 * total)
+    counts[3] = max(0.0, counts[3] - (1 - UASC_16_17) * uasc)
+    counts[4] = max(0.0, counts[4] - UASC_16_17 * uasc)
+    rest = sum(counts)
+    if rest <= 0:
+        return None
+    return round(uasc / total, 4), tuple(round(c / rest, 4) for c in counts)
 
 
 def _legal_shares(d: AreaData, starts: float | None) -> tuple[float, ...] | None:

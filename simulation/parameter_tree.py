@@ -33,6 +33,14 @@ AREA = {
         100_000, "children", "default area: 100,000 children aged 0-17 (issue 2); England "
         "11,947,000 = 83,630 CLA / 70 per 10,000 (CLA:cla_31_march_rate, 2024)",
         bounds=(1_000, 20_000_000)),
+    "area.stock_age_shares": pub(
+        (0.0489, 0.1419, 0.1970, 0.3978, 0.2144),
+        "share of non-UASC children in care at the start by band <1, 1-4, 5-9, 10-15, 16-17",
+        f"{CLA24}: stock by age less the UASC (85% of them 16-17); a fit sets the area-year's",
+        bounds=(0, 1)),
+    "area.uasc_stock_share": pub(
+        0.088, "share of children in care at the start who are UASC",
+        f"{CLA24}: 7,380 of 83,630; a fit sets the area-year's", bounds=(0, 1)),
     "area.cla_per_10k_start": pub(
         70.0, "children per 10,000", f"{CLA24}: cla_31_march_rate 70", bounds=(1, 500)),
 }

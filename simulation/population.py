@@ -1,8 +1,9 @@
 """The starting population: children already in care, carers with their placements, workers
 with their caseloads, so that year 1 is not a warm-up artefact.
 
-- Children: ``area.cla_per_10k_start`` × population; ages from the DfE 31 March 2024 stock by
-  age; UASC at their 2024 stock share (8.8%, mostly 16-17); placement group by age band from
+- Children: ``area.cla_per_10k_start`` × population; ages from ``area.stock_age_shares`` (DfE
+  31 March stock by age less UASC: England 2024 by default, the area-year's in a fit); UASC at
+  ``area.uasc_stock_share`` (mostly 16-17); placement group by age band from
   ``PLACEMENT_BY_AGE`` (an assumption fitted by hand so the totals match the 2024 stock mix);
   time in care drawn from an exponential with the mean implied by stock/starts (about 2.5
   years), truncated at the child's age.
@@ -24,11 +25,6 @@ from simulation.agents import YEAR_DAYS, CarerHousehold, Child, Group, SocialWor
 if TYPE_CHECKING:
     from simulation.model import CareSystem
 
-# DfE CLA 31 March 2024 stock by age band (<1, 1-4, 5-9, 10-15, 16-17: 3,730/10,820/15,020/
-# 31,440/22,620 of 83,630) less the UASC, who are drawn separately (7,380: assumed 85% aged
-# 16-17 and 15% 10-15, as at entry): non-UASC 3,730/10,820/15,020/30,333/16,347 of 76,250.
-STOCK_AGE_SHARES = (0.0489, 0.1419, 0.1970, 0.3978, 0.2144)
-UASC_STOCK_SHARE = 0.088  # 7,380 of 83,630 (DfE 2024)
 MEAN_DAYS_IN_CARE = 900.0  # assumption: stock / starts ≈ 2.5 years, less for the young
 
 G = Group
@@ -136,9 +132,10 @@ def _build_children(model: CareSystem) -> None:
     p = model.p
     rng = model.streams.numpy_generator("population.children")
     n = round(p["area.cla_per_10k_start"] * model.scale)
-    uasc = rng.random(n) < UASC_STOCK_SHARE
+    uasc = rng.random(n) < p["area.uasc_stock_share"]
+    ages = np.asarray(p["area.stock_age_shares"], dtype=float)
     band = np.where(uasc, np.where(rng.random(n) < 0.85, 4, 3),
-                    _choose(rng, np.tile(STOCK_AGE_SHARES, (n, 1))))
+                    _choose(rng, np.tile(ages / ages.sum(), (n, 1))))
     low, high = np.asarray(BAND_LOW)[band], np.asarray(BAND_HIGH)[band]
     age = np.minimum(low + (high - low) * rng.random(n), 17.999)
     needs = rng.beta(p["entry.needs_beta_a"], p["entry.needs_beta_b"], n)
