@@ -67,9 +67,6 @@ class Capacity:
                 return next(iter(bucket.values()))
         return None
 
-    def vacancies(self, sector: int) -> int:
-        return sum(c.vacancies for bucket in self.vacant[sector] for c in bucket.values())
-
     def inhouse_bed_free(self) -> bool:
         m = self.model
         return m.residential_inhouse_used < m.residential_inhouse_beds

@@ -80,9 +80,6 @@ class Streams:
         """A unit exponential draw (an integrated-hazard threshold)."""
         return -math.log(self.uniform(process, entity, occurrence))
 
-    def bernoulli(self, p: float, process: str, entity: int, occurrence: int = 0) -> bool:
-        return self.uniform(process, entity, occurrence) < p
-
     def choice(self, weights: tuple[float, ...] | list[float], process: str, entity: int,
                occurrence: int = 0) -> int:
         """Index drawn with probability proportional to ``weights``."""
