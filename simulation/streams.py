@@ -67,14 +67,12 @@ class Streams:
         if key is None:
             key = self._key(process)
         z = (key + (entity + 1) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & 0xFFFFFFFFFFFFFFFF
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EB & 0xFFFFFFFFFFFFFFFF
-        z ^= z >> 31
-        z = (z + (occurrence + 1) * 0xD1B54A32D192ED03) & 0xFFFFFFFFFFFFFFFF
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & 0xFFFFFFFFFFFFFFFF
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EB & 0xFFFFFFFFFFFFFFFF
-        z ^= z >> 31
-        return ((z >> 11) + 0.5) * _INV_2_53
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 31)) + (occurrence + 1) * 0xD1B54A32D192ED03) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+        return (((z ^ (z >> 31)) >> 11) + 0.5) * 1.1102230246251565e-16  # 2**-53
 
     def exponential(self, process: str, entity: int, occurrence: int = 0) -> float:
         """A unit exponential draw (an integrated-hazard threshold)."""

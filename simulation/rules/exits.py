@@ -22,6 +22,8 @@ from simulation.rules.registry import Rule, register_rule
 
 HALF_YEAR = 182.0
 TWO_YEARS = 730.0
+# Placement groups whose exit rates are the same (see ``Exits._rates``), by Group value.
+EXIT_CLASS = (0, 1, 1, 2, 2, 3, 2, 4)
 
 
 @register_rule("exits")
@@ -33,9 +35,21 @@ class Exits(Rule):
         m = self.model
         self.routes = (("exit.returned_home", self._return_home), ("exit.sgo", self._sgo),
                        ("exit.cao", self._cao), ("exit.other", self._other))
+        self._load()
         m.on("admitted", self._admitted)
         m.on("placed", self._placed)
         m.on("param_changed", self._param_changed)
+
+    def _load(self) -> None:
+        """Cache the rates read at every placement (reloaded on a dated change)."""
+        p = self.p
+        self.return_home = p["exits.return_home_per_year"]
+        self.s20_ratio = p["exits.return_home_s20_ratio"]
+        self.adolescent_ratio = p["exits.return_home_adolescent_ratio"]
+        self.with_parents_ratio = p["exits.return_home_with_parents_ratio"]
+        self.sgo = p["exits.sgo_per_year"]
+        self.cao = p["exits.cao_per_year"]
+        self.other = p["exits.other_per_year"]
 
     def _admitted(self, child: Child, reentry: bool) -> None:
         m, p, s = self.model, self.p, self.model.streams
@@ -60,10 +74,23 @@ class Exits(Rule):
         m.at(max(eighteen, now), self._turn_18, child, k)
 
     def _placed(self, child: Child) -> None:
+        # The routes' rates depend on the placement only through its class (kinship, other
+        # foster, with parents, adoption, elsewhere): a move within a class changes nothing,
+        # so it is skipped unless a researcher's rule modifies exit hazards.
+        state = (child.period, EXIT_CLASS[child.placement], child.legal == "s20",
+                 child.adoption_plan)
+        if state == child.data.get("_exit_state") and not self._modified():
+            return
+        child.data["_exit_state"] = state
         self._refresh(child)
+
+    def _modified(self) -> bool:
+        mods = self.model._modifiers
+        return any(mods.get(process) for process, _ in self.routes)
 
     def _param_changed(self, path: str) -> None:
         if path.startswith("exits."):  # a dated change: every child's routes from today
+            self._load()
             for child in list(self.model.children.values()):
                 if child.placement >= 0:
                     self._refresh(child)
@@ -71,17 +98,16 @@ class Exits(Rule):
     def _rates(self, child: Child, day: float) -> tuple[float, float, float, float]:
         """Per-year rates of (return home, SGO, CAO, other) on ``day`` for the current
         placement: they change with time in care (6 and 24 months) and age (10, 16)."""
-        p = self.p
         t = day - child.period_start
         age = (day - child.birth_day) / YEAR_DAYS
         group = child.placement
-        rh = p["exits.return_home_per_year"][0 if t < HALF_YEAR else (1 if t < TWO_YEARS else 2)]
+        rh = self.return_home[0 if t < HALF_YEAR else (1 if t < TWO_YEARS else 2)]
         if child.legal == "s20":
-            rh *= p["exits.return_home_s20_ratio"]
+            rh *= self.s20_ratio
         if age >= 10:
-            rh *= p["exits.return_home_adolescent_ratio"]
+            rh *= self.adolescent_ratio
         if group == Group.WITH_PARENTS:
-            rh *= p["exits.return_home_with_parents_ratio"]
+            rh *= self.with_parents_ratio
         if child.uasc:
             rh *= 0.02
         if child.adoption_plan or group == Group.ADOPTION:
@@ -90,12 +116,11 @@ class Exits(Rule):
                        and not child.adoption_plan)
         sgo = cao = 0.0
         if orders_open and group in FOSTER_GROUPS:
-            sgo = p["exits.sgo_per_year"][0 if group == Group.KINSHIP else 1]
-            cao = p["exits.cao_per_year"]
+            sgo = self.sgo[0 if group == Group.KINSHIP else 1]
+            cao = self.cao
         elif orders_open and group == Group.WITH_PARENTS:
-            cao = p["exits.cao_per_year"]
-        other = 0.0 if group == Group.ADOPTION else p["exits.other_per_year"][
-            0 if age < 10 else 1]
+            cao = self.cao
+        other = 0.0 if group == Group.ADOPTION else self.other[0 if age < 10 else 1]
         return rh, sgo, cao, other
 
     def _refresh(self, child: Child) -> None:
