@@ -28,7 +28,7 @@ class CostLedger:
         self.model = model
         self.levels: dict[str, float] = defaultdict(float)
         self.days: dict[str, float] = defaultdict(float)
-        self.t_last = 0.0
+        self.since: dict[str, float] = {}  # when each level last changed (integrated to then)
         self.year: dict[str, float] = defaultdict(float)
         self.prices: dict[str, tuple[str, Callable[[], float]]] = {}
 
@@ -38,26 +38,30 @@ class CostLedger:
         ('levers', 'workforce' or 'placements_<group>')."""
         self.prices[key] = (component, gbp_per_unit_year)
 
+    def _integrate_key(self, key: str, now: float) -> None:
+        """Add ``key``'s level x days since it last changed (each level is integrated only
+        when it changes, so an event costs one update, not one per level)."""
+        level = self.levels[key]
+        if level:
+            self.days[key] += level * (now - self.since.get(key, 0.0))
+        self.since[key] = now
+
     def _integrate(self, now: float) -> None:
-        dt = now - self.t_last
-        if dt > 0.0:
-            for key, level in self.levels.items():
-                if level:
-                    self.days[key] += level * dt
-            self.t_last = now
+        for key in list(self.levels):
+            self._integrate_key(key, now)
 
     def set_level(self, key: str, level: float) -> None:
-        self._integrate(self.model.now)
+        self._integrate_key(key, self.model.now)
         self.levels[key] = level
 
     def add_level(self, key: str, delta: float) -> None:
-        self._integrate(self.model.now)
+        self._integrate_key(key, self.model.now)
         self.levels[key] += delta
 
     def change(self, group: int, delta: int, inhouse_bed: bool) -> None:
         """A placement of ``group`` starts (+1) or ends (-1)."""
-        self._integrate(self.model.now)
         key = "residential_inhouse" if inhouse_bed else GROUP_NAMES[group]
+        self._integrate_key(key, self.model.now)
         self.levels[key] += delta
 
     def one_off(self, component: str, gbp: float) -> None:

@@ -153,17 +153,19 @@ class Indicators:
         quality = wellbeing = 0.0
         by: Counter[str] = Counter()
         two_years = 2 * YEAR_DAYS
+        emit = self.model.emit
         for child in self.model.children.values():
             n += 1
             three += child.placements_in_year >= 3
             sw3 += child.workers_in_year >= 3
             quality += child.quality
-            by[AGE_NAMES[age_band(child.age(now))]] += 1
-            by[f"cla_legal_{child.legal}"] += 1
+            age = child.age(now)
+            by[AGE_NAMES[age_band(age)]] += 1
+            by["cla_legal_" + child.legal] += 1
             by["cla_uasc"] += child.uasc
-            self.model.emit("wellbeing_update", child)
+            emit("wellbeing_update", child)
             wellbeing += child.wellbeing
-            if child.age(now) < 16 and now - child.period_start >= 2.5 * YEAR_DAYS:
+            if age < 16 and now - child.period_start >= 2.5 * YEAR_DAYS:
                 lt += 1
                 lt_stable += now - child.carer_since >= two_years
             child.placements_in_year = 1 if child.placement >= 0 else 0

@@ -205,8 +205,10 @@ class CareSystem(mesa.Model):
         now = self.clock.now
         timer = owner.timers.get(process)
         if timer is None:
-            if rate <= 0.0 and not steps:
-                return  # nothing to schedule; the threshold is drawn when the rate rises
+            if rate <= 0.0 and not any(r > 0.0 for _, r in steps):
+                # Nothing to schedule. The threshold is drawn when the rate rises: it is keyed
+                # by (process, owner, occurrence), so it is the same draw either way.
+                return
             timer = HazardTimer(self.streams.exponential(process, owner.key, occurrence), scope)
             timer.t0 = now
             owner.timers[process] = timer
@@ -234,8 +236,20 @@ class CareSystem(mesa.Model):
             self.clock.cancel(timer.handle)
 
     def clear_hazards(self, owner: Any, scope: str | None = None) -> None:
-        for process in [k for k, t in owner.timers.items() if scope is None or t.scope == scope]:
-            self.clear_hazard(owner, process)
+        timers = owner.timers
+        if not timers:
+            return
+        cancel = self.clock.cancel
+        if scope is None:
+            for timer in timers.values():
+                if timer.handle is not None:
+                    cancel(timer.handle)
+            timers.clear()
+            return
+        for process in [k for k, t in timers.items() if t.scope == scope]:
+            timer = timers.pop(process)
+            if timer.handle is not None:
+                cancel(timer.handle)
 
     # ---- children: state transitions ---------------------------------------------------
     def admit(self, child: Child, reentry: bool = False) -> None:

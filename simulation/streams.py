@@ -60,16 +60,16 @@ class Streams:
     def uniform(self, process: str, entity: int, occurrence: int = 0) -> float:
         """A uniform draw in the open interval (0, 1).
 
-        Two rounds of the SplitMix64 finaliser (written out here: this is the hottest
-        function of the engine) over (process key, entity), then occurrence.
+        The SplitMix64 output function over the counter key(process) + (entity + 1)·γ₁ +
+        (occurrence + 1)·γ₂ (two odd 64-bit constants; written out here: this is the hottest
+        function of the engine). SplitMix64 is this function over key + i·γ₁; the second
+        dimension adds a second Weyl sequence.
         """
         key = self._keys.get(process)
         if key is None:
             key = self._key(process)
-        z = (key + (entity + 1) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
-        z = ((z ^ (z >> 31)) + (occurrence + 1) * 0xD1B54A32D192ED03) & 0xFFFFFFFFFFFFFFFF
+        z = (key + (entity + 1) * 0x9E3779B97F4A7C15
+             + (occurrence + 1) * 0xD1B54A32D192ED03) & 0xFFFFFFFFFFFFFFFF
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
         return (((z ^ (z >> 31)) >> 11) + 0.5) * 1.1102230246251565e-16  # 2**-53

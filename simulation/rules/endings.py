@@ -29,6 +29,7 @@ UNPLANNED_REASONS = ("CREQB", "CREQO", "CHILD", "ALLEG", "STAND", "OTHER")
 UNPLANNED_WEIGHTS = (0.34, 0.26, 0.13, 0.05, 0.05, 0.17)
 EARLY_DAYS = 91.0
 SETTLED_DAYS = 365.0
+AGE_11 = 11 * YEAR_DAYS  # the adolescent ratio applies from the 11th birthday
 
 
 @register_rule("endings")
@@ -82,7 +83,7 @@ class Endings(Rule):
         in_placement = day - child.placement_start
         f = self.early if in_placement < EARLY_DAYS else (
             self.settled if in_placement >= SETTLED_DAYS else 1.0)
-        return f * self.adolescent if day >= child.day_of_age(11) else f
+        return f * self.adolescent if day >= child.birth_day + AGE_11 else f
 
     def disruption_rate(self, child: Child) -> float:
         """Unplanned endings per day for the child's current placement, now."""
@@ -95,11 +96,11 @@ class Endings(Rule):
             return
         now = self.model.now
         level = self._level(child)
-        changes = sorted(d for d in (child.placement_start + EARLY_DAYS,
-                                     child.placement_start + SETTLED_DAYS,
-                                     child.day_of_age(11)) if d > now)
-        steps = tuple((d, level * self._factor(child, d)) for d in changes)
-        self.model.set_hazard(child, "disruption", level * self._factor(child, now),
+        start = child.placement_start
+        factor = self._factor
+        steps = tuple((d, level * factor(child, d)) for d in sorted(
+            (start + EARLY_DAYS, start + SETTLED_DAYS, child.birth_day + AGE_11)) if d > now)
+        self.model.set_hazard(child, "disruption", level * factor(child, now),
                               self._disrupt, scope="placement",
                               occurrence=child.placement_count, steps=steps)
 

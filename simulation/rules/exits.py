@@ -22,6 +22,8 @@ from simulation.rules.registry import Rule, register_rule
 
 HALF_YEAR = 182.0
 TWO_YEARS = 730.0
+AGE_10 = 10 * YEAR_DAYS  # day of age of the birthdays that change exit rates
+AGE_16 = 16 * YEAR_DAYS
 # Placement groups whose exit rates are the same (see ``Exits._rates``), by Group value.
 EXIT_CLASS = (0, 1, 1, 2, 2, 3, 2, 4)
 
@@ -127,13 +129,14 @@ class Exits(Rule):
         """Set every route's hazard with its known future steps, solved in closed form."""
         m = self.model
         now = m.now
-        changes = sorted(d for d in (child.period_start + HALF_YEAR,
-                                     child.period_start + TWO_YEARS, child.day_of_age(10),
-                                     child.day_of_age(16)) if d > now)
+        start, born = child.period_start, child.birth_day
+        changes = sorted(d for d in (start + HALF_YEAR, start + TWO_YEARS, born + AGE_10,
+                                     born + AGE_16) if d > now)
         current = self._rates(child, now)
         future = [(d, self._rates(child, d)) for d in changes]
+        modified = self._modified()
         for i, (process, fire) in enumerate(self.routes):
-            mod = m.modify(process, child, 1.0) / YEAR_DAYS
+            mod = (m.modify(process, child, 1.0) if modified else 1.0) / YEAR_DAYS
             steps = tuple((d, r[i] * mod) for d, r in future)
             m.set_hazard(child, process, current[i] * mod, fire, occurrence=child.period,
                          steps=steps)

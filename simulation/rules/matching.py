@@ -34,8 +34,24 @@ class Matching(Rule):
         order = [o.strip() for o in self.p["matching.order"].split(",") if o.strip()]
         self.order = [ORDER_NAMES[o] for o in order if o in ORDER_NAMES]
         self.unplanned_move: dict[int, int] = {}  # child_id -> group that broke down
+        self._load("matching.")
+        self.model.on("param_changed", self._load)
         self.model.on("needs_placement", self._needs_placement)
         self.model.on("placement_ended", self._ended)
+
+    def _load(self, path: str) -> None:
+        """Cache the parameters read at every placement (reloaded on a dated change)."""
+        if path.startswith(("matching.", "entry.", "workforce.reference")):
+            p = self.p
+            self.emergency_share = p["entry.emergency_share"]
+            self.with_parents_share = p["entry.placed_with_parents_share"]
+            self.other_share = p["matching.other_placement_share"]
+            self.residential_threshold = p["matching.residential_needs_threshold"]
+            self.escalation = p["matching.escalation_after_disruption"]
+            self.supported_16 = p["matching.supported_probability_16"]
+            self.supported_16_uasc = p["matching.supported_probability_16_uasc"]
+            self.skill_tolerance = p["matching.skill_tolerance"]
+            self.reference = p["workforce.reference_caseload"]
 
     def _ended(self, child: Child, group: int, carer: object, reason: str,
                unplanned: bool) -> None:
@@ -43,35 +59,33 @@ class Matching(Rule):
             self.unplanned_move[child.child_id] = group
 
     def _needs_placement(self, child: Child, reason: str) -> None:
-        m, p, s = self.model, self.p, self.model.streams
+        m, s = self.model, self.model.streams
         cid, k = child.child_id, child.placement_count
         requested = child.data.pop("requested_group", None)
         if requested is not None:
             self._place(child, requested, None, emergency=False)
             return
         if reason == "entry":
-            emergency = s.uniform("matching.emergency", cid, child.period) < p[
-                "entry.emergency_share"]
+            emergency = s.uniform("matching.emergency", cid, child.period) < self.emergency_share
             u = s.uniform("matching.entry_route", cid, child.period)
-            if not child.uasc and u < p["entry.placed_with_parents_share"]:
+            if not child.uasc and u < self.with_parents_share:
                 self._place(child, Group.WITH_PARENTS, None, emergency)
                 return
-            if u > 1.0 - p["matching.other_placement_share"]:
+            if u > 1.0 - self.other_share:
                 self._place(child, Group.OTHER, None, emergency)
                 return
         broke_down = self.unplanned_move.pop(cid, None) if reason != "entry" else None
         if reason != "entry":
             emergency = broke_down is not None
         age = child.age(m.now)
-        threshold = p["matching.residential_needs_threshold"]
+        threshold = self.residential_threshold
         if broke_down is not None:
-            threshold -= p["matching.escalation_after_disruption"]
+            threshold -= self.escalation
             if broke_down == Group.RESIDENTIAL and age >= 10:
                 self._place(child, Group.RESIDENTIAL, None, emergency)
                 return
         if age >= 16:
-            share = p["matching.supported_probability_16_uasc" if child.uasc else
-                      "matching.supported_probability_16"]
+            share = self.supported_16_uasc if child.uasc else self.supported_16
             if s.uniform("matching.supported", cid, k) < share:
                 self._place(child, Group.SUPPORTED, None, emergency)
                 return
@@ -89,7 +103,7 @@ class Matching(Rule):
                     self._place(child, Group.RESIDENTIAL, None, emergency)
                     return
             else:
-                carer = m.capacity.find(group, child.needs, p["matching.skill_tolerance"])
+                carer = m.capacity.find(group, child.needs, self.skill_tolerance)
                 if carer is not None:
                     self._place(child, group, carer, emergency)
                     return
@@ -103,7 +117,7 @@ class Matching(Rule):
                  "matching.kinship_find_probability_move"]
         prob = base * (1.0 + p["matching.kinship_find_gain_per_fte_per_10k"]
                        * p["matching.kinship_assessors_extra_per_10k"])
-        over = self._caseload(child) - p["workforce.reference_caseload"]
+        over = self._caseload(child) - self.reference
         if over > 0:
             prob *= math.exp(-p["matching.kinship_caseload_elasticity"] * over)
         u = self.model.streams.uniform("matching.kinship", child.child_id, child.placement_count)
@@ -127,7 +141,7 @@ class Matching(Rule):
 
     def _caseload(self, child: Child) -> float:
         w = child.worker
-        return self.model.caseload(w) if w is not None else self.p["workforce.reference_caseload"]
+        return self.model.caseload(w) if w is not None else self.reference
 
     def _quality(self, child: Child, group: int, carer: CarerHousehold | None,
                  emergency: bool) -> float:
@@ -145,7 +159,7 @@ class Matching(Rule):
         else:
             fit = 0.45
         q = fit - (p["matching.emergency_quality_penalty"] if emergency else 0.0)
-        over = self._caseload(child) - p["workforce.reference_caseload"]
+        over = self._caseload(child) - self.reference
         if over > 0:
             q -= p["matching.caseload_quality_penalty"] * over
         noise = self.model.streams.uniform("matching.quality", child.child_id,

@@ -50,7 +50,12 @@ class LoadIndex:
                 del self.buckets[n]
 
     def least_loaded(self, exclude: SocialWorker | None = None) -> SocialWorker | None:
-        for n in sorted(self.buckets):
+        buckets = self.buckets
+        if buckets:
+            for worker in buckets[min(buckets)].values():  # the usual case: one look-up
+                if worker is not exclude:
+                    return worker
+        for n in sorted(buckets):
             for worker in self.buckets[n].values():
                 if worker is not exclude:
                     return worker
@@ -75,7 +80,17 @@ class Workforce(Rule):
         m.on("worker_changed", self._worker_changed)
         m.on("month_end", self._month_end)
         m.on("caseload_changed", self._caseload_changed)
+        m.on("param_changed", self._load)
         m.indicators.add_state("sw_vacancy_pct", self._vacancy_pct)
+        self._load("workforce.")
+
+    def _load(self, path: str) -> None:
+        """Cache the parameters read at every change of worker (reloaded on a dated change)."""
+        if path.startswith("workforce."):
+            p = self.p
+            self.internal_change = p["workforce.internal_change_per_year"]
+            self.reference = p["workforce.reference_caseload"]
+            self.transfer_elasticity = p["workforce.transfer_caseload_elasticity"]
 
     def _vacancy_pct(self) -> float:
         establishment = self.establishment()
@@ -114,11 +129,11 @@ class Workforce(Rule):
     def transfer_rate(self, child: Child) -> float:
         """Changes of worker per day other than leavers: team transfers, more frequent when
         the allocated worker's caseload is above the reference (an assumption)."""
-        p, worker = self.p, child.worker
-        rate = p["workforce.internal_change_per_year"]
+        worker = child.worker
+        rate = self.internal_change
         if worker is not None:
-            over = self.model.caseload(worker) - p["workforce.reference_caseload"]
-            rate *= math.exp(p["workforce.transfer_caseload_elasticity"] * over)
+            over = self.model.caseload(worker) - self.reference
+            rate *= math.exp(self.transfer_elasticity * over)
         return rate / YEAR_DAYS
 
     def _admitted(self, child: Child, reentry: bool) -> None:
