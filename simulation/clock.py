@@ -34,24 +34,37 @@ class Clock(Protocol):
     def run_until(self, time: float) -> None: ...
 
 
+class _Time:
+    """Where a clock without a model writes the current time."""
+
+    __slots__ = ("now",)
+
+
 class LeanClock:
-    """A heap of (time, seq, handle); cancelled handles are skipped when popped."""
+    """A heap of (time, seq, handle); cancelled handles are skipped when popped.
 
-    __slots__ = ("_heap", "_now", "_seq", "events_fired")
+    The current time is written to ``owner.now`` (the model) before each event, so rules read
+    a plain attribute, not a chain of properties (``model.now`` is read ~80,000 times in a
+    10-year default-area run).
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_heap", "_owner", "_seq", "events_fired")
+
+    def __init__(self, owner: Any = None) -> None:
         self._heap: list[tuple[float, int, list[Any]]] = []
-        self._now = 0.0
+        self._owner = owner if owner is not None else _Time()
+        self._owner.now = 0.0
         self._seq = 0
         self.events_fired = 0
 
     @property
     def now(self) -> float:
-        return self._now
+        return self._owner.now
 
     def at(self, time: float, fn: Callable[..., Any], *args: Any) -> list[Any]:
-        if time < self._now:
-            time = self._now
+        now = self._owner.now
+        if time < now:
+            time = now
         handle = [fn, args]
         self._seq += 1
         heapq.heappush(self._heap, (time, self._seq, handle))
@@ -64,16 +77,19 @@ class LeanClock:
     def run_until(self, time: float) -> None:
         heap = self._heap
         pop = heapq.heappop
+        owner = self._owner
+        fired = self.events_fired
         while heap and heap[0][0] <= time:
             t, _, handle = pop(heap)
             fn = handle[0]
             if fn is None:
                 continue
             handle[0] = None
-            self._now = t
-            self.events_fired += 1
+            owner.now = t
+            fired += 1
+            self.events_fired = fired
             fn(*handle[1])
-        self._now = max(self._now, time)
+        owner.now = max(owner.now, time)
 
 
 class _Call:
@@ -86,10 +102,12 @@ class _Call:
         self.mesa_event: Any = None
 
     def fire(self) -> None:
-        self.clock._live.discard(self)
+        clock = self.clock
+        clock._live.discard(self)
         fn, self.fn = self.fn, None
         if fn is not None:
-            self.clock.events_fired += 1
+            clock.events_fired += 1
+            clock.model.now = float(clock.model.time)
             fn(*self.args)
 
 
@@ -98,6 +116,7 @@ class MesaClock:
 
     def __init__(self, model: mesa.Model) -> None:
         self.model = model
+        model.now = float(model.time)
         self._live: set[_Call] = set()
         self.events_fired = 0
 
@@ -120,3 +139,4 @@ class MesaClock:
     def run_until(self, time: float) -> None:
         if time > self.model.time:
             self.model.run_until(time)
+        self.model.now = float(self.model.time)

@@ -59,7 +59,8 @@ class CareSystem(mesa.Model):
         self.replicate = replicate
         self.streams = Streams(replicate_seed(seed, replicate))
         self.calendar = Calendar(start)
-        self.clock = MesaClock(self) if params["engine.clock"] == "mesa" else LeanClock()
+        self.now = 0.0  # days from the start; the clock sets it before each event
+        self.clock = MesaClock(self) if params["engine.clock"] == "mesa" else LeanClock(self)
         self.scale = params["area.population_0_17"] / 10_000.0
         self.horizon_days = self.calendar.year_end_day(5)  # set by run_years
         self.children: dict[int, Child] = {}        # in care now, by child_id
@@ -131,10 +132,6 @@ class CareSystem(mesa.Model):
             self.log.append((self.now, *event))
 
     # ---- time --------------------------------------------------------------------------
-    @property
-    def now(self) -> float:
-        return self.clock.now
-
     def at(self, day: float, fn: Callable[..., Any], *args: Any) -> object:
         return self.clock.at(day, fn, *args)
 
@@ -202,7 +199,7 @@ class CareSystem(mesa.Model):
         closed form, so no event is needed at each step. ``fire(owner)`` is called when the
         cumulative hazard reaches E.
         """
-        now = self.clock.now
+        now = self.now
         timer = owner.timers.get(process)
         if timer is None:
             if rate <= 0.0 and not any(r > 0.0 for _, r in steps):
