@@ -13,6 +13,7 @@ the call has fired or been cancelled.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -20,7 +21,10 @@ import mesa
 
 
 class Clock(Protocol):
-    """What the model and the rules may ask of time."""
+    """What the model and the rules may ask of time. ``horizon`` is the end of the run, set
+    before it starts: a clock may drop calls scheduled after it (they would never run)."""
+
+    horizon: float
 
     @property
     def now(self) -> float: ...
@@ -41,21 +45,24 @@ class _Time:
 
 
 class LeanClock:
-    """A heap of (time, seq, handle); cancelled handles are skipped when popped.
+    """A heap of [time, seq, fn, args] entries (each is its own handle); cancelled entries
+    are skipped when popped.
 
     The current time is written to ``owner.now`` (the model) before each event, so rules read
     a plain attribute, not a chain of properties (``model.now`` is read ~80,000 times in a
     10-year default-area run).
     """
 
-    __slots__ = ("_heap", "_owner", "_seq", "events_fired")
+    __slots__ = ("_cancelled", "_heap", "_owner", "_seq", "events_fired", "horizon")
 
     def __init__(self, owner: Any = None) -> None:
-        self._heap: list[tuple[float, int, list[Any]]] = []
+        self._heap: list[list[Any]] = []
         self._owner = owner if owner is not None else _Time()
         self._owner.now = 0.0
         self._seq = 0
+        self._cancelled = 0
         self.events_fired = 0
+        self.horizon = math.inf  # calls after it are not scheduled (the run ends first)
 
     @property
     def now(self) -> float:
@@ -65,14 +72,28 @@ class LeanClock:
         now = self._owner.now
         if time < now:
             time = now
-        handle = [fn, args]
         self._seq += 1
-        heapq.heappush(self._heap, (time, self._seq, handle))
-        return handle
+        if time > self.horizon:  # never due in this run (a hazard years ahead): keep it out
+            return [time, self._seq, None, args]
+        entry = [time, self._seq, fn, args]  # the heap entry is also the handle
+        heapq.heappush(self._heap, entry)
+        return entry
 
     def cancel(self, handle: object) -> None:
-        if handle is not None:
-            handle[0] = None  # type: ignore[index]
+        if handle is not None and handle[2] is not None:  # type: ignore[index]
+            handle[2] = None  # type: ignore[index]
+            self._cancelled += 1
+            if self._cancelled > 1024 and 2 * self._cancelled > len(self._heap):
+                self._compact()
+
+    def _compact(self) -> None:
+        """Drop cancelled entries once they are half the heap (most hazards are cancelled
+        or rescheduled before they fire; left in, they deepen every push and pop). Entries
+        keep their (time, seq) keys, so the order of events is unchanged."""
+        heap = self._heap
+        heap[:] = [e for e in heap if e[2] is not None]  # in place: run_until holds the list
+        heapq.heapify(heap)
+        self._cancelled = 0
 
     def run_until(self, time: float) -> None:
         heap = self._heap
@@ -80,15 +101,16 @@ class LeanClock:
         owner = self._owner
         fired = self.events_fired
         while heap and heap[0][0] <= time:
-            t, _, handle = pop(heap)
-            fn = handle[0]
+            entry = pop(heap)
+            fn = entry[2]
             if fn is None:
+                self._cancelled -= 1
                 continue
-            handle[0] = None
-            owner.now = t
+            entry[2] = None
+            owner.now = entry[0]
             fired += 1
             self.events_fired = fired
-            fn(*handle[1])
+            fn(*entry[3])
         owner.now = max(owner.now, time)
 
 
@@ -116,6 +138,7 @@ class MesaClock:
 
     def __init__(self, model: mesa.Model) -> None:
         self.model = model
+        self.horizon = math.inf  # not used: Mesa keeps every event
         model.now = float(model.time)
         self._live: set[_Call] = set()
         self.events_fired = 0

@@ -14,6 +14,7 @@ its hazards), schedule dated parameter changes, month ends and year ends, then r
 from __future__ import annotations
 
 import importlib
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -156,9 +157,13 @@ class CareSystem(mesa.Model):
         self.emit("param_changed", path)
 
     def run_years(self, years: int) -> None:
-        """Run ``years`` DfE years; indicators close at each 31 March, snapshots monthly."""
+        """Run ``years`` DfE years (once per model); indicators close at each 31 March,
+        snapshots monthly."""
+        if self.clock.horizon != math.inf:
+            raise CarepathsError("a model runs once: build a new one to run again")
         end = self.calendar.year_end_day(years)
         self.horizon_days = end
+        self.clock.horizon = end  # events after the end are never scheduled
         for day in self.calendar.month_end_days(end):
             self.at(day, self._month_end, day)
         for k in range(1, years + 1):

@@ -69,6 +69,7 @@ from __future__ import annotations
 import bisect
 import math
 import random
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -95,6 +96,29 @@ def global_rng_untouched() -> Iterator[None]:
 
 with global_rng_untouched():  # salabim's import-time reset() reseeds both global generators
     import salabim as sim
+    import salabim.salabim as _salabim_module
+
+
+def _caller_frame() -> Any:
+    """The first frame outside salabim: what ``salabim._get_caller_frame`` returns, found by
+    walking ``f_back`` instead of ``inspect.stack()``. The original reads source context for
+    the whole stack (several ms per environment) and leaves reference cycles that keep our
+    event loop's frame, and so a finished model, alive until a full garbage collection."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename in (_salabim_module.__file__,
+                                                             "<string>"):
+        frame = frame.f_back
+    return frame
+
+
+@contextmanager
+def _cheap_caller_frames() -> Iterator[None]:
+    original = _salabim_module._get_caller_frame
+    _salabim_module._get_caller_frame = _caller_frame
+    try:
+        yield
+    finally:
+        _salabim_module._get_caller_frame = original
 
 DAYS_PER_YEAR = 365.25
 MONTH_DAYS = 30.4
@@ -358,14 +382,18 @@ def run_pipeline(params: Parameters, streams: Streams, horizon_days: float) -> P
     Runs ahead of the model (it does not read model state), so it is one clock: the model
     schedules each of ``approval_days`` as an event. Same (params, streams.seed) -> same result.
     """
-    env = new_environment()
-    pipe = _Pipeline(params, streams, env)
-    _Enquiries(pipe=pipe, horizon_days=horizon_days, env=env)
-    changes = [d for d in _breakpoints(params, _FTE_PATHS) if 0.0 < d <= horizon_days]
-    if changes:
-        _CapacityChanges(pipe=pipe, days=changes, env=env)
-    _Sampler(pipe=pipe, env=env)
-    env.run(till=horizon_days)
+    with _cheap_caller_frames():
+        env = new_environment()
+        pipe = _Pipeline(params, streams, env)
+        _Enquiries(pipe=pipe, horizon_days=horizon_days, env=env)
+        changes = [d for d in _breakpoints(params, _FTE_PATHS) if 0.0 < d <= horizon_days]
+        if changes:
+            _CapacityChanges(pipe=pipe, days=changes, env=env)
+        _Sampler(pipe=pipe, env=env)
+        env.run(till=horizon_days)
+    # salabim keeps its caller's frame (for tracing); that frame chain reaches the model's
+    # event loop, so drop it: the finished environment then holds nothing of the model.
+    env._main.frame = None
     for app in pipe.assessors.requesters():  # still in the queue at the horizon
         pipe.queue_area += min(app.gives_up, horizon_days) - app.arrived
         if app.gives_up <= horizon_days:
