@@ -50,6 +50,7 @@ from calibration.targets import (
     area_targets,
     fit_rows,
     simulated_indicators,
+    stock_groups,
 )
 from simulation.errors import CarepathsError, DataError
 from simulation.executor import worker_count
@@ -77,12 +78,16 @@ class Knob:
     lo: float = 0.2
     hi: float = 5.0
     index: int | None = None  # scale one element of a tuple only
+    abc: bool = True  # varied in the ABC ensemble (False: held at the point fit)
+    gain: float = 1.0  # ratio-step exponent: about 1 / the target's elasticity to the knob
 
 
 KNOBS: tuple[Knob, ...] = (
-    # The engine counts fewer starts than the rate implies (re-entries and timing), so the
-    # published starts rate is scaled to reproduce the count of starts.
-    Knob("arrivals", "entry.starts_per_10k_per_year", ("started",), lo=0.7, hi=1.4),
+    # Starts are data: DfE starts = first entries + re-entries, and the model makes its own
+    # re-entries, so the share of the published starts rate that arrives as first entries is
+    # set (not a free parameter) so the simulated count of starts equals the published one.
+    # It is held at the point fit in the ensemble.
+    Knob("arrivals", "entry.new_entrant_share", ("started",), lo=0.5, hi=1.1, abc=False),
     Knob("disruption", "endings.disruption_per_year", ("placements_3plus_pct",)),
     Knob("return_home", "exits.return_home_per_year", ("ceased_returned_home",)),
     Knob("adoption", "exits.adoption_plan_probability", ("ceased_adopted",)),
@@ -116,6 +121,17 @@ KNOBS: tuple[Knob, ...] = (
         index=5,
     ),
     Knob("sw_changes", "workforce.internal_change_per_year", ("sw_changes_3plus_pct",)),
+    # Long-lasting placements are more settled: their disruption hazard ratio sets the share
+    # of long-term under-16s with the same carer for two years or more.
+    Knob(
+        "settled",
+        "endings.settled_ratio",
+        ("long_term_stable_pct",),
+        direction=-1.0,
+        lo=0.25,
+        hi=1.5,
+        gain=5.0,  # measured: settled ratio 0.6 -> 0.4 raises the share 62% -> 66%
+    ),
 )
 
 
@@ -151,6 +167,11 @@ def direct_estimates(area: str, year: int) -> tuple[dict[str, Any], dict[str, st
         rate = d.get("cla_31_march", "total", "total") / d.population * 10_000
         why["area.cla_per_10k_start"] = f"{d.label} CLA at 31 March {year} (no {year - 1} data)"
     changes["area.cla_per_10k_start"] = round(rate, 3)
+    placements = _stock_placement_shares(stock_d, d)
+    if placements is not None:
+        shares, label = placements
+        changes["area.stock_placement_shares"] = shares
+        why["area.stock_placement_shares"] = label
     stock_mix = _stock_mix(stock_d)
     if stock_mix is not None:
         uasc_share, ages = stock_mix
@@ -235,6 +256,51 @@ def _stock_mix(d: AreaData) -> tuple[float, tuple[float, ...]] | None:
     return round(uasc / total, 4), tuple(round(c / rest, 4) for c in counts)
 
 
+def _stock_placement_shares(
+    stock_d: AreaData, d: AreaData
+) -> tuple[tuple[float, ...], str] | None:
+    """The starting stock's placement mix (the 8 groups of ``area.stock_placement_shares``)
+    from the 31 March stock before year Y, with its source; None without a placement table.
+
+    Where the earlier table groups placements differently from year Y's targets (England 2024
+    split children's homes from supported accommodation and widened "other"; 2019 split
+    kinship foster care from the rest), year Y's own 31 March mix is used, so the start is in
+    the categories the fit is judged on. Groups a table does not split are split in the
+    default (England 2024) proportions; a missing group takes its default share."""
+    groups = stock_groups(stock_d)
+    src = stock_d
+    if set(groups) != set(stock_groups(d)):
+        groups, src = stock_groups(d), d
+    default = np.asarray(spec_of("area.stock_placement_shares").default, dtype=float)
+    total = src.get("cla_31_march", "total", "total")
+    if not total or not groups:
+        return None
+    # indices: kinship, in-house, agency, homes, supported, with parents, other, adoption
+    parts = {
+        "cla_foster_kinship": (0,),
+        "cla_foster_other": (1, 2),
+        "cla_foster": (0, 1, 2),
+        "cla_residential": (3,),
+        "cla_supported": (4,),
+        "cla_residential_supported": (3, 4),
+        "cla_with_parents": (5,),
+        "cla_other": (6,),
+        "cla_placed_for_adoption": (7,),
+    }
+    shares = default.copy()
+    for name, (value, _) in groups.items():
+        idx = list(parts[name])
+        if value is not None:
+            shares[idx] = value / total * default[idx] / default[idx].sum()
+    shares = shares / shares.sum()
+    label = (
+        f"{src.label} 31 March {src.year} stock by placement group"
+        + (" (the earlier table groups placements differently)" if src is d else "")
+        + "; groups it does not split, in England 2024 proportions"
+    )
+    return tuple(round(float(x), 4) for x in shares), label
+
+
 def _legal_shares(d: AreaData, starts: float | None) -> tuple[float, ...] | None:
     groups = (
         ("s20",),
@@ -296,15 +362,22 @@ class Simulator:
     _pool: ProcessPoolExecutor | None = None
 
     def run(
-        self, changes: Sequence[dict[str, Any]], replicates: Sequence[int], years: int | None = None
+        self,
+        changes: Sequence[dict[str, Any]],
+        replicates: Sequence[int] | Sequence[Sequence[int]],
+        years: int | None = None,
     ) -> list[list[tuple[object, int, int, str, float]]]:
-        """indicators rows (candidate, replicate, DfE year relabelled, indicator, value)."""
+        """indicators rows (candidate, replicate, DfE year relabelled, indicator, value).
+
+        ``replicates`` is one list for every candidate (common random numbers) or one list per
+        candidate (independent chance, as in the report)."""
         from simulation.executor import Task, run_many
 
         tasks = []
         for i, ch in enumerate(changes):
             params = self.base.with_changes(ch)
-            tasks += [Task(f"c{i}", params, years or self.years, self.seed, r) for r in replicates]
+            reps = replicates[i] if isinstance(replicates[0], Sequence) else replicates
+            tasks += [Task(f"c{i}", params, years or self.years, self.seed, r) for r in reps]
         results = self._map(tasks, run_many)
         self.used += len(tasks)
         out: list[list[tuple[object, int, int, str, float]]] = [[] for _ in changes]
@@ -398,7 +471,9 @@ def _plan(budget: int) -> dict[str, int]:
     reps = 6 if budget >= 600 else 4 if budget >= 150 else 2
     ratio_steps = 10 if budget >= 300 else 4 if budget >= 100 else 2
     report_each = 3 if budget >= 600 else 2 if budget >= 150 else 1
-    abc_reps = 2 if budget >= 1200 else 1
+    # ABC candidates run on the point fit's own replicates (common random numbers), so the
+    # ensemble is selected around the point fit rather than around one replicate's chance.
+    abc_reps = reps if budget >= 300 else 2 if budget >= 100 else 1
     rest = budget - reps * ratio_steps - MIN_ENSEMBLE * report_each
     polish = max(0, int(0.3 * rest) // reps) if budget >= 1500 else 0
     abc = max(MIN_ENSEMBLE, (rest - polish * reps) // abc_reps)
@@ -464,9 +539,11 @@ def fit_area(
         # 3. rejection ABC around the point fit
         members, member_loss = _abc(best_m, knobs, targets, evaluate, plan, seed, history, log)
         ensemble = [knob_changes(base, knobs, mm) for mm in members]
-        # 4. report: each member on fresh replicate numbers (parameter + chance uncertainty)
+        # 4. report: each member on its own fresh replicate numbers (parameter + chance
+        # uncertainty; shared numbers would give every member the same luck)
         horizon = max([COMPARE_YEARS, *[y - year + 1 for y in holdout]])
-        report_reps = [10_000 + r for r in range(plan["report_each"])]
+        each = plan["report_each"]
+        report_reps = [[10_000 + i * each + r for r in range(each)] for i in range(len(ensemble))]
         rows: list[tuple[object, int, int, str, float]] = []
         for i, r in enumerate(sim.run(ensemble, report_reps, years=horizon)):
             rows += [(0, i * 1000 + rep, y, ind, val) for _, rep, y, ind, val in r]
@@ -504,7 +581,7 @@ def _ratio_step(
         s = sims.get(name) if name else None
         if s is None or s.mean <= 0 or by_name[name].observed <= 0:
             continue
-        ratio = (by_name[name].observed / s.mean) ** (RATIO_DAMPING * knob.direction)
+        ratio = (by_name[name].observed / s.mean) ** (RATIO_DAMPING * knob.direction * knob.gain)
         new[i] = float(np.clip(m[i] * np.clip(ratio, 0.5, 2.0), knob.lo, knob.hi))
     return new
 
@@ -557,7 +634,8 @@ def _abc(
     n = plan["abc"]
     sampler = qmc.LatinHypercube(d=len(knobs), seed=seed)
     u = sampler.random(n)
-    logs = np.log(m0) + (2 * u - 1) * ABC_HALF_WIDTH
+    fixed = np.array([not k.abc for k in knobs])
+    logs = np.log(m0) + np.where(fixed, 0.0, (2 * u - 1) * ABC_HALF_WIDTH)
     lo = np.log([k.lo for k in knobs])
     hi = np.log([k.hi for k in knobs])
     cands = [m0.copy()] + [np.exp(np.clip(x, lo, hi)) for x in logs[: n - 1]]
