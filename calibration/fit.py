@@ -59,9 +59,11 @@ from simulation.params import Parameters, spec_of
 FITTED_DIR = Path(__file__).parent / "fitted"
 COMPARE_YEARS = 2  # simulated DfE years averaged for the fit (year Y's rates held)
 MIN_ENSEMBLE = 20
-ABC_HALF_WIDTH = 0.12  # log-multiplier half-width of the ABC prior around the point fit
+ABC_HALF_WIDTH = 0.06  # log-multiplier half-width of the ABC prior around the point fit
 RATIO_DAMPING = 0.8
 UASC_16_17 = 0.85  # share of UASC starts aged 16-17 (entry.uasc_share_16_17)
+# Mean days placed for adoption before the order, when set from a small area's counts.
+ADOPTION_DAYS_RANGE = (100, 400)
 # England's ratio of UASC share of starts to UASC share of stock, 2019 (3,830/31,780 over
 # 5,150/78,140): used where a table gives UASC stock but not UASC starts.
 UASC_START_TO_STOCK = (3830 / 31780) / (5150 / 78140)
@@ -211,6 +213,15 @@ def direct_estimates(area: str, year: int) -> tuple[dict[str, Any], dict[str, st
     if pwp is not None:
         changes["entry.placed_with_parents_share"] = round(pwp, 4)
         why["entry.placed_with_parents_share"] = f"{d.label} {year} starts placed with parents"
+    placed = d.get("cla_31_march", "placement", "placed_for_adoption")
+    adopted = d.get("ceased", "reason", "adopted")
+    if placed and adopted:  # stock = flow × mean time placed before the adoption order
+        days = min(ADOPTION_DAYS_RANGE[1], max(ADOPTION_DAYS_RANGE[0], placed / adopted * 365))
+        changes["exits.days_placed_to_adoption_order"] = round(days, 1)
+        why["exits.days_placed_to_adoption_order"] = (
+            f"{d.label} {year} placed for adoption at 31 March / adopted × 365 days "
+            f"(clipped to {ADOPTION_DAYS_RANGE[0]}-{ADOPTION_DAYS_RANGE[1]})"
+        )
     legal = _legal_shares(d, starts)
     if legal:
         changes["entry.legal_status_shares"] = legal
@@ -468,13 +479,14 @@ def _plan(budget: int) -> dict[str, int]:
     Ratio steps are the cheapest progress (one candidate per step whatever the number of
     knobs), so they get a fixed share; Nelder–Mead only runs on large budgets.
     """
-    reps = 6 if budget >= 600 else 4 if budget >= 150 else 2
-    ratio_steps = 10 if budget >= 300 else 4 if budget >= 100 else 2
+    reps = 8 if budget >= 800 else 6 if budget >= 600 else 4 if budget >= 150 else 2
+    ratio_steps = 14 if budget >= 600 else 10 if budget >= 300 else 4 if budget >= 100 else 2
     report_each = 3 if budget >= 600 else 2 if budget >= 150 else 1
     # ABC candidates run on the point fit's own replicates (common random numbers), so the
     # ensemble is selected around the point fit rather than around one replicate's chance.
     abc_reps = reps if budget >= 300 else 2 if budget >= 100 else 1
-    rest = budget - reps * ratio_steps - MIN_ENSEMBLE * report_each
+    recentre = budget >= 150
+    rest = budget - reps * ratio_steps - MIN_ENSEMBLE * report_each * (2 if recentre else 1)
     polish = max(0, int(0.3 * rest) // reps) if budget >= 1500 else 0
     abc = max(MIN_ENSEMBLE, (rest - polish * reps) // abc_reps)
     return {
@@ -484,6 +496,7 @@ def _plan(budget: int) -> dict[str, int]:
         "abc": abc,
         "abc_reps": abc_reps,
         "report_each": report_each,
+        "recentre": int(recentre),
     }
 
 
@@ -538,6 +551,12 @@ def fit_area(
             )
         # 3. rejection ABC around the point fit
         members, member_loss = _abc(best_m, knobs, targets, evaluate, plan, seed, history, log)
+        if plan["recentre"]:
+            shift = _recentre(members, knobs, targets, base, sim, plan["report_each"], years)
+            moves = zip(knobs, shift, strict=True)
+            log("recentre: " + ", ".join(f"{k.name} ×{x:.3f}" for k, x in moves))
+            members = [_clip(mm * shift, knobs) for mm in members]
+            best_m = _clip(best_m * shift, knobs)
         ensemble = [knob_changes(base, knobs, mm) for mm in members]
         # 4. report: each member on its own fresh replicate numbers (parameter + chance
         # uncertainty; shared numbers would give every member the same luck)
@@ -569,6 +588,31 @@ def fit_area(
         sim.used,
         time.perf_counter() - started,
     )
+
+
+def _clip(m: np.ndarray, knobs: Sequence[Knob]) -> np.ndarray:
+    return np.clip(m, [k.lo for k in knobs], [k.hi for k in knobs])
+
+
+def _recentre(
+    members: Sequence[np.ndarray],
+    knobs: Sequence[Knob],
+    targets: Sequence[Target],
+    base: Parameters,
+    sim: Simulator,
+    each: int,
+    years: Sequence[int],
+) -> np.ndarray:
+    """One damped ratio step for the whole ensemble, on the ensemble's mean over independent
+    fresh replicates (20 × ``each`` runs). The point fit and the ABC see a few common
+    replicates, whose luck they partly fit (for counts of 10-50 a year at 100,000 children the
+    chance error of a few replicates is close to the ±5-10% tolerance); this step corrects the
+    level on a sample several times larger. Returns the multiplier applied to every member."""
+    reps = [[20_000 + i * each + r for r in range(each)] for i in range(len(members))]
+    out = sim.run([knob_changes(base, knobs, mm) for mm in members], reps)
+    pooled = [row for rows in out for row in rows]
+    sims = simulated_indicators(pooled, years)
+    return _ratio_step(np.ones(len(knobs)), knobs, targets, sims)
 
 
 def _ratio_step(
