@@ -50,6 +50,7 @@ from calibration.targets import (
     area_targets,
     fit_rows,
     simulated_indicators,
+    stock_groups,
 )
 from simulation.errors import CarepathsError, DataError
 from simulation.executor import worker_count
@@ -58,9 +59,11 @@ from simulation.params import Parameters, spec_of
 FITTED_DIR = Path(__file__).parent / "fitted"
 COMPARE_YEARS = 2  # simulated DfE years averaged for the fit (year Y's rates held)
 MIN_ENSEMBLE = 20
-ABC_HALF_WIDTH = 0.12  # log-multiplier half-width of the ABC prior around the point fit
+ABC_HALF_WIDTH = 0.06  # log-multiplier half-width of the ABC prior around the point fit
 RATIO_DAMPING = 0.8
 UASC_16_17 = 0.85  # share of UASC starts aged 16-17 (entry.uasc_share_16_17)
+# Mean days placed for adoption before the order, when set from a small area's counts.
+ADOPTION_DAYS_RANGE = (100, 400)
 # England's ratio of UASC share of starts to UASC share of stock, 2019 (3,830/31,780 over
 # 5,150/78,140): used where a table gives UASC stock but not UASC starts.
 UASC_START_TO_STOCK = (3830 / 31780) / (5150 / 78140)
@@ -77,12 +80,16 @@ class Knob:
     lo: float = 0.2
     hi: float = 5.0
     index: int | None = None  # scale one element of a tuple only
+    abc: bool = True  # varied in the ABC ensemble (False: held at the point fit)
+    gain: float = 1.0  # ratio-step exponent: about 1 / the target's elasticity to the knob
 
 
 KNOBS: tuple[Knob, ...] = (
-    # The engine counts fewer starts than the rate implies (re-entries and timing), so the
-    # published starts rate is scaled to reproduce the count of starts.
-    Knob("arrivals", "entry.starts_per_10k_per_year", ("started",), lo=0.7, hi=1.4),
+    # Starts are data: DfE starts = first entries + re-entries, and the model makes its own
+    # re-entries, so the share of the published starts rate that arrives as first entries is
+    # set (not a free parameter) so the simulated count of starts equals the published one.
+    # It is held at the point fit in the ensemble.
+    Knob("arrivals", "entry.new_entrant_share", ("started",), lo=0.5, hi=1.1, abc=False),
     Knob("disruption", "endings.disruption_per_year", ("placements_3plus_pct",)),
     Knob("return_home", "exits.return_home_per_year", ("ceased_returned_home",)),
     Knob("adoption", "exits.adoption_plan_probability", ("ceased_adopted",)),
@@ -116,6 +123,17 @@ KNOBS: tuple[Knob, ...] = (
         index=5,
     ),
     Knob("sw_changes", "workforce.internal_change_per_year", ("sw_changes_3plus_pct",)),
+    # Long-lasting placements are more settled: their disruption hazard ratio sets the share
+    # of long-term under-16s with the same carer for two years or more.
+    Knob(
+        "settled",
+        "endings.settled_ratio",
+        ("long_term_stable_pct",),
+        direction=-1.0,
+        lo=0.25,
+        hi=1.5,
+        gain=5.0,  # measured: settled ratio 0.6 -> 0.4 raises the share 62% -> 66%
+    ),
 )
 
 
@@ -151,6 +169,11 @@ def direct_estimates(area: str, year: int) -> tuple[dict[str, Any], dict[str, st
         rate = d.get("cla_31_march", "total", "total") / d.population * 10_000
         why["area.cla_per_10k_start"] = f"{d.label} CLA at 31 March {year} (no {year - 1} data)"
     changes["area.cla_per_10k_start"] = round(rate, 3)
+    placements = _stock_placement_shares(stock_d, d)
+    if placements is not None:
+        shares, label = placements
+        changes["area.stock_placement_shares"] = shares
+        why["area.stock_placement_shares"] = label
     stock_mix = _stock_mix(stock_d)
     if stock_mix is not None:
         uasc_share, ages = stock_mix
@@ -190,6 +213,15 @@ def direct_estimates(area: str, year: int) -> tuple[dict[str, Any], dict[str, st
     if pwp is not None:
         changes["entry.placed_with_parents_share"] = round(pwp, 4)
         why["entry.placed_with_parents_share"] = f"{d.label} {year} starts placed with parents"
+    placed = d.get("cla_31_march", "placement", "placed_for_adoption")
+    adopted = d.get("ceased", "reason", "adopted")
+    if placed and adopted:  # stock = flow × mean time placed before the adoption order
+        days = min(ADOPTION_DAYS_RANGE[1], max(ADOPTION_DAYS_RANGE[0], placed / adopted * 365))
+        changes["exits.days_placed_to_adoption_order"] = round(days, 1)
+        why["exits.days_placed_to_adoption_order"] = (
+            f"{d.label} {year} placed for adoption at 31 March / adopted × 365 days "
+            f"(clipped to {ADOPTION_DAYS_RANGE[0]}-{ADOPTION_DAYS_RANGE[1]})"
+        )
     legal = _legal_shares(d, starts)
     if legal:
         changes["entry.legal_status_shares"] = legal
@@ -233,6 +265,51 @@ def _stock_mix(d: AreaData) -> tuple[float, tuple[float, ...]] | None:
     if rest <= 0:
         return None
     return round(uasc / total, 4), tuple(round(c / rest, 4) for c in counts)
+
+
+def _stock_placement_shares(
+    stock_d: AreaData, d: AreaData
+) -> tuple[tuple[float, ...], str] | None:
+    """The starting stock's placement mix (the 8 groups of ``area.stock_placement_shares``)
+    from the 31 March stock before year Y, with its source; None without a placement table.
+
+    Where the earlier table groups placements differently from year Y's targets (England 2024
+    split children's homes from supported accommodation and widened "other"; 2019 split
+    kinship foster care from the rest), year Y's own 31 March mix is used, so the start is in
+    the categories the fit is judged on. Groups a table does not split are split in the
+    default (England 2024) proportions; a missing group takes its default share."""
+    groups = stock_groups(stock_d)
+    src = stock_d
+    if set(groups) != set(stock_groups(d)):
+        groups, src = stock_groups(d), d
+    default = np.asarray(spec_of("area.stock_placement_shares").default, dtype=float)
+    total = src.get("cla_31_march", "total", "total")
+    if not total or not groups:
+        return None
+    # indices: kinship, in-house, agency, homes, supported, with parents, other, adoption
+    parts = {
+        "cla_foster_kinship": (0,),
+        "cla_foster_other": (1, 2),
+        "cla_foster": (0, 1, 2),
+        "cla_residential": (3,),
+        "cla_supported": (4,),
+        "cla_residential_supported": (3, 4),
+        "cla_with_parents": (5,),
+        "cla_other": (6,),
+        "cla_placed_for_adoption": (7,),
+    }
+    shares = default.copy()
+    for name, (value, _) in groups.items():
+        idx = list(parts[name])
+        if value is not None:
+            shares[idx] = value / total * default[idx] / default[idx].sum()
+    shares = shares / shares.sum()
+    label = (
+        f"{src.label} 31 March {src.year} stock by placement group"
+        + (" (the earlier table groups placements differently)" if src is d else "")
+        + "; groups it does not split, in England 2024 proportions"
+    )
+    return tuple(round(float(x), 4) for x in shares), label
 
 
 def _legal_shares(d: AreaData, starts: float | None) -> tuple[float, ...] | None:
@@ -296,15 +373,22 @@ class Simulator:
     _pool: ProcessPoolExecutor | None = None
 
     def run(
-        self, changes: Sequence[dict[str, Any]], replicates: Sequence[int], years: int | None = None
+        self,
+        changes: Sequence[dict[str, Any]],
+        replicates: Sequence[int] | Sequence[Sequence[int]],
+        years: int | None = None,
     ) -> list[list[tuple[object, int, int, str, float]]]:
-        """indicators rows (candidate, replicate, DfE year relabelled, indicator, value)."""
+        """indicators rows (candidate, replicate, DfE year relabelled, indicator, value).
+
+        ``replicates`` is one list for every candidate (common random numbers) or one list per
+        candidate (independent chance, as in the report)."""
         from simulation.executor import Task, run_many
 
         tasks = []
         for i, ch in enumerate(changes):
             params = self.base.with_changes(ch)
-            tasks += [Task(f"c{i}", params, years or self.years, self.seed, r) for r in replicates]
+            reps = replicates[i] if isinstance(replicates[0], Sequence) else replicates
+            tasks += [Task(f"c{i}", params, years or self.years, self.seed, r) for r in reps]
         results = self._map(tasks, run_many)
         self.used += len(tasks)
         out: list[list[tuple[object, int, int, str, float]]] = [[] for _ in changes]
@@ -395,11 +479,14 @@ def _plan(budget: int) -> dict[str, int]:
     Ratio steps are the cheapest progress (one candidate per step whatever the number of
     knobs), so they get a fixed share; Nelder–Mead only runs on large budgets.
     """
-    reps = 6 if budget >= 600 else 4 if budget >= 150 else 2
-    ratio_steps = 10 if budget >= 300 else 4 if budget >= 100 else 2
+    reps = 8 if budget >= 800 else 6 if budget >= 600 else 4 if budget >= 150 else 2
+    ratio_steps = 14 if budget >= 600 else 10 if budget >= 300 else 4 if budget >= 100 else 2
     report_each = 3 if budget >= 600 else 2 if budget >= 150 else 1
-    abc_reps = 2 if budget >= 1200 else 1
-    rest = budget - reps * ratio_steps - MIN_ENSEMBLE * report_each
+    # ABC candidates run on the point fit's own replicates (common random numbers), so the
+    # ensemble is selected around the point fit rather than around one replicate's chance.
+    abc_reps = reps if budget >= 300 else 2 if budget >= 100 else 1
+    recentre = budget >= 150
+    rest = budget - reps * ratio_steps - MIN_ENSEMBLE * report_each * (2 if recentre else 1)
     polish = max(0, int(0.3 * rest) // reps) if budget >= 1500 else 0
     abc = max(MIN_ENSEMBLE, (rest - polish * reps) // abc_reps)
     return {
@@ -409,6 +496,7 @@ def _plan(budget: int) -> dict[str, int]:
         "abc": abc,
         "abc_reps": abc_reps,
         "report_each": report_each,
+        "recentre": int(recentre),
     }
 
 
@@ -463,10 +551,18 @@ def fit_area(
             )
         # 3. rejection ABC around the point fit
         members, member_loss = _abc(best_m, knobs, targets, evaluate, plan, seed, history, log)
+        if plan["recentre"]:
+            shift = _recentre(members, knobs, targets, base, sim, plan["report_each"], years)
+            moves = zip(knobs, shift, strict=True)
+            log("recentre: " + ", ".join(f"{k.name} ×{x:.3f}" for k, x in moves))
+            members = [_clip(mm * shift, knobs) for mm in members]
+            best_m = _clip(best_m * shift, knobs)
         ensemble = [knob_changes(base, knobs, mm) for mm in members]
-        # 4. report: each member on fresh replicate numbers (parameter + chance uncertainty)
+        # 4. report: each member on its own fresh replicate numbers (parameter + chance
+        # uncertainty; shared numbers would give every member the same luck)
         horizon = max([COMPARE_YEARS, *[y - year + 1 for y in holdout]])
-        report_reps = [10_000 + r for r in range(plan["report_each"])]
+        each = plan["report_each"]
+        report_reps = [[10_000 + i * each + r for r in range(each)] for i in range(len(ensemble))]
         rows: list[tuple[object, int, int, str, float]] = []
         for i, r in enumerate(sim.run(ensemble, report_reps, years=horizon)):
             rows += [(0, i * 1000 + rep, y, ind, val) for _, rep, y, ind, val in r]
@@ -494,6 +590,31 @@ def fit_area(
     )
 
 
+def _clip(m: np.ndarray, knobs: Sequence[Knob]) -> np.ndarray:
+    return np.clip(m, [k.lo for k in knobs], [k.hi for k in knobs])
+
+
+def _recentre(
+    members: Sequence[np.ndarray],
+    knobs: Sequence[Knob],
+    targets: Sequence[Target],
+    base: Parameters,
+    sim: Simulator,
+    each: int,
+    years: Sequence[int],
+) -> np.ndarray:
+    """One damped ratio step for the whole ensemble, on the ensemble's mean over independent
+    fresh replicates (20 × ``each`` runs). The point fit and the ABC see a few common
+    replicates, whose luck they partly fit (for counts of 10-50 a year at 100,000 children the
+    chance error of a few replicates is close to the ±5-10% tolerance); this step corrects the
+    level on a sample several times larger. Returns the multiplier applied to every member."""
+    reps = [[20_000 + i * each + r for r in range(each)] for i in range(len(members))]
+    out = sim.run([knob_changes(base, knobs, mm) for mm in members], reps)
+    pooled = [row for rows in out for row in rows]
+    sims = simulated_indicators(pooled, years)
+    return _ratio_step(np.ones(len(knobs)), knobs, targets, sims)
+
+
 def _ratio_step(
     m: np.ndarray, knobs: Sequence[Knob], targets: Sequence[Target], sims: dict[str, Any]
 ) -> np.ndarray:
@@ -504,7 +625,7 @@ def _ratio_step(
         s = sims.get(name) if name else None
         if s is None or s.mean <= 0 or by_name[name].observed <= 0:
             continue
-        ratio = (by_name[name].observed / s.mean) ** (RATIO_DAMPING * knob.direction)
+        ratio = (by_name[name].observed / s.mean) ** (RATIO_DAMPING * knob.direction * knob.gain)
         new[i] = float(np.clip(m[i] * np.clip(ratio, 0.5, 2.0), knob.lo, knob.hi))
     return new
 
@@ -557,7 +678,8 @@ def _abc(
     n = plan["abc"]
     sampler = qmc.LatinHypercube(d=len(knobs), seed=seed)
     u = sampler.random(n)
-    logs = np.log(m0) + (2 * u - 1) * ABC_HALF_WIDTH
+    fixed = np.array([not k.abc for k in knobs])
+    logs = np.log(m0) + np.where(fixed, 0.0, (2 * u - 1) * ABC_HALF_WIDTH)
     lo = np.log([k.lo for k in knobs])
     hi = np.log([k.hi for k in knobs])
     cands = [m0.copy()] + [np.exp(np.clip(x, lo, hi)) for x in logs[: n - 1]]

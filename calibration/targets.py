@@ -386,6 +386,11 @@ def _stock_groups(d: AreaData) -> dict[str, tuple[float | None, str]]:
     return g
 
 
+def stock_groups(d: AreaData) -> dict[str, tuple[float | None, str]]:
+    """The 31 March stock by the model's placement groups, as the targets define them."""
+    return _stock_groups(d)
+
+
 def _ceased_groups(d: AreaData) -> dict[str, tuple[float | None, str]]:
     m, b = "ceased", "reason"
     total = d.get("ceased", "total", "total")

@@ -41,6 +41,14 @@ AREA = {
     "area.uasc_stock_share": pub(
         0.088, "share of children in care at the start who are UASC",
         f"{CLA24}: 7,380 of 83,630; a fit sets the area-year's", bounds=(0, 1)),
+    "area.stock_placement_shares": pub(
+        (0.1635, 0.2710, 0.2401, 0.1021, 0.0747, 0.0634, 0.0627, 0.0228),
+        "share of children in care at the start by placement group: kinship, in-house foster, "
+        "agency foster, children's home, supported, with parents, other, placed for adoption",
+        f"{CLA24}: 31 March stock by placement (13,670 kinship, 42,740 other foster split "
+        "27.9:24.8 in-house:agency as in the FOI survey, 8,540 homes, 6,250 supported, 5,300 "
+        "with parents, 5,240 other, 1,910 placed for adoption); a fit sets the area-year's",
+        bounds=(0, 1)),
     "area.cla_per_10k_start": pub(
         70.0, "children per 10,000", f"{CLA24}: cla_31_march_rate 70", bounds=(1, 500)),
 }
@@ -133,8 +141,10 @@ ENDINGS = {
     "endings.early_months_ratio": asm(1.5, "hazard ratio in a placement's first 3 months", 1.2,
                                       2.5, "assumption; PF:placements_ceasing_1to7days_share",
                                       bounds=(1, 5)),
-    "endings.settled_ratio": asm(0.6, "hazard ratio once a placement has lasted a year", 0.4,
-                                 0.9, "assumption: most foster placement endings come early "
+    "endings.settled_ratio": cal(0.6, "hazard ratio once a placement has lasted a year",
+                                 "fitted to PF:cla.same_carer_2yrs_share_u16_lt (68% of "
+                                 "long-term under-16s with the same carer for 2+ years, 2024); "
+                                 "most foster placement endings come early "
                                  "(PF:foster_placements_ceased_by_duration.*)", bounds=(0, 2)),
     "endings.emergency_move_days": asm(75.0, "mean days to a planned move from an emergency "
                                        "placement", 30, 150, "assumption", bounds=(1, 1000)),
@@ -166,8 +176,10 @@ EXITS = {
         420.0, "mean days from entry to placement for adoption",
         "PF:cla.time_entry_to_adoption (about 15 months to adoption less placement)",
         bounds=(30, 3000)),
-    "exits.days_placed_to_adoption_order": asm(200.0, "mean days placed before the order", 120,
-                                               300, "assumption", bounds=(10, 2000)),
+    "exits.days_placed_to_adoption_order": pub(
+        234.0, "mean days placed before the order", f"{CLA24}: 1,910 placed for adoption at 31 "
+        "March / 2,980 adopted × 365 (stock = flow × time); a fit sets the area-year's",
+        bounds=(10, 2000)),
     "exits.sgo_per_year": cal((0.25, 0.035), "hazard after 6 months: kinship, other foster",
                               f"hand-set to {CLA24}: 3,860 SGOs", bounds=(0, 5)),
     "exits.cao_per_year": cal(0.03, "hazard after 6 months", f"hand-set to {CLA24}: 1,150 CAOs",

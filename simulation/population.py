@@ -4,7 +4,9 @@ with their caseloads, so that year 1 is not a warm-up artefact.
 - Children: ``area.cla_per_10k_start`` × population; ages from ``area.stock_age_shares`` (DfE
   31 March stock by age less UASC: England 2024 by default, the area-year's in a fit); UASC at
   ``area.uasc_stock_share`` (mostly 16-17); placement group by age band from
-  ``PLACEMENT_BY_AGE`` (an assumption fitted by hand so the totals match the 2024 stock mix);
+  ``PLACEMENT_BY_AGE`` (an assumption fitted by hand to the 2024 stock mix), its columns scaled
+  by iterative proportional fitting so the whole stock matches ``area.stock_placement_shares``
+  (DfE 31 March stock by placement group: England 2024 by default, the area-year's in a fit);
   time in care drawn from an exponential with the mean implied by stock/starts (about 2.5
   years), truncated at the child's age.
 - Carers: in-house and agency households at their published rates per 10,000; children are
@@ -128,6 +130,27 @@ def _choose(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
     return np.minimum((u > cum).sum(axis=1), probs.shape[1] - 1)
 
 
+def placement_table(age_shares: np.ndarray, uasc_share: float,
+                    target: tuple[float, ...], iterations: int = 100) -> np.ndarray:
+    """Placement probabilities by row (the five age bands of ``PLACEMENT_BY_AGE``, then UASC):
+    the hand-set rows with each group's column scaled (iterative proportional fitting) until
+    the stock they imply, weighted by age band and UASC share, has the ``target`` mix. A row's
+    zeros stay zeros (no supported accommodation under 16); a group no row allows stays 0."""
+    rows = np.asarray((*PLACEMENT_BY_AGE, UASC_PLACEMENT), dtype=float)
+    rows /= rows.sum(axis=1, keepdims=True)
+    weights = np.append((1.0 - uasc_share) * np.asarray(age_shares, dtype=float), uasc_share)
+    goal = np.asarray(target, dtype=float)
+    goal = goal / goal.sum()
+    for _ in range(iterations):
+        implied = weights @ rows
+        factor = np.divide(goal, implied, out=np.ones_like(goal), where=implied > 0)
+        if np.max(np.abs(factor - 1.0)) < 1e-6:
+            break
+        rows *= factor
+        rows /= rows.sum(axis=1, keepdims=True)
+    return rows
+
+
 def _build_children(model: CareSystem) -> None:
     p = model.p
     rng = model.streams.numpy_generator("population.children")
@@ -147,9 +170,9 @@ def _build_children(model: CareSystem) -> None:
     legal = _choose(rng, np.tile(legal_p / legal_p.sum(), (n, 1)))
     female = rng.random(n) < 0.43
     disabled = rng.random(n) < p["entry.disability_share"]
-    shares = np.asarray([UASC_PLACEMENT if u else PLACEMENT_BY_AGE[b]
-                         for u, b in zip(uasc, band, strict=True)])
-    group = _choose(rng, shares / shares.sum(axis=1, keepdims=True))
+    table = placement_table(ages / ages.sum(), p["area.uasc_stock_share"],
+                            p["area.stock_placement_shares"])
+    group = _choose(rng, table[np.where(uasc, len(PLACEMENT_BY_AGE), band)])
     in_care = np.maximum(np.minimum(rng.exponential(MEAN_DAYS_IN_CARE, n), age * YEAR_DAYS), 1.0)
     in_placement = in_care * rng.random(n) ** 0.5
     quality = np.clip(rng.normal(0.6, 0.15, n), 0.0, 1.0)
