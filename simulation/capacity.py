@@ -52,6 +52,11 @@ class Capacity:
         carer.skill = min(max(skill, 0.0), 1.0)
         self.update(carer)
 
+    def vacancies_total(self) -> int:
+        """Free foster places: every household in the index has at least one."""
+        return sum(c.vacancies for buckets in self.vacant.values() for bucket in buckets
+                   for c in bucket.values())
+
     def find(self, sector: int, needs: float, tolerance: float) -> CarerHousehold | None:
         """The first household in the lowest skill bucket that can meet ``needs``."""
         buckets = self.vacant[sector]

@@ -91,16 +91,10 @@ class Indicators:
 
     def _resources(self) -> dict[str, float]:
         m = self.model
-        inhouse = agency = kinship = vacancies = 0
-        for c in m.carers.values():
-            if c.sector == Group.INHOUSE:
-                inhouse += 1
-                vacancies += max(c.vacancies, 0)
-            elif c.sector == Group.AGENCY:
-                agency += 1
-                vacancies += max(c.vacancies, 0)
-            else:
-                kinship += 1
+        counts = m.carers_by_sector
+        inhouse, agency = counts[Group.INHOUSE], counts[Group.AGENCY]
+        kinship = counts[Group.KINSHIP]
+        vacancies = m.capacity.vacancies_total()
         n_workers = len(m.workers)
         n_agency = sum(1 for w in m.workers.values() if w.agency)
         return {

@@ -68,6 +68,7 @@ class CareSystem(mesa.Model):
         self.returned: dict[int, Child] = {}        # returned home and still followed
         self.carers: dict[int, CarerHousehold] = {}  # active households, by carer_id
         self.workers: dict[int, SocialWorker] = {}   # in post, by worker_id
+        self.carers_by_sector = [0] * len(Group)     # active households, by sector
         self.residential_inhouse_beds = round(
             params["residential.inhouse_beds_per_10k"] * self.scale)
         self.residential_inhouse_used = 0
@@ -108,7 +109,7 @@ class CareSystem(mesa.Model):
         self._handlers[signal].append(fn)
 
     def emit(self, signal: str, *args: Any) -> None:
-        for fn in self._handlers.get(signal, ()):
+        for fn in self._handlers[signal]:  # a defaultdict: an unheard signal costs one list
             fn(*args)
 
     def add_modifier(self, process: str, fn: Callable[[Any], float]) -> None:
@@ -265,7 +266,8 @@ class CareSystem(mesa.Model):
         self.returned.pop(child.child_id, None)
         self.children[child.child_id] = child
         self.indicators.started(child, reentry)
-        self.record("admit", child.child_id, reentry)
+        if self.log is not None:
+            self.record("admit", child.child_id, reentry)
         self.emit("admitted", child, reentry)
         self.emit("needs_placement", child, "entry")
 
@@ -295,7 +297,8 @@ class CareSystem(mesa.Model):
             child.first_group = group
         self.ledger.change(group, +1, inhouse_bed)
         self.occupancy[group] += 1
-        self.record("place", child.child_id, group, reason)
+        if self.log is not None:
+            self.record("place", child.child_id, group, reason)
         self.emit("placed", child)
 
     def _unplace(self, child: Child) -> tuple[int, CarerHousehold | None]:
@@ -319,7 +322,8 @@ class CareSystem(mesa.Model):
         if not keep_carer:
             child.carer = None
         self.indicators.placement_ended(child, group, reason, unplanned)
-        self.record("end", child.child_id, group, reason, unplanned)
+        if self.log is not None:
+            self.record("end", child.child_id, group, reason, unplanned)
         self.emit("placement_ended", child, group, carer, reason, unplanned)
         if child.in_care:
             self.emit("needs_placement", child, "move")
@@ -332,7 +336,8 @@ class CareSystem(mesa.Model):
         self.clear_hazards(child)
         del self.children[child.child_id]
         self.indicators.ceased(child, route, group)
-        self.record("exit", child.child_id, route, group)
+        if self.log is not None:
+            self.record("exit", child.child_id, route, group)
         self.emit("exited", child, route, group, carer)
         child.carer = None
         if child.child_id not in self.returned:  # nobody follows this child any more
@@ -364,17 +369,21 @@ class CareSystem(mesa.Model):
     # ---- carers and workers ------------------------------------------------------------
     def add_carer(self, carer: CarerHousehold) -> None:
         self.carers[carer.carer_id] = carer
+        self.carers_by_sector[carer.sector] += 1
         self.capacity.update(carer)
-        self.record("carer_join", carer.carer_id, carer.sector)
+        if self.log is not None:
+            self.record("carer_join", carer.carer_id, carer.sector)
         self.emit("carer_joined", carer)
 
     def remove_carer(self, carer: CarerHousehold, reason: str) -> None:
         """A household stops fostering; children still placed there must move."""
         carer.active = False
         self.clear_hazards(carer)
-        self.carers.pop(carer.carer_id, None)
+        if self.carers.pop(carer.carer_id, None) is not None:
+            self.carers_by_sector[carer.sector] -= 1
         self.capacity.update(carer)
-        self.record("carer_leave", carer.carer_id, carer.sector, reason)
+        if self.log is not None:
+            self.record("carer_leave", carer.carer_id, carer.sector, reason)
         self.emit("carer_left", carer, reason)
         for child in list(carer.children):
             self.end_placement(child, "CLOSE", unplanned=True)

@@ -16,6 +16,7 @@ import math
 import zlib
 
 import numpy as np
+from scipy.special import betaincinv
 
 _MASK = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
@@ -98,8 +99,6 @@ class Streams:
 
     def beta(self, a: float, b: float, process: str, entity: int, occurrence: int = 0) -> float:
         """A Beta(a, b) draw by inverting the CDF of a keyed uniform."""
-        from scipy.special import betaincinv
-
         return float(betaincinv(a, b, self.uniform(process, entity, occurrence)))
 
     def numpy_generator(self, process: str) -> np.random.Generator:

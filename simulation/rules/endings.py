@@ -98,8 +98,8 @@ class Endings(Rule):
         level = self._level(child)
         start = child.placement_start
         factor = self._factor
-        steps = tuple((d, level * factor(child, d)) for d in sorted(
-            (start + EARLY_DAYS, start + SETTLED_DAYS, child.birth_day + AGE_11)) if d > now)
+        steps = tuple([(d, level * factor(child, d)) for d in sorted(
+            (start + EARLY_DAYS, start + SETTLED_DAYS, child.birth_day + AGE_11)) if d > now])
         self.model.set_hazard(child, "disruption", level * factor(child, now),
                               self._disrupt, scope="placement",
                               occurrence=child.placement_count, steps=steps)

@@ -88,7 +88,7 @@ class Exits(Rule):
 
     def _modified(self) -> bool:
         mods = self.model._modifiers
-        return any(mods.get(process) for process, _ in self.routes)
+        return bool(mods) and any(mods.get(process) for process, _ in self.routes)
 
     def _param_changed(self, path: str) -> None:
         if path.startswith("exits."):  # a dated change: every child's routes from today
@@ -135,9 +135,11 @@ class Exits(Rule):
         current = self._rates(child, now)
         future = [(d, self._rates(child, d)) for d in changes]
         modified = self._modified()
+        mod = 1.0 / YEAR_DAYS
         for i, (process, fire) in enumerate(self.routes):
-            mod = (m.modify(process, child, 1.0) if modified else 1.0) / YEAR_DAYS
-            steps = tuple((d, r[i] * mod) for d, r in future)
+            if modified:
+                mod = m.modify(process, child, 1.0) / YEAR_DAYS
+            steps = tuple([(d, r[i] * mod) for d, r in future])
             m.set_hazard(child, process, current[i] * mod, fire, occurrence=child.period,
                          steps=steps)
 
