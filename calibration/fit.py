@@ -123,6 +123,16 @@ KNOBS: tuple[Knob, ...] = (
         index=5,
     ),
     Knob("sw_changes", "workforce.internal_change_per_year", ("sw_changes_3plus_pct",)),
+    # Stock placed for adoption = adoptions × time placed before the order. The direct
+    # estimate (stock / flow) ignores the start: children already on the adoption pathway
+    # are placed in the first months, so the time is scaled to the stock itself.
+    Knob(
+        "adoption_wait",
+        "exits.days_placed_to_adoption_order",
+        ("cla_placed_for_adoption",),
+        lo=0.5,
+        hi=2.0,
+    ),
     # Long-lasting placements are more settled: their disruption hazard ratio sets the share
     # of long-term under-16s with the same carer for two years or more.
     Knob(
@@ -804,7 +814,7 @@ def parse_years(text: str | None) -> list[int]:
     return sorted(set(years))
 
 
-DEFAULT_BUDGET = 400
+DEFAULT_BUDGET = 800  # the committed England-average 2024 fit (about a minute on 2 cores)
 
 
 def calibrate(

@@ -176,10 +176,10 @@ EXITS = {
         420.0, "mean days from entry to placement for adoption",
         "PF:cla.time_entry_to_adoption (about 15 months to adoption less placement)",
         bounds=(30, 3000)),
-    "exits.days_placed_to_adoption_order": pub(
+    "exits.days_placed_to_adoption_order": cal(
         234.0, "mean days placed before the order", f"{CLA24}: 1,910 placed for adoption at 31 "
-        "March / 2,980 adopted × 365 (stock = flow × time); a fit sets the area-year's",
-        bounds=(10, 2000)),
+        "March / 2,980 adopted × 365 (stock = flow × time); a fit starts from the area-year's "
+        "ratio and scales it to the placed-for-adoption stock", bounds=(10, 2000)),
     "exits.sgo_per_year": cal((0.25, 0.035), "hazard after 6 months: kinship, other foster",
                               f"hand-set to {CLA24}: 3,860 SGOs", bounds=(0, 5)),
     "exits.cao_per_year": cal(0.03, "hazard after 6 months", f"hand-set to {CLA24}: 1,150 CAOs",
