@@ -32,7 +32,7 @@ AREA = {
     "area.population_0_17": pub(
         100_000, "children", "default area: 100,000 children aged 0-17 (issue 2); England "
         "11,947,000 = 83,630 CLA / 70 per 10,000 (CLA:cla_31_march_rate, 2024)",
-        bounds=(1_000, 20_000_000)),
+        bounds=(100, 20_000_000)),  # City of London: 737 children (2011)
     "area.stock_age_shares": pub(
         (0.0489, 0.1419, 0.1970, 0.3978, 0.2144),
         "share of non-UASC children in care at the start by band <1, 1-4, 5-9, 10-15, 16-17",
