@@ -565,6 +565,7 @@ def fit_area(
             shift = _recentre(members, knobs, targets, base, sim, plan["report_each"], years)
             moves = zip(knobs, shift, strict=True)
             log("recentre: " + ", ".join(f"{k.name} ×{x:.3f}" for k, x in moves))
+            history.append(("recentre", math.inf))  # a marker for the method text
             members = [_clip(mm * shift, knobs) for mm in members]
             best_m = _clip(best_m * shift, knobs)
         ensemble = [knob_changes(base, knobs, mm) for mm in members]
@@ -741,7 +742,12 @@ def write_fit(res: FitResult, seed: int, budget: int, out_dir: Path = FITTED_DIR
             else ""
         )
         + " (common random numbers); rejection ABC on a Latin hypercube around the point "
-        f"fit (±{ABC_HALF_WIDTH} log), best {MIN_ENSEMBLE} kept",
+        f"fit (±{ABC_HALF_WIDTH} log), best {MIN_ENSEMBLE} kept"
+        + (
+            "; ensemble and point fit recentred by one damped step on fresh replicates"
+            if any(n == "recentre" for n, _ in res.history)
+            else ""
+        ),
         "data": [
             "calibration/data/england_targets.csv",
             "calibration/data/national_targets.csv",
