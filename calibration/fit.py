@@ -495,8 +495,8 @@ def _plan(budget: int) -> dict[str, int]:
     # ABC candidates run on the point fit's own replicates (common random numbers), so the
     # ensemble is selected around the point fit rather than around one replicate's chance.
     abc_reps = reps if budget >= 300 else 2 if budget >= 100 else 1
-    recentre = budget >= 150
-    rest = budget - reps * ratio_steps - MIN_ENSEMBLE * report_each * (2 if recentre else 1)
+    recentre = 2 if budget >= 800 else 1 if budget >= 150 else 0
+    rest = budget - reps * ratio_steps - MIN_ENSEMBLE * report_each * (1 + recentre)
     polish = max(0, int(0.3 * rest) // reps) if budget >= 1500 else 0
     abc = max(MIN_ENSEMBLE, (rest - polish * reps) // abc_reps)
     return {
@@ -561,8 +561,10 @@ def fit_area(
             )
         # 3. rejection ABC around the point fit
         members, member_loss = _abc(best_m, knobs, targets, evaluate, plan, seed, history, log)
-        if plan["recentre"]:
-            shift = _recentre(members, knobs, targets, base, sim, plan["report_each"], years)
+        for step in range(plan["recentre"]):
+            shift = _recentre(
+                members, knobs, targets, base, sim, plan["report_each"], years, step
+            )
             moves = zip(knobs, shift, strict=True)
             log("recentre: " + ", ".join(f"{k.name} ×{x:.3f}" for k, x in moves))
             history.append(("recentre", math.inf))  # a marker for the method text
@@ -613,13 +615,15 @@ def _recentre(
     sim: Simulator,
     each: int,
     years: Sequence[int],
+    step: int = 0,
 ) -> np.ndarray:
     """One damped ratio step for the whole ensemble, on the ensemble's mean over independent
     fresh replicates (20 × ``each`` runs). The point fit and the ABC see a few common
     replicates, whose luck they partly fit (for counts of 10-50 a year at 100,000 children the
     chance error of a few replicates is close to the ±5-10% tolerance); this step corrects the
     level on a sample several times larger. Returns the multiplier applied to every member."""
-    reps = [[20_000 + i * each + r for r in range(each)] for i in range(len(members))]
+    first = 20_000 + 1_000 * step  # every step on replicates no earlier step has seen
+    reps = [[first + i * each + r for r in range(each)] for i in range(len(members))]
     out = sim.run([knob_changes(base, knobs, mm) for mm in members], reps)
     pooled = [row for rows in out for row in rows]
     sims = simulated_indicators(pooled, years)
