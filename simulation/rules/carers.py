@@ -37,16 +37,24 @@ class Carers(Rule):
         self.agency_joins = 0
         self.approvals = 0
         self.agency_rate = 0.0
+        self.agency_start = 0  # the independent market's size at the start
+        self.agency_version = 0  # bumped when a dated change restarts the joining stream
         self.enhanced = 0
         m.at(0.0, self._start_markets)
 
     def _start_markets(self) -> None:
         m = self.model
-        agency = sum(1 for c in m.carers.values() if c.sector == Group.AGENCY)
-        self.agency_rate = self.p["carers.agency_recruit_per_year"] * agency / YEAR_DAYS
+        self.agency_start = sum(1 for c in m.carers.values() if c.sector == Group.AGENCY)
+        self._start_agency_joins()
+        self._schedule_approvals()
+
+    def _start_agency_joins(self) -> None:
+        """Agency households join at ``carers.agency_recruit_per_year`` × the market's starting
+        size; a dated change restarts the (Poisson) stream from that day at the new rate."""
+        self.agency_version += 1
+        self.agency_rate = self.p["carers.agency_recruit_per_year"] * self.agency_start / YEAR_DAYS
         if self.agency_rate > 0:
             self._next_agency_join()
-        self._schedule_approvals()
 
     def _schedule_approvals(self) -> None:
         try:
@@ -77,9 +85,12 @@ class Carers(Rule):
 
     def _next_agency_join(self) -> None:
         gap = self.model.streams.exponential("carers.agency_join", 0, self.agency_joins)
-        self.model.at(self.model.now + gap / self.agency_rate, self._agency_join)
+        self.model.at(self.model.now + gap / self.agency_rate, self._agency_join,
+                      self.agency_version)
 
-    def _agency_join(self) -> None:
+    def _agency_join(self, version: int) -> None:
+        if version != self.agency_version:
+            return  # scheduled at a rate a dated change has replaced
         carer = self._new_household(int(Group.AGENCY), AGENCY_JOIN_ID_BASE + self.agency_joins)
         self.agency_joins += 1
         self.model.indicators.count("carer_approvals")
@@ -148,6 +159,8 @@ class Carers(Rule):
             self._refresh(carer)
 
     def _param_changed(self, path: str) -> None:
+        if path == "carers.agency_recruit_per_year" and self.agency_version > 0:  # started
+            self._start_agency_joins()
         if path.startswith("carers."):
             for carer in list(self.model.carers.values()):
                 if carer.sector == Group.INHOUSE:

@@ -36,3 +36,17 @@ def test_kinship_households_hold_one_child_and_end_with_it():
 def test_pipeline_approvals_join_the_inhouse_service():
     model = run({"pipeline.enquiries_uplift": 1.0}, years=2)
     assert total(model, "carer_approvals_inhouse") > 0
+
+
+def test_a_dated_change_of_agency_recruitment_applies_from_its_day():
+    """The independent market's joining stream restarts at the new rate on the day."""
+    from simulation.model import CareSystem
+    from simulation.params import DatedChange, Parameters
+
+    params = Parameters.defaults().with_changes(
+        {"area.population_0_17": 30_000},
+        dated=[DatedChange(365.0, "carers.agency_recruit_per_year", 0.0)])
+    model = CareSystem(params, seed=3, keep_log=True)
+    model.run_years(2)
+    joins = [e[0] for e in model.log if e[1] == "carer_join" and e[2] >= 300_000_000]
+    assert joins and max(joins) <= 365.0  # market entries before the change, none after
