@@ -99,7 +99,6 @@ class LeanClock:
         heap = self._heap
         pop = heapq.heappop
         owner = self._owner
-        fired = self.events_fired
         while heap and heap[0][0] <= time:
             entry = pop(heap)
             fn = entry[2]
@@ -108,8 +107,7 @@ class LeanClock:
                 continue
             entry[2] = None
             owner.now = entry[0]
-            fired += 1
-            self.events_fired = fired
+            self.events_fired += 1
             fn(*entry[3])
         owner.now = max(owner.now, time)
 
