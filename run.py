@@ -19,8 +19,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
-                  help="Simulate children's social care and compare commissioning scenarios.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    help="Simulate children's social care and compare commissioning scenarios.",
+)
 console = Console()
 err_console = Console(stderr=True)
 
@@ -62,70 +66,137 @@ def _guard(fn, *args, **kwargs):
 @app.command()
 def simulate(
     scenario: Annotated[str, typer.Argument(help="Scenario name or TOML path.")] = "baseline",
-    years: Years = 5, reps: Reps = 20, seed: Seed = 1, area: Area = "england-average",
-    out: Out = Path("results/runs"), jobs: Jobs = 0, executor: Executor = "local",
-    scheduler: Scheduler = None, no_report: NoReport = False,
+    years: Years = 5,
+    reps: Reps = 20,
+    seed: Seed = 1,
+    area: Area = "england-average",
+    out: Out = Path("results/runs"),
+    jobs: Jobs = 0,
+    executor: Executor = "local",
+    scheduler: Scheduler = None,
+    no_report: NoReport = False,
 ) -> None:
     """Run one scenario for N years and R replicates; write a run folder."""
     from results.jobs import simulate as run_simulate
 
-    folder = _guard(run_simulate, scenario=scenario, years=years, reps=reps, seed=seed,
-                    area=area, out=out, jobs=jobs, executor=executor, scheduler=scheduler,
-                    report=not no_report, argv=sys.argv)
+    folder = _guard(
+        run_simulate,
+        scenario=scenario,
+        years=years,
+        reps=reps,
+        seed=seed,
+        area=area,
+        out=out,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        report=not no_report,
+        argv=sys.argv,
+    )
     console.print(f"Run folder: [bold]{folder}[/]")
 
 
 @app.command()
 def compare(
     scenarios: Annotated[list[str], typer.Argument(help="Baseline first, then scenarios.")],
-    years: Years = 5, reps: Reps = 100, seed: Seed = 1, area: Area = "england-average",
-    out: Out = Path("results/runs"), jobs: Jobs = 0, executor: Executor = "local",
-    scheduler: Scheduler = None, no_report: NoReport = False,
+    years: Years = 5,
+    reps: Reps = 100,
+    seed: Seed = 1,
+    area: Area = "england-average",
+    out: Out = Path("results/runs"),
+    jobs: Jobs = 0,
+    executor: Executor = "local",
+    scheduler: Scheduler = None,
+    no_report: NoReport = False,
 ) -> None:
     """Paired comparison of scenarios against the first (the baseline)."""
     from results.compare import compare as run_compare
 
-    folder = _guard(run_compare, scenarios=scenarios, years=years, reps=reps, seed=seed,
-                    area=area, out=out, jobs=jobs, executor=executor, scheduler=scheduler,
-                    report=not no_report, argv=sys.argv, console=console)
+    folder = _guard(
+        run_compare,
+        scenarios=scenarios,
+        years=years,
+        reps=reps,
+        seed=seed,
+        area=area,
+        out=out,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        report=not no_report,
+        argv=sys.argv,
+        console=console,
+    )
     console.print(f"Run folder: [bold]{folder}[/]")
 
 
 @app.command()
 def sensitivity(
     scenario: Annotated[str, typer.Argument(help="Scenario to test against the baseline.")],
-    years: Years = 5, reps: Reps = 20, seed: Seed = 1, area: Area = "england-average",
-    out: Out = Path("results/runs"), jobs: Jobs = 0, executor: Executor = "local",
-    scheduler: Scheduler = None, no_report: NoReport = False,
+    years: Years = 5,
+    reps: Reps = 20,
+    seed: Seed = 1,
+    area: Area = "england-average",
+    out: Out = Path("results/runs"),
+    jobs: Jobs = 0,
+    executor: Executor = "local",
+    scheduler: Scheduler = None,
+    no_report: NoReport = False,
 ) -> None:
     """One-at-a-time swings of each assumption on the scenario-minus-baseline difference."""
     from results.sensitivity import sensitivity as run_sensitivity
 
-    folder = _guard(run_sensitivity, scenario=scenario, years=years, reps=reps, seed=seed,
-                    area=area, out=out, jobs=jobs, executor=executor, scheduler=scheduler,
-                    report=not no_report, argv=sys.argv)
+    folder = _guard(
+        run_sensitivity,
+        scenario=scenario,
+        years=years,
+        reps=reps,
+        seed=seed,
+        area=area,
+        out=out,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        report=not no_report,
+        argv=sys.argv,
+    )
     console.print(f"Run folder: [bold]{folder}[/]")
 
 
 @app.command()
 def calibrate(
-    area: Annotated[str | None, typer.Option(help="Area to fit (england-average, england).")]
-    = None,
+    area: Annotated[
+        str | None, typer.Option(help="Area to fit (england-average, england).")
+    ] = None,
     la: Annotated[str | None, typer.Option(help="DfE 3-digit local authority code.")] = None,
     year: Annotated[int, typer.Option(help="DfE year (ending 31 March) to fit.")] = 2024,
     budget: Annotated[int | None, typer.Option(help="Simulation budget (runs).")] = None,
     seed: Seed = 1,
-    holdout_years: Annotated[str | None, typer.Option(
-        help="Years to check after the fit, e.g. 2020-2024 or 2017,2018.")] = None,
-    jobs: Jobs = 0, executor: Executor = "local", scheduler: Scheduler = None,
+    holdout_years: Annotated[
+        str | None, typer.Option(help="Years to check after the fit, e.g. 2020-2024 or 2017,2018.")
+    ] = None,
+    jobs: Jobs = 0,
+    executor: Executor = "local",
+    scheduler: Scheduler = None,
     no_report: NoReport = False,
 ) -> None:
     """Fit hazard scales to official statistics; write calibration/fitted/<area>-<year>.*"""
     from calibration.fit import calibrate as run_calibrate
 
-    path = _guard(run_calibrate, area=area, la=la, year=year, budget=budget, seed=seed,
-                  holdout_years=holdout_years, jobs=jobs, executor=executor,
-                  scheduler=scheduler, report=not no_report, console=console)
+    path = _guard(
+        run_calibrate,
+        area=area,
+        la=la,
+        year=year,
+        budget=budget,
+        seed=seed,
+        holdout_years=holdout_years,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        report=not no_report,
+        console=console,
+    )
     console.print(f"Fit written: [bold]{path}[/]")
 
 
@@ -137,7 +208,7 @@ def scenarios() -> None:
     from simulation.scenario import list_scenarios
 
     table = Table("scenario", "title", "file")
-    for name, title, path in _guard(list_scenarios):
+    for name, title, path in _guard(list_scenarios) or []:
         table.add_row(name, title, str(path))
     console.print(table)
 

@@ -173,10 +173,10 @@ def direct_estimates(area: str, year: int) -> tuple[dict[str, Any], dict[str, st
     try:
         prev = area_data(area, year - 1)
         stock_d = prev
-        rate = prev.get("cla_31_march", "total", "total") / prev.population * 10_000
+        rate = (prev.get("cla_31_march", "total", "total") or 0.0) / prev.population * 10_000
         why["area.cla_per_10k_start"] = f"{d.label} CLA at 31 March {year - 1} per 10,000"
     except DataError:
-        rate = d.get("cla_31_march", "total", "total") / d.population * 10_000
+        rate = (d.get("cla_31_march", "total", "total") or 0.0) / d.population * 10_000
         why["area.cla_per_10k_start"] = f"{d.label} CLA at 31 March {year} (no {year - 1} data)"
     changes["area.cla_per_10k_start"] = round(rate, 3)
     placements = _stock_placement_shares(stock_d, d)
@@ -277,9 +277,7 @@ def _stock_mix(d: AreaData) -> tuple[float, tuple[float, ...]] | None:
     return round(uasc / total, 4), tuple(round(c / rest, 4) for c in counts)
 
 
-def _stock_placement_shares(
-    stock_d: AreaData, d: AreaData
-) -> tuple[tuple[float, ...], str] | None:
+def _stock_placement_shares(stock_d: AreaData, d: AreaData) -> tuple[tuple[float, ...], str] | None:
     """The starting stock's placement mix (the 8 groups of ``area.stock_placement_shares``)
     from the 31 March stock before year Y, with its source; None without a placement table.
 
@@ -340,7 +338,7 @@ def _legal_shares(d: AreaData, starts: float | None) -> tuple[float, ...] | None
 
 
 def knob_changes(
-    base: Parameters, knobs: Sequence[Knob], multipliers: Sequence[float]
+    base: Parameters, knobs: Sequence[Knob], multipliers: Sequence[float] | np.ndarray
 ) -> dict[str, Any]:
     """Parameter values for ``multipliers`` (one per knob), clipped to each parameter's bounds."""
     out: dict[str, Any] = {}
@@ -397,7 +395,10 @@ class Simulator:
         tasks = []
         for i, ch in enumerate(changes):
             params = self.base.with_changes(ch)
-            reps = replicates[i] if isinstance(replicates[0], Sequence) else replicates
+            first = replicates[0]
+            reps: Sequence[int] = (
+                replicates[i] if isinstance(first, Sequence) else replicates  # type: ignore[assignment]
+            )
             tasks += [Task(f"c{i}", params, years or self.years, self.seed, r) for r in reps]
         results = self._map(tasks, run_many)
         self.used += len(tasks)
@@ -562,9 +563,7 @@ def fit_area(
         # 3. rejection ABC around the point fit
         members, member_loss = _abc(best_m, knobs, targets, evaluate, plan, seed, history, log)
         for step in range(plan["recentre"]):
-            shift = _recentre(
-                members, knobs, targets, base, sim, plan["report_each"], years, step
-            )
+            shift = _recentre(members, knobs, targets, base, sim, plan["report_each"], years, step)
             moves = zip(knobs, shift, strict=True)
             log("recentre: " + ", ".join(f"{k.name} ×{x:.3f}" for k, x in moves))
             history.append(("recentre", math.inf))  # a marker for the method text
@@ -637,7 +636,9 @@ def _ratio_step(
     new = m.copy()
     for i, knob in enumerate(knobs):
         name = next((n for n in knob.targets if n in by_name), None)
-        s = sims.get(name) if name else None
+        if name is None:
+            continue
+        s = sims.get(name)
         if s is None or s.mean <= 0 or by_name[name].observed <= 0:
             continue
         ratio = (by_name[name].observed / s.mean) ** (RATIO_DAMPING * knob.direction * knob.gain)
@@ -691,7 +692,8 @@ def _abc(
     log: Callable[[str], None],
 ) -> tuple[list[np.ndarray], list[float]]:
     n = plan["abc"]
-    sampler = qmc.LatinHypercube(d=len(knobs), seed=seed)
+    # ``seed=`` (not ``rng=``): the two give different samples, and the committed fits used it
+    sampler = qmc.LatinHypercube(d=len(knobs), seed=seed)  # pyright: ignore[reportCallIssue]
     u = sampler.random(n)
     fixed = np.array([not k.abc for k in knobs])
     logs = np.log(m0) + np.where(fixed, 0.0, (2 * u - 1) * ABC_HALF_WIDTH)
@@ -794,9 +796,11 @@ def write_fit(res: FitResult, seed: int, budget: int, out_dir: Path = FITTED_DIR
 SECONDARY = frozenset({"agency_share_pct", "foster_inhouse_share_pct", "sw_changes_3plus_pct"})
 
 
-def _write_csv(path: Path, rows: Sequence[dict[str, object]]) -> None:
+def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:
     with path.open("w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(FIT_COLUMNS), lineterminator="\n")
+        w: csv.DictWriter[str] = csv.DictWriter(
+            fh, fieldnames=list(FIT_COLUMNS), lineterminator="\n"
+        )
         w.writeheader()
         for r in rows:
             w.writerow(
@@ -906,8 +910,15 @@ def calibrate(
     return path
 
 
-def write_fit_report(path: Path, name: str, year: int, seed: int, budget: int,
-                     wall_seconds: float, out: Path = Path("results/runs")) -> Path:
+def write_fit_report(
+    path: Path,
+    name: str,
+    year: int,
+    seed: int,
+    budget: int,
+    wall_seconds: float,
+    out: Path = Path("results/runs"),
+) -> Path:
     """A run folder for a calibration: its fit (and hold-out) tables, a manifest, the
     calibration chart and report.html (written atomically, like every run folder)."""
     import shutil
@@ -921,13 +932,23 @@ def write_fit_report(path: Path, name: str, year: int, seed: int, budget: int,
             if table.exists():
                 shutil.copy(table, run.file(table.name))
         finished = store.utc_now()
-        store.write_manifest(run.file("manifest.json"), {
-            "tool": "carepaths", "version": store._version("carepaths"), "command": "calibrate",
-            "area": name, "year": year, "seed": seed, "budget_runs": budget,
-            "calibration_file": str(path), "calibration_source": str(path),
-            "finished_utc": store.iso(finished), "wall_seconds": round(wall_seconds, 3),
-            "versions": store.package_versions(),
-        })
+        store.write_manifest(
+            run.file("manifest.json"),
+            {
+                "tool": "carepaths",
+                "version": store._version("carepaths"),
+                "command": "calibrate",
+                "area": name,
+                "year": year,
+                "seed": seed,
+                "budget_runs": budget,
+                "calibration_file": str(path),
+                "calibration_source": str(path),
+                "finished_utc": store.iso(finished),
+                "wall_seconds": round(wall_seconds, 3),
+                "versions": store.package_versions(),
+            },
+        )
         write_report(run.path)
     assert run.final is not None
     return run.final

@@ -63,12 +63,27 @@ RESOURCES = (
     ("agency_share_pct", "Agency social workers"),
 )
 KEY_OUTCOMES = (
-    "cla_31_march", "cla_foster_agency", "cla_residential", "unplanned_endings",
-    "placement_moves", "placements_3plus_pct", "long_term_stable_pct", "ceased_returned_home",
-    "reentries_within_12m", "carer_households", "sw_turnover_pct", "cost_total_gbp",
+    "cla_31_march",
+    "cla_foster_agency",
+    "cla_residential",
+    "unplanned_endings",
+    "placement_moves",
+    "placements_3plus_pct",
+    "long_term_stable_pct",
+    "ceased_returned_home",
+    "reentries_within_12m",
+    "carer_households",
+    "sw_turnover_pct",
+    "cost_total_gbp",
 )
-TORNADO_OUTCOMES = ("unplanned_endings", "cost_total_gbp", "cla_foster_agency",
-                    "placements_3plus_pct", "cla_residential", "cla_31_march")
+TORNADO_OUTCOMES = (
+    "unplanned_endings",
+    "cost_total_gbp",
+    "cla_foster_agency",
+    "placements_3plus_pct",
+    "cla_residential",
+    "cla_31_march",
+)
 TORNADO_ROWS = 8  # the assumptions with the largest swings; the rest are in sensitivity.csv
 OUTCOME_LABELS: dict[str, str] = {
     "cla_31_march": "Children in care on 31 March",
@@ -98,9 +113,12 @@ for _key, _label in {
     "cla_supported": "Children in supported accommodation",
     "cla_residential_supported": "Children's homes and supported accommodation",
     "cla_with_parents": "Children placed with parents",
-    "cla_placed_for_adoption": "Children placed for adoption", "cla_other": "Other placements",
-    "ceased_adopted": "Adopted", "ceased_sgo": "Special guardianship orders",
-    "ceased_cao": "Child arrangements orders", "ceased_age_18": "Left care at 18",
+    "cla_placed_for_adoption": "Children placed for adoption",
+    "cla_other": "Other placements",
+    "ceased_adopted": "Adopted",
+    "ceased_sgo": "Special guardianship orders",
+    "ceased_cao": "Child arrangements orders",
+    "ceased_age_18": "Left care at 18",
     "ceased_other": "Left care for other reasons",
     "ceased_age_18_or_other": "Left care at 18 or for other reasons",
     "carer_deregistration_pct": "Carer deregistrations (% of households)",
@@ -181,7 +199,8 @@ def _read_summary(path: Path) -> dict[tuple[str, str], Band]:
 def _read_monthly(path: Path, keep: Iterable[str]) -> dict[tuple[str, str], Band]:
     wanted = set(keep)
     cells: dict[tuple[str, str], dict[str, dict[str, float]]] = defaultdict(
-        lambda: defaultdict(dict))
+        lambda: defaultdict(dict)
+    )
     if not path.exists():
         return {}
     with open(path, newline="", encoding="utf-8") as fh:
@@ -204,18 +223,29 @@ def load_run(folder: Path, manifest: dict[str, Any] | None = None) -> RunData:
     if manifest is None:
         path = folder / "manifest.json"
         manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    assert manifest is not None
     summary = _read_summary(folder / "summary.csv")
     names = [s.get("name", "") for s in manifest.get("scenarios", []) if isinstance(s, dict)]
     seen = [s for s, _ in summary]
     scenarios = [n for n in names if n] or list(dict.fromkeys(seen))
-    titles = {s["name"]: s.get("title") or s["name"] for s in manifest.get("scenarios", [])
-              if isinstance(s, dict) and s.get("name")}
+    titles = {
+        s["name"]: s.get("title") or s["name"]
+        for s in manifest.get("scenarios", [])
+        if isinstance(s, dict) and s.get("name")
+    }
     keep = ["cla_31_march"] + [_stock(g) for g in PLACEMENT_GROUPS]
     fits = [(p.name, _rows(p)) for p in sorted(folder.rglob("*.fit.csv"))]
-    return RunData(folder, manifest, scenarios, titles, summary,
-                   _read_monthly(folder / "timeseries.csv", keep),
-                   _rows(folder / "comparison.csv"), _rows(folder / "sensitivity.csv"),
-                   [(n, r) for n, r in fits if r])
+    return RunData(
+        folder,
+        manifest,
+        scenarios,
+        titles,
+        summary,
+        _read_monthly(folder / "timeseries.csv", keep),
+        _rows(folder / "comparison.csv"),
+        _rows(folder / "sensitivity.csv"),
+        [(n, r) for n, r in fits if r],
+    )
 
 
 def _stock(group: str) -> str:
@@ -228,17 +258,21 @@ def source_line(run: RunData) -> str:
     m = run.manifest
     version = m.get("tool_version") or m.get("version") or "?"
     if m.get("command") == "calibrate":
-        text = (f"Source: carepaths {version} model, calibrate; area {m.get('area', '?')}, "
-                f"DfE year {m.get('year', '?')}, {m.get('budget_runs', '?')} simulated runs "
-                f"(seed {m.get('seed', '?')}); calibration: {calibration_name(m)}. Intervals: "
-                f"5th to 95th percentile over replicates of the point fit.")
+        text = (
+            f"Source: carepaths {version} model, calibrate; area {m.get('area', '?')}, "
+            f"DfE year {m.get('year', '?')}, {m.get('budget_runs', '?')} simulated runs "
+            f"(seed {m.get('seed', '?')}); calibration: {calibration_name(m)}. Intervals: "
+            f"5th to 95th percentile over replicates of the point fit."
+        )
         return "\n".join(textwrap.wrap(text, 150))
     scen = ", ".join(run.title(s) for s in run.scenarios) or "unknown"
-    text = (f"Source: carepaths {version} model, {m.get('command', 'run')}; "
-            f"scenarios: {scen}; area {m.get('area', '?')}, {m.get('years', '?')} years, "
-            f"{m.get('replicates', '?')} replicates (seed {m.get('seed', '?')}); "
-            f"calibration: {calibration_name(m)}. Intervals: 5th to 95th percentile over "
-            f"replicates.")
+    text = (
+        f"Source: carepaths {version} model, {m.get('command', 'run')}; "
+        f"scenarios: {scen}; area {m.get('area', '?')}, {m.get('years', '?')} years, "
+        f"{m.get('replicates', '?')} replicates (seed {m.get('seed', '?')}); "
+        f"calibration: {calibration_name(m)}. Intervals: 5th to 95th percentile over "
+        f"replicates."
+    )
     return "\n".join(textwrap.wrap(text, 150))
 
 
@@ -260,15 +294,15 @@ def _figure(nrows: int, ncols: int, height: float, **kw: Any) -> tuple[Figure, n
     return fig, axes.ravel()
 
 
-def _finish(fig: Figure, run: RunData, title: str, legend_rows: int = 0,
-            subtitle: str = "") -> Figure:
+def _finish(
+    fig: Figure, run: RunData, title: str, legend_rows: int = 0, subtitle: str = ""
+) -> Figure:
     fig.suptitle(title, fontsize=12, fontweight="bold", x=0.01, ha="left")
     height = fig.get_figheight()
     top = 1 - 0.38 / height
     if subtitle:  # wrapped to the figure's width so it never runs off the page
         lines = textwrap.wrap(subtitle, int(fig.get_figwidth() * 17))
-        fig.text(0.01, top, "\n".join(lines), fontsize=8, color="#333333", va="top",
-                 ha="left")
+        fig.text(0.01, top, "\n".join(lines), fontsize=8, color="#333333", va="top", ha="left")
         top -= (0.06 + 0.16 * len(lines)) / height
     source = source_line(run)
     fig.text(0.01, 0.005, source, fontsize=6.5, color="#333333", va="bottom", ha="left")
@@ -282,8 +316,15 @@ def _finish(fig: Figure, run: RunData, title: str, legend_rows: int = 0,
 
 
 def _fig_legend(fig: Figure, handles: list, labels: list[str], ncol: int) -> None:
-    fig.legend(handles, labels, loc="lower center", ncol=ncol, fontsize=7.5, frameon=False,
-               bbox_to_anchor=(0.5, 0.27 / fig.get_figheight()))
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=ncol,
+        fontsize=7.5,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.27 / fig.get_figheight()),
+    )
 
 
 def _band_handle() -> Rectangle:
@@ -295,10 +336,17 @@ def _band(ax: Axes, b: Band, label: str, color: str, scale: float = 1.0, **style
     if style["linestyle"] == "-":
         ax.fill_between(b.x, b.p5 / scale, b.p95 / scale, color=color, alpha=0.18, linewidth=0)
     else:  # a second scenario's band: edged in its line style so overlapping bands stay apart
-        ax.fill_between(b.x, b.p5 / scale, b.p95 / scale, facecolor=color, alpha=0.08,
-                        edgecolor=color, linestyle=style["linestyle"], linewidth=0.7)
-    ax.plot(b.x, b.mean / scale, color=color, label=label, linewidth=1.6, markersize=3.5,
-            **style)
+        ax.fill_between(
+            b.x,
+            b.p5 / scale,
+            b.p95 / scale,
+            facecolor=color,
+            alpha=0.08,
+            edgecolor=color,
+            linestyle=style["linestyle"],
+            linewidth=0.7,
+        )
+    ax.plot(b.x, b.mean / scale, color=color, label=label, linewidth=1.6, markersize=3.5, **style)
 
 
 def year_label(year: int) -> str:
@@ -321,8 +369,15 @@ def fmt(value: float, unit: str = "", signed: bool = False) -> str:
         return "n/a"
     v = abs(value)
     if unit == "GBP":
-        body = (f"£{v / 1e6:,.1f}m" if v >= 1e6 else f"£{v / 1e3:,.0f}k" if v >= 1e4
-                else f"£{v / 1e3:,.1f}k" if v >= 1e3 else f"£{v:,.0f}")
+        body = (
+            f"£{v / 1e6:,.1f}m"
+            if v >= 1e6
+            else f"£{v / 1e3:,.0f}k"
+            if v >= 1e4
+            else f"£{v / 1e3:,.1f}k"
+            if v >= 1e3
+            else f"£{v:,.0f}"
+        )
     elif unit == "percent":
         body = f"{v:.1f}%"
     else:
@@ -340,8 +395,7 @@ def _axis_unit(unit: str) -> str:
 
 
 def children_in_care(run: RunData) -> Figure:
-    """1. Children in care over time by placement group, with 90% bands (one panel a scenario).
-    """
+    """1. Children in care over time by placement group, with 90% bands (one panel a scenario)."""
     scen = run.scenarios[:4]
     monthly = any((s, _stock(g)) in run.monthly for s in scen for g in PLACEMENT_GROUPS)
     source = run.monthly if monthly else run.summary
@@ -359,8 +413,13 @@ def children_in_care(run: RunData) -> Figure:
     axes[0].set_ylabel("Children in care (number)")
     handles, labels = axes[0].get_legend_handles_labels()
     _fig_legend(fig, [*handles, _band_handle()], [*labels, "Shaded: 90% interval"], ncol=3)
-    return _finish(fig, run, "Children in care by placement group", legend_rows=3,
-                   subtitle="Lines: mean over replicates; shaded bands: 90% interval.")
+    return _finish(
+        fig,
+        run,
+        "Children in care by placement group",
+        legend_rows=3,
+        subtitle="Lines: mean over replicates; shaded bands: 90% interval.",
+    )
 
 
 # ---------------------------------------------------------------------------- 2. flows
@@ -377,28 +436,53 @@ def entries_exits(run: RunData) -> Figure:
         assert started is not None
         x = np.arange(len(started.x))
         ax.bar(x - 0.2, started.mean, 0.38, color=COLOURS["flow:started"], label="Entered care")
-        ax.errorbar(x - 0.2, started.mean, [started.mean - started.p5, started.p95 -
-                    started.mean], fmt="none", ecolor="#333333", capsize=2, linewidth=0.8)
+        ax.errorbar(
+            x - 0.2,
+            started.mean,
+            [started.mean - started.p5, started.p95 - started.mean],
+            fmt="none",
+            ecolor="#333333",
+            capsize=2,
+            linewidth=0.8,
+        )
         bottom = np.zeros(len(x))
         for r in EXIT_ROUTES:
             b = _series(run, s, f"ceased_{r}")
             if b is not None and len(b.mean) == len(x):
-                ax.bar(x + 0.2, b.mean, 0.38, bottom=bottom, color=exit_colour(r),
-                       label=f"Left care: {EXIT_LABELS[r].lower()}")
+                ax.bar(
+                    x + 0.2,
+                    b.mean,
+                    0.38,
+                    bottom=bottom,
+                    color=exit_colour(r),
+                    label=f"Left care: {EXIT_LABELS[r].lower()}",
+                )
                 bottom += b.mean
         total = _series(run, s, "ceased")
         if total is not None and len(total.mean) == len(x):
-            ax.errorbar(x + 0.2, total.mean, [total.mean - total.p5, total.p95 - total.mean],
-                        fmt="none", ecolor="#333333", capsize=2, linewidth=0.8)
+            ax.errorbar(
+                x + 0.2,
+                total.mean,
+                [total.mean - total.p5, total.p95 - total.mean],
+                fmt="none",
+                ecolor="#333333",
+                capsize=2,
+                linewidth=0.8,
+            )
         ax.set_xticks(x, [year_label(int(y)) for y in started.x], fontsize=7.5)
         ax.set_xlabel("Year ending 31 March")
         ax.set_title(run.title(s), fontsize=9.5)
     axes[0].set_ylabel("Children per year")
     handles, labels = axes[0].get_legend_handles_labels()
     _fig_legend(fig, handles, labels, ncol=4)
-    return _finish(fig, run, "Children entering and leaving care each year, by route",
-                   legend_rows=2, subtitle="Left bar: children entering care; right bar: "
-                   "children leaving care, by route. Whiskers: 90% interval of each total.")
+    return _finish(
+        fig,
+        run,
+        "Children entering and leaving care each year, by route",
+        legend_rows=2,
+        subtitle="Left bar: children entering care; right bar: "
+        "children leaving care, by route. Whiskers: 90% interval of each total.",
+    )
 
 
 # ---------------------------------------------------------------------------- 3. stability
@@ -417,21 +501,34 @@ def stability(run: RunData) -> Figure:
                 st = scenario_style(k)
                 _band(ax, b, run.title(s), st.pop("color"), **st)
         england = ENGLAND_REFERENCE[ind]
-        ax.axhline(england, color=COLOURS["official"], linestyle=(0, (4, 2)), linewidth=1.2,
-                   label="England 2024 (DfE)")
+        ax.axhline(
+            england,
+            color=COLOURS["official"],
+            linestyle=(0, (4, 2)),
+            linewidth=1.2,
+            label="England 2024 (DfE)",
+        )
         ax.set_title(title, fontsize=9.5)
         ax.set_ylabel("% of children in care")
-        ax.set_ylim(0, max(100 if ind == "long_term_stable_pct" else 0,
-                           ax.get_ylim()[1] * 1.1, england * 1.4))
+        ax.set_ylim(
+            0,
+            max(100 if ind == "long_term_stable_pct" else 0, ax.get_ylim()[1] * 1.1, england * 1.4),
+        )
         b0 = next(b for s in run.scenarios if (b := _series(run, s, ind)) is not None)
         _year_axis(ax, b0.x)
         ax.tick_params(axis="x", rotation=30)
     handles, labels = axes[0].get_legend_handles_labels()
-    _fig_legend(fig, [*handles, _band_handle()], [*labels, "Shaded: 90% interval"],
-                ncol=len(labels) + 1)
-    return _finish(fig, run, "Placement stability compared with England", legend_rows=1,
-                   subtitle="Lower is better for 3+ placements and 3+ social workers; higher "
-                   "is better for long-term stability.")
+    _fig_legend(
+        fig, [*handles, _band_handle()], [*labels, "Shaded: 90% interval"], ncol=len(labels) + 1
+    )
+    return _finish(
+        fig,
+        run,
+        "Placement stability compared with England",
+        legend_rows=1,
+        subtitle="Lower is better for 3+ placements and 3+ social workers; higher "
+        "is better for long-term stability.",
+    )
 
 
 # ---------------------------------------------------------------------------- 4. forest
@@ -449,8 +546,7 @@ def diff_text(row: dict[str, str]) -> str:
     unit = row.get("unit", "")
     d, lo, hi = (_float(row[c]) for c in ("diff_mean", "diff_p5", "diff_p95"))
     if unit == "percent":
-        return (f"{fmt(d, '', True)} pts ({fmt(lo, '', True)} to "
-                f"{fmt(hi, '', True)})")
+        return f"{fmt(d, '', True)} pts ({fmt(lo, '', True)} to {fmt(hi, '', True)})"
     word = "" if unit in ("GBP", "") else f" {unit}"
     return f"{fmt(d, unit, True)}{word} ({fmt(lo, unit, True)} to {fmt(hi, unit, True)})"
 
@@ -470,25 +566,39 @@ def comparison_forest(run: RunData) -> Figure:
         y = outcomes.index(r["indicator"]) + (k - (len(others) - 1) / 2) * step
         base = abs(_float(r["baseline_mean"]))
         d, lo, hi = (_float(r[c]) / base * 100 for c in ("diff_mean", "diff_p5", "diff_p95"))
-        st = scenario_style(run.scenarios.index(r["scenario"])
-                            if r["scenario"] in run.scenarios else k + 1)
-        ax.errorbar(d, y, xerr=[[d - lo], [hi - d]], fmt=st["marker"], color=st["color"],
-                    capsize=2.5, markersize=5, linewidth=1.2)
-        ax.annotate(diff_text(r), (1.01, y), xycoords=("axes fraction", "data"), fontsize=6.5,
-                    va="center")
+        st = scenario_style(
+            run.scenarios.index(r["scenario"]) if r["scenario"] in run.scenarios else k + 1
+        )
+        ax.errorbar(
+            d,
+            y,
+            xerr=[[d - lo], [hi - d]],
+            fmt=st["marker"],
+            color=st["color"],
+            capsize=2.5,
+            markersize=5,
+            linewidth=1.2,
+        )
+        ax.annotate(
+            diff_text(r), (1.01, y), xycoords=("axes fraction", "data"), fontsize=6.5, va="center"
+        )
     for k, s in enumerate(others):
         st = scenario_style(run.scenarios.index(s) if s in run.scenarios else k + 1)
         ax.plot([], [], st["marker"], color=st["color"], label=f"{run.title(s)} − baseline")
     ax.axvline(0, color="#777777", linewidth=0.9, linestyle="--")
-    ax.annotate("Difference (90% interval)\nin the outcome's units", (1.01, 1.0),
-                xycoords="axes fraction", fontsize=6.5, va="bottom", fontweight="bold")
-    ax.set_yticks(range(len(outcomes)), [OUTCOME_LABELS.get(o, o) for o in outcomes],
-                  fontsize=8)
+    ax.annotate(
+        "Difference (90% interval)\nin the outcome's units",
+        (1.01, 1.0),
+        xycoords="axes fraction",
+        fontsize=6.5,
+        va="bottom",
+        fontweight="bold",
+    )
+    ax.set_yticks(range(len(outcomes)), [OUTCOME_LABELS.get(o, o) for o in outcomes], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("Difference from baseline (% of the baseline value; 0 = no change)")
     ax.set_ylabel("Outcome (yearly average over the run)")
-    ax.legend(fontsize=7.5, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False,
-              ncol=2)
+    ax.legend(fontsize=7.5, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncol=2)
     fig.subplots_adjust(right=0.72)
     _finish(fig, run, "Scenario differences from the baseline, with 90% intervals")
     fig.subplots_adjust(right=0.72)
@@ -499,8 +609,11 @@ def comparison_forest(run: RunData) -> Figure:
 
 
 def _cost_parts(run: RunData, s: str) -> list[tuple[str, str, Band]]:
-    parts = [(f"Placements: {PLACEMENT_LABELS[t]}", placement_colour(t), b)
-             for t in COST_TYPES if (b := _series(run, s, f"cost_placements_{t}_gbp"))]
+    parts = [
+        (f"Placements: {PLACEMENT_LABELS[t]}", placement_colour(t), b)
+        for t in COST_TYPES
+        if (b := _series(run, s, f"cost_placements_{t}_gbp"))
+    ]
     if not parts and (b := _series(run, s, "cost_placements_gbp")):
         parts = [("Placements", COLOURS["cost:placements"], b)]
     for key, label in (("workforce", "Social workers"), ("levers", "Levers (scenario spend)")):
@@ -528,9 +641,16 @@ def costs(run: RunData) -> Figure:
         total = _series(run, s, "cost_total_gbp")
         if total is not None and len(total.mean) == len(x):
             st = scenario_style(run.scenarios.index(s))
-            ax.errorbar(x, total.mean / 1e6, [(total.mean - total.p5) / 1e6,
-                        (total.p95 - total.mean) / 1e6], fmt="none", ecolor=st["color"],
-                        capsize=3, linewidth=1.1, label="Total: 90% interval")
+            ax.errorbar(
+                x,
+                total.mean / 1e6,
+                [(total.mean - total.p5) / 1e6, (total.p95 - total.mean) / 1e6],
+                fmt="none",
+                ecolor=st["color"],
+                capsize=3,
+                linewidth=1.1,
+                label="Total: 90% interval",
+            )
         ax.set_xticks(x, [year_label(int(y)) for y in years], fontsize=7.5)
         ax.set_xlabel("Year ending 31 March")
         ax.set_title(run.title(s), fontsize=9.5)
@@ -541,9 +661,14 @@ def costs(run: RunData) -> Figure:
             legend.setdefault(lab, h)
     handles, labels = list(legend.values()), list(legend)
     _fig_legend(fig, handles, labels, ncol=3)
-    return _finish(fig, run, "Annual cost by component", legend_rows=3,
-                   subtitle="Bars: mean spend by component; whiskers: 90% interval of the "
-                   "total. Differences between scenarios are clearer in the comparison chart.")
+    return _finish(
+        fig,
+        run,
+        "Annual cost by component",
+        legend_rows=3,
+        subtitle="Bars: mean spend by component; whiskers: 90% interval of the "
+        "total. Differences between scenarios are clearer in the comparison chart.",
+    )
 
 
 # ---------------------------------------------------------------------------- 6. resources
@@ -569,18 +694,21 @@ def resources(run: RunData) -> Figure:
         ax.set_xlabel("Year ending 31 March", fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
         ax.set_ylim(bottom=0)
-    for ax in axes[len(present):]:
+    for ax in axes[len(present) :]:
         ax.set_axis_off()
     handles, labels = axes[0].get_legend_handles_labels()
-    _fig_legend(fig, [*handles, _band_handle()], [*labels, "Shaded: 90% interval"],
-                ncol=len(labels) + 1)
+    _fig_legend(
+        fig, [*handles, _band_handle()], [*labels, "Shaded: 90% interval"], ncol=len(labels) + 1
+    )
     return _finish(fig, run, "Resources: foster carers and social workers", legend_rows=1)
 
 
 def _resource_unit(indicator: str, unit: str) -> str:
     per_year = indicator in ("carer_approvals", "carer_deregistrations")
-    label = {"percent": "% of FTE a year" if indicator == "sw_turnover_pct" else "% of FTE",
-             "cases per FTE": "cases per FTE"}.get(unit, unit or "number")
+    label = {
+        "percent": "% of FTE a year" if indicator == "sw_turnover_pct" else "% of FTE",
+        "cases per FTE": "cases per FTE",
+    }.get(unit, unit or "number")
     return f"{label} a year" if per_year else label
 
 
@@ -592,19 +720,34 @@ def _pathway_totals(run: RunData, scenario: str) -> dict[tuple[str, str], float]
     for (s, ind), b in run.summary.items():
         if s != scenario or not ind.startswith("pathway_") or "_to_" not in ind:
             continue
-        group, route = ind[len("pathway_"):].split("_to_", 1)
+        group, route = ind[len("pathway_") :].split("_to_", 1)
         if group in PLACEMENT_GROUPS and route in EXIT_ROUTES:
             out[(group, route)] = float(np.nansum(b.mean))
     return {k: v for k, v in out.items() if v > 0}
 
 
-def _ribbon(ax: Axes, x0: float, y0: tuple[float, float], x1: float,
-            y1: tuple[float, float], colour: str) -> None:
+def _ribbon(
+    ax: Axes, x0: float, y0: tuple[float, float], x1: float, y1: tuple[float, float], colour: str
+) -> None:
     xm = (x0 + x1) / 2
-    verts = [(x0, y0[0]), (xm, y0[0]), (xm, y1[0]), (x1, y1[0]), (x1, y1[1]), (xm, y1[1]),
-             (xm, y0[1]), (x0, y0[1]), (x0, y0[0])]
-    codes = [MplPath.MOVETO, *[MplPath.CURVE4] * 3, MplPath.LINETO, *[MplPath.CURVE4] * 3,
-             MplPath.CLOSEPOLY]
+    verts = [
+        (x0, y0[0]),
+        (xm, y0[0]),
+        (xm, y1[0]),
+        (x1, y1[0]),
+        (x1, y1[1]),
+        (xm, y1[1]),
+        (xm, y0[1]),
+        (x0, y0[1]),
+        (x0, y0[0]),
+    ]
+    codes = [
+        MplPath.MOVETO,
+        *[MplPath.CURVE4] * 3,
+        MplPath.LINETO,
+        *[MplPath.CURVE4] * 3,
+        MplPath.CLOSEPOLY,
+    ]
     ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=colour, alpha=0.4, linewidth=0))
 
 
@@ -632,8 +775,9 @@ def pathways(run: RunData) -> Figure:
     gpos, rpos = _stack(groups, total, 0.02), _stack(routes, total, 0.02)
     w = 0.035
     ax.add_patch(Rectangle((0, 0), w, 1, color=COLOURS["flow:started"]))
-    ax.text(-0.01, 0.5, f"Children whose\ncare ended\n{total:,.0f}", ha="right",
-            va="center", fontsize=8)
+    ax.text(
+        -0.01, 0.5, f"Children whose\ncare ended\n{total:,.0f}", ha="right", va="center", fontsize=8
+    )
     g_out = {g: p[0] for g, p in gpos.items()}
     r_in = {r: p[0] for r, p in rpos.items()}
     entry_top = 1.0
@@ -642,26 +786,46 @@ def pathways(run: RunData) -> Figure:
         _ribbon(ax, w, (entry_top, entry_top - share), 0.45, (top, bot), placement_colour(g))
         entry_top -= share
         ax.add_patch(Rectangle((0.45, bot), w, top - bot, color=placement_colour(g)))
-        ax.text(0.45 + w / 2, (top + bot) / 2, f"{PLACEMENT_LABELS[g]} "
-                f"{groups[g]:,.0f} ({groups[g] / total:.0%})", ha="center", va="center",
-                fontsize=6.5, bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0,
-                                    "pad": 1})
-    for (g, r), v in sorted(flows.items(), key=lambda kv: (list(gpos).index(kv[0][0]),
-                                                           list(rpos).index(kv[0][1]))):
+        ax.text(
+            0.45 + w / 2,
+            (top + bot) / 2,
+            f"{PLACEMENT_LABELS[g]} {groups[g]:,.0f} ({groups[g] / total:.0%})",
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0, "pad": 1},
+        )
+    for (g, r), v in sorted(
+        flows.items(), key=lambda kv: (list(gpos).index(kv[0][0]), list(rpos).index(kv[0][1]))
+    ):
         h0 = (gpos[g][0] - gpos[g][1]) * v / groups[g]
         h1 = (rpos[r][0] - rpos[r][1]) * v / routes[r]
-        _ribbon(ax, 0.45 + w, (g_out[g], g_out[g] - h0), 0.9, (r_in[r], r_in[r] - h1),
-                placement_colour(g))
+        _ribbon(
+            ax,
+            0.45 + w,
+            (g_out[g], g_out[g] - h0),
+            0.9,
+            (r_in[r], r_in[r] - h1),
+            placement_colour(g),
+        )
         g_out[g] -= h0
         r_in[r] -= h1
     for r, (top, bot) in rpos.items():
         ax.add_patch(Rectangle((0.9, bot), w, top - bot, color=exit_colour(r)))
-        ax.text(0.9 + w + 0.01, (top + bot) / 2, f"{EXIT_LABELS[r]}\n{routes[r]:,.0f} "
-                f"({routes[r] / total:.0%})", va="center", fontsize=7)
+        ax.text(
+            0.9 + w + 0.01,
+            (top + bot) / 2,
+            f"{EXIT_LABELS[r]}\n{routes[r]:,.0f} ({routes[r] / total:.0%})",
+            va="center",
+            fontsize=7,
+        )
     ax.set_xlim(-0.17, 1.12)
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xticks([0.0175, 0.4675, 0.9175], ["Entered care", "First placement",
-                                              "How care ended"], fontsize=8.5)
+    ax.set_xticks(
+        [0.0175, 0.4675, 0.9175],
+        ["Entered care", "First placement", "How care ended"],
+        fontsize=8.5,
+    )
     ax.set_xlabel("Stage of the care pathway (ribbon width = number of children)")
     ax.set_ylabel(f"Children who left care over the run ({total:,.0f} in all)")
     ax.set_yticks([])
@@ -680,33 +844,67 @@ def calibration(run: RunData) -> Figure:
     if not run.fits:
         raise NoData("no *.fit.csv in the run folder")
     name, rows = run.fits[0]
-    rows = [r for r in rows if _float(r["observed"]) not in (0.0,) and
-            _float(r["observed"]) == _float(r["observed"])]
+    rows = [
+        r
+        for r in rows
+        if _float(r["observed"]) not in (0.0,) and _float(r["observed"]) == _float(r["observed"])
+    ]
     if not rows:
         raise NoData(f"{name} has no targets with an observed value")
     fig, axes = _figure(1, 1, 1.8 + 0.3 * len(rows))
     ax = axes[0]
     for y, r in enumerate(rows):
         obs = _float(r["observed"])
-        sim, lo, hi = (_float(r[c]) / obs * 100 for c in
-                       ("simulated_mean", "simulated_p5", "simulated_p95"))
+        sim, lo, hi = (
+            _float(r[c]) / obs * 100 for c in ("simulated_mean", "simulated_p5", "simulated_p95")
+        )
         tol = _float(r.get("tolerance")) / obs * 100  # .fit.csv tolerance is in the unit
         if tol == tol:
-            ax.add_patch(Rectangle((100 - tol, y - 0.35), 2 * tol, 0.7, color="#EEEEEE",
-                                   linewidth=0, label="Tolerance" if y == 0 else None))
+            ax.add_patch(
+                Rectangle(
+                    (100 - tol, y - 0.35),
+                    2 * tol,
+                    0.7,
+                    color="#EEEEEE",
+                    linewidth=0,
+                    label="Tolerance" if y == 0 else None,
+                )
+            )
         within = str(r.get("within", "")).lower() in ("true", "1", "yes")
-        ax.errorbar(sim, y, xerr=[[sim - lo], [hi - sim]], fmt="o", color=COLOURS["scenario:0"],
-                    markerfacecolor=COLOURS["scenario:0"] if within else "white", capsize=2,
-                    markersize=5, linewidth=1.1)
+        ax.errorbar(
+            sim,
+            y,
+            xerr=[[sim - lo], [hi - sim]],
+            fmt="o",
+            color=COLOURS["scenario:0"],
+            markerfacecolor=COLOURS["scenario:0"] if within else "white",
+            capsize=2,
+            markersize=5,
+            linewidth=1.1,
+        )
         unit = r.get("unit", "")
-        ax.annotate(f"official {fmt(obs, unit)}, model {fmt(_float(r['simulated_mean']), unit)}",
-                    (1.01, y), xycoords=("axes fraction", "data"), fontsize=6.5, va="center")
-    ax.plot([100] * len(rows), range(len(rows)), "D", color=COLOURS["official"], markersize=5,
-            label="Official figure (= 100)")
+        ax.annotate(
+            f"official {fmt(obs, unit)}, model {fmt(_float(r['simulated_mean']), unit)}",
+            (1.01, y),
+            xycoords=("axes fraction", "data"),
+            fontsize=6.5,
+            va="center",
+        )
+    ax.plot(
+        [100] * len(rows),
+        range(len(rows)),
+        "D",
+        color=COLOURS["official"],
+        markersize=5,
+        label="Official figure (= 100)",
+    )
     ax.plot([], [], "o", color="black", label="Model: within tolerance (90% interval)")
     ax.plot([], [], "o", color="black", markerfacecolor="white", label="Model: outside tolerance")
-    ax.set_yticks(range(len(rows)), [f"{OUTCOME_LABELS.get(r['target'], r['target'])} "
-                                     f"({r['year']})" for r in rows], fontsize=7)
+    ax.set_yticks(
+        range(len(rows)),
+        [f"{OUTCOME_LABELS.get(r['target'], r['target'])} ({r['year']})" for r in rows],
+        fontsize=7,
+    )
     ax.invert_yaxis()
     ax.set_xlabel("Simulated as % of the official figure")
     ax.set_ylabel("Calibration target (year)")
@@ -731,37 +929,70 @@ def tornado(run: RunData) -> Figure:
     n = min(TORNADO_ROWS, max(len(by_ind[i]) for i in inds))
     fig, axes = _figure(len(inds), 1, 1.5 + len(inds) * (0.7 + 0.26 * n))
     for ax, ind in zip(axes, inds, strict=True):
-        rows = sorted(by_ind[ind], key=lambda r: abs(_float(r["diff_at_high"]) -
-                                                     _float(r["diff_at_low"])))[-TORNADO_ROWS:]
+        rows = sorted(
+            by_ind[ind], key=lambda r: abs(_float(r["diff_at_high"]) - _float(r["diff_at_low"]))
+        )[-TORNADO_ROWS:]
         central = _central_difference(run, ind)
         for y, r in enumerate(rows):
             lo, hi = _float(r["diff_at_low"]), _float(r["diff_at_high"])
             mid = central if central == central else (lo + hi) / 2
-            ax.barh(y, lo - mid, left=mid, color=COLOURS["sensitivity:low"], height=0.6,
-                    label="Assumption at its low value" if y == 0 else None)
-            ax.barh(y, hi - mid, left=mid, color=COLOURS["sensitivity:high"], height=0.6,
-                    label="Assumption at its high value" if y == 0 else None)
+            ax.barh(
+                y,
+                lo - mid,
+                left=mid,
+                color=COLOURS["sensitivity:low"],
+                height=0.6,
+                label="Assumption at its low value" if y == 0 else None,
+            )
+            ax.barh(
+                y,
+                hi - mid,
+                left=mid,
+                color=COLOURS["sensitivity:high"],
+                height=0.6,
+                label="Assumption at its high value" if y == 0 else None,
+            )
         if central == central:
-            ax.axvline(central, color="#000000", linewidth=0.9,
-                       label="Central assumptions (comparison.csv)")
+            ax.axvline(
+                central,
+                color="#000000",
+                linewidth=0.9,
+                label="Central assumptions (comparison.csv)",
+            )
         ax.axvline(0, color="#777777", linestyle="--", linewidth=0.9, label="No difference")
-        ax.set_yticks(range(len(rows)), [f"{r['assumption']} ({r['low']} to {r['high']})"
-                                         for r in rows], fontsize=7)
-        unit = _axis_unit(run.summary.get((run.scenarios[0], ind), Band(*[np.array([])] * 4))
-                          .unit) if run.scenarios else ""
+        ax.set_yticks(
+            range(len(rows)),
+            [f"{r['assumption']} ({r['low']} to {r['high']})" for r in rows],
+            fontsize=7,
+        )
+        unit = (
+            _axis_unit(
+                run.summary.get(
+                    (run.scenarios[0], ind),
+                    Band(np.array([]), np.array([]), np.array([]), np.array([])),
+                ).unit
+            )
+            if run.scenarios
+            else ""
+        )
         if unit == "£":
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt(v, "GBP", True)))
-        ax.set_xlabel(f"Scenario − baseline: {OUTCOME_LABELS.get(ind, ind)}"
-                      + (f" ({unit})" if unit else ""), fontsize=8)
+        ax.set_xlabel(
+            f"Scenario − baseline: {OUTCOME_LABELS.get(ind, ind)}" + (f" ({unit})" if unit else ""),
+            fontsize=8,
+        )
         ax.set_ylabel("Assumption (low to high)", fontsize=8)
-    axes[0].legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2,
-                   frameon=False)
+    axes[0].legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False)
     tested = len({r["assumption"] for r in run.sensitivity})
-    return _finish(fig, run, "Sensitivity: which assumptions move the result most",
-                   subtitle=f"Bars run from the scenario's difference under the central "
-                   f"assumptions (solid line) to its value with one assumption at its low or "
-                   f"high end. {tested} assumptions tested; the {TORNADO_ROWS} largest swings "
-                   f"are shown.")
+    return _finish(
+        fig,
+        run,
+        "Sensitivity: which assumptions move the result most",
+        subtitle=f"Bars run from the scenario's difference under the central "
+        f"assumptions (solid line) to its value with one assumption at its low or "
+        f"high end. {tested} assumptions tested; the {TORNADO_ROWS} largest swings "
+        f"are shown.",
+    )
 
 
 def _central_difference(run: RunData, indicator: str) -> float:
@@ -784,33 +1015,57 @@ class ChartSpec:
 
 
 CHARTS: tuple[ChartSpec, ...] = (
-    ChartSpec("children_in_care", children_in_care,
-              "Children in care each month by placement group; lines are means over "
-              "replicates, shaded bands the 90% interval."),
-    ChartSpec("entries_exits", entries_exits,
-              "Children entering care (left bar) and leaving it by route (right bar) each "
-              "year; whiskers show the 90% interval of the totals."),
-    ChartSpec("stability", stability,
-              "DfE stability measures per scenario, with the England 2024 figures as dashed "
-              "lines."),
-    ChartSpec("comparison", comparison_forest,
-              "Each scenario minus the baseline over the whole run, as a percentage of the "
-              "baseline, with 90% intervals of the paired differences. Figures on the right "
-              "are in the outcome's own units."),
-    ChartSpec("costs", costs,
-              "Annual spend by component; whiskers show the 90% interval of the total."),
-    ChartSpec("resources", resources,
-              "Foster carer households, approvals, leavers and vacant places, and the social "
-              "work caseload, turnover and agency share."),
-    ChartSpec("pathways", pathways,
-              "Children who left care during the run: where they were first placed and how "
-              "their care ended (mean over replicates)."),
-    ChartSpec("calibration", calibration,
-              "Each calibration target: the official figure (diamond, = 100) and the "
-              "simulated mean with its 90% interval; grey is the tolerance."),
-    ChartSpec("sensitivity", tornado,
-              "How the scenario's difference from the baseline changes when each assumption "
-              "is set to its low or high value, largest swing at the top."),
+    ChartSpec(
+        "children_in_care",
+        children_in_care,
+        "Children in care each month by placement group; lines are means over "
+        "replicates, shaded bands the 90% interval.",
+    ),
+    ChartSpec(
+        "entries_exits",
+        entries_exits,
+        "Children entering care (left bar) and leaving it by route (right bar) each "
+        "year; whiskers show the 90% interval of the totals.",
+    ),
+    ChartSpec(
+        "stability",
+        stability,
+        "DfE stability measures per scenario, with the England 2024 figures as dashed lines.",
+    ),
+    ChartSpec(
+        "comparison",
+        comparison_forest,
+        "Each scenario minus the baseline over the whole run, as a percentage of the "
+        "baseline, with 90% intervals of the paired differences. Figures on the right "
+        "are in the outcome's own units.",
+    ),
+    ChartSpec(
+        "costs", costs, "Annual spend by component; whiskers show the 90% interval of the total."
+    ),
+    ChartSpec(
+        "resources",
+        resources,
+        "Foster carer households, approvals, leavers and vacant places, and the social "
+        "work caseload, turnover and agency share.",
+    ),
+    ChartSpec(
+        "pathways",
+        pathways,
+        "Children who left care during the run: where they were first placed and how "
+        "their care ended (mean over replicates).",
+    ),
+    ChartSpec(
+        "calibration",
+        calibration,
+        "Each calibration target: the official figure (diamond, = 100) and the "
+        "simulated mean with its 90% interval; grey is the tolerance.",
+    ),
+    ChartSpec(
+        "sensitivity",
+        tornado,
+        "How the scenario's difference from the baseline changes when each assumption "
+        "is set to its low or high value, largest swing at the top.",
+    ),
 )
 
 

@@ -37,8 +37,19 @@ from simulation.errors import CarepathsError, ScenarioError
 from simulation.executor import Task, check_executor
 from simulation.indicator_names import unit_of
 
-COMPARISON_HEADER = ("scenario", "baseline", "indicator", "unit", "baseline_mean",
-                     "scenario_mean", "diff_mean", "diff_p5", "diff_p95", "pct_change", "year")
+COMPARISON_HEADER = (
+    "scenario",
+    "baseline",
+    "indicator",
+    "unit",
+    "baseline_mean",
+    "scenario_mean",
+    "diff_mean",
+    "diff_p5",
+    "diff_p95",
+    "pct_change",
+    "year",
+)
 ALL_YEARS = "all"
 
 # The outcomes printed after a comparison (all indicators go into comparison.csv).
@@ -66,18 +77,19 @@ IndicatorRow = tuple[str, int, int, str, float]
 # ---------------------------------------------------------------------------- paired table
 
 
-def _by_replicate(rows: Iterable[IndicatorRow]
-                  ) -> dict[tuple[str, str], dict[int, dict[int, float]]]:
+def _by_replicate(
+    rows: Iterable[IndicatorRow],
+) -> dict[tuple[str, str], dict[int, dict[int, float]]]:
     """(scenario, indicator) -> replicate -> year -> value."""
-    out: dict[tuple[str, str], dict[int, dict[int, float]]] = defaultdict(
-        lambda: defaultdict(dict))
+    out: dict[tuple[str, str], dict[int, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
     for scenario, replicate, year, indicator, value in rows:
         out[(scenario, indicator)][int(replicate)][int(year)] = float(value)
     return out
 
 
-def _paired(base: dict[int, dict[int, float]], scen: dict[int, dict[int, float]],
-            year: int | None) -> tuple[list[float], list[float]]:
+def _paired(
+    base: dict[int, dict[int, float]], scen: dict[int, dict[int, float]], year: int | None
+) -> tuple[list[float], list[float]]:
     """Replicate-aligned values for one year, or each replicate's mean over years (None)."""
     b_out: list[float] = []
     s_out: list[float] = []
@@ -95,8 +107,9 @@ def _paired(base: dict[int, dict[int, float]], scen: dict[int, dict[int, float]]
     return b_out, s_out
 
 
-def comparison_rows(indicator_rows: Iterable[IndicatorRow], baseline: str,
-                    scenarios: Sequence[str]) -> list[tuple[Any, ...]]:
+def comparison_rows(
+    indicator_rows: Iterable[IndicatorRow], baseline: str, scenarios: Sequence[str]
+) -> list[tuple[Any, ...]]:
     """``comparison.csv`` rows for each scenario against ``baseline`` (paired by replicate).
 
     Rows are ordered by scenario (as given), indicator, then ``all`` before the years.
@@ -120,8 +133,21 @@ def comparison_rows(indicator_rows: Iterable[IndicatorRow], baseline: str,
                 diff, p5, p95 = paired_differences(b, s)
                 b_mean, s_mean = sum(b) / len(b), sum(s) / len(s)
                 pct: float | str = 100.0 * diff / b_mean if b_mean else ""
-                rows.append((scenario, baseline, indicator, unit_of(indicator), b_mean, s_mean,
-                             diff, p5, p95, pct, ALL_YEARS if year is None else year))
+                rows.append(
+                    (
+                        scenario,
+                        baseline,
+                        indicator,
+                        unit_of(indicator),
+                        b_mean,
+                        s_mean,
+                        diff,
+                        p5,
+                        p95,
+                        pct,
+                        ALL_YEARS if year is None else year,
+                    )
+                )
     return rows
 
 
@@ -147,9 +173,14 @@ def _number(value: float, unit: str, signed: bool = False) -> str:
 def key_table(rows: Sequence[Sequence[Any]], scenario: str, title: str) -> Table:
     """A rich table of the key outcomes (whole horizon) for one scenario."""
     table = Table(title=title, title_justify="left")
-    for name, justify in (("outcome", "left"), ("baseline", "right"), ("scenario", "right"),
-                          ("difference", "right"), ("90% interval", "right"),
-                          ("change", "right")):
+    for name, justify in (
+        ("outcome", "left"),
+        ("baseline", "right"),
+        ("scenario", "right"),
+        ("difference", "right"),
+        ("90% interval", "right"),
+        ("change", "right"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     found = {r[2]: r for r in rows if r[0] == scenario and r[10] == ALL_YEARS}
     for indicator, label in KEY_OUTCOMES.items():
@@ -159,10 +190,14 @@ def key_table(rows: Sequence[Sequence[Any]], scenario: str, title: str) -> Table
         unit = r[3]
         excludes_zero = r[7] > 0 or r[8] < 0
         diff = _number(r[6], unit, signed=True)
-        table.add_row(label, _number(r[4], unit), _number(r[5], unit),
-                      f"[bold]{diff}[/]" if excludes_zero else diff,
-                      f"{_number(r[7], unit, True)} to {_number(r[8], unit, True)}",
-                      f"{r[9]:+.1f}%" if r[9] != "" else "")
+        table.add_row(
+            label,
+            _number(r[4], unit),
+            _number(r[5], unit),
+            f"[bold]{diff}[/]" if excludes_zero else diff,
+            f"{_number(r[7], unit, True)} to {_number(r[8], unit, True)}",
+            f"{r[9]:+.1f}%" if r[9] != "" else "",
+        )
     return table
 
 
@@ -174,8 +209,10 @@ def cost_line(rows: Sequence[Sequence[Any]], scenario: str) -> str:
     if cost is None:
         return "Cost: no cost_total_gbp indicator in this run."
     net = cost[6]
-    text = (f"Net cost: {_number(net, 'GBP', True)} a year "
-            f"(90% interval {_number(cost[7], 'GBP', True)} to {_number(cost[8], 'GBP', True)})")
+    text = (
+        f"Net cost: {_number(net, 'GBP', True)} a year "
+        f"(90% interval {_number(cost[7], 'GBP', True)} to {_number(cost[8], 'GBP', True)})"
+    )
     if endings is not None and endings[6] < 0 and endings[8] < 0:
         avoided = -endings[6]
         if net > 0:
@@ -183,22 +220,32 @@ def cost_line(rows: Sequence[Sequence[Any]], scenario: str) -> str:
         else:
             text += f"; saves money and avoids {avoided:.1f} unplanned endings a year"
     elif endings is not None and endings[6] < 0:
-        text += ("; the fall in unplanned endings is within chance (90% interval "
-                 f"{_number(endings[7], '', True)} to {_number(endings[8], '', True)}), so no "
-                 "cost per ending avoided is given")
+        text += (
+            "; the fall in unplanned endings is within chance (90% interval "
+            f"{_number(endings[7], '', True)} to {_number(endings[8], '', True)}), so no "
+            "cost per ending avoided is given"
+        )
     elif endings is not None:
         text += "; unplanned endings do not fall, so no cost per ending avoided"
     return text
 
 
-def print_comparison(console: Console, rows: Sequence[Sequence[Any]], baseline: str,
-                     scenarios: Sequence[Any], years: int, reps: int) -> None:
+def print_comparison(
+    console: Console,
+    rows: Sequence[Sequence[Any]],
+    baseline: str,
+    scenarios: Sequence[Any],
+    years: int,
+    reps: int,
+) -> None:
     """Print each scenario's key outcomes against the baseline, and its cost line."""
     for scenario in scenarios:
         if scenario.name == baseline:
             continue
-        title = (f"{scenario.title} vs baseline: mean a year over {years} years, "
-                 f"{reps} paired replicates (bold: 90% interval excludes zero)")
+        title = (
+            f"{scenario.title} vs baseline: mean a year over {years} years, "
+            f"{reps} paired replicates (bold: 90% interval excludes zero)"
+        )
         console.print(key_table(rows, scenario.name, title))
         console.print(cost_line(rows, scenario.name))
         console.print()
@@ -212,8 +259,10 @@ def load_all(names: Sequence[str]) -> list[Any]:
     from simulation.scenario import load_scenario
 
     if len(names) < 2:
-        raise CarepathsError("compare needs a baseline and at least one scenario, e.g. "
-                             "'compare baseline foster-carer-support'")
+        raise CarepathsError(
+            "compare needs a baseline and at least one scenario, e.g. "
+            "'compare baseline foster-carer-support'"
+        )
     loaded = [load_scenario(n) for n in names]
     seen: dict[str, str] = {}
     for name, scenario in zip(names, loaded, strict=True):
@@ -234,19 +283,38 @@ def maybe_report(run_dir: Path, console: Console | None) -> None:
     write_report(run_dir)
 
 
-def run_pairs(loaded: Sequence[Any], area: str, years: int, reps: int, seed: int, jobs: int,
-              executor: str, scheduler: str | None) -> tuple[list[Task], list[Any]]:
+def run_pairs(
+    loaded: Sequence[Any],
+    area: str,
+    years: int,
+    reps: int,
+    seed: int,
+    jobs: int,
+    executor: str,
+    scheduler: str | None,
+) -> tuple[list[Task], list[Any]]:
     """Every scenario's replicates (same seeds, same replicate numbers) in one batch."""
     tasks = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
-    results = run_with_progress(tasks, jobs, executor, scheduler,
-                                f"compare {len(loaded)} scenarios")
+    results = run_with_progress(
+        tasks, jobs, executor, scheduler, f"compare {len(loaded)} scenarios"
+    )
     return tasks, results
 
 
-def compare(scenarios: Sequence[str], years: int, reps: int, seed: int, area: str, out: Path,
-            jobs: int = 0, executor: str = "local", scheduler: str | None = None,
-            report: bool = True, argv: Sequence[str] | None = None,
-            console: Console | None = None) -> Path:
+def compare(
+    scenarios: Sequence[str],
+    years: int,
+    reps: int,
+    seed: int,
+    area: str,
+    out: Path,
+    jobs: int = 0,
+    executor: str = "local",
+    scheduler: str | None = None,
+    report: bool = True,
+    argv: Sequence[str] | None = None,
+    console: Console | None = None,
+) -> Path:
     """Run the scenarios on paired replicates; write the run folder; return its path."""
     from simulation.areas import area_changes
     from simulation.scenario import calibration_source
@@ -265,14 +333,25 @@ def compare(scenarios: Sequence[str], years: int, reps: int, seed: int, area: st
         write_tables(run, tasks, results)
         write_comparison(run.file("comparison.csv"), rows)
         manifest = store.build_manifest(
-            argv=list(argv if argv is not None else sys.argv), command="compare",
-            scenarios=scenario_entries(loaded, tasks, results), area=area, years=years,
-            replicates=reps, seed=seed,
+            argv=list(argv if argv is not None else sys.argv),
+            command="compare",
+            scenarios=scenario_entries(loaded, tasks, results),
+            area=area,
+            years=years,
+            replicates=reps,
+            seed=seed,
             replicate_seeds=replicate_seeds(tasks),
-            started=started, finished=store.utc_now(), executor=executor, jobs=jobs,
-            extra={"baseline": baseline, "calibration_source": calibration_source(area),
-                   "pairing": "replicate r uses the same seed, replicate number and "
-                              "calibrated draw in every scenario"})
+            started=started,
+            finished=store.utc_now(),
+            executor=executor,
+            jobs=jobs,
+            extra={
+                "baseline": baseline,
+                "calibration_source": calibration_source(area),
+                "pairing": "replicate r uses the same seed, replicate number and "
+                "calibrated draw in every scenario",
+            },
+        )
         store.write_manifest(run.file("manifest.json"), manifest)
         if report:
             maybe_report(run.path, console)
@@ -283,8 +362,9 @@ def compare(scenarios: Sequence[str], years: int, reps: int, seed: int, area: st
     return run.final
 
 
-def _indicator_rows(tasks: Sequence[Task], results: Sequence[Any]
-                    ) -> tuple[list[tuple[Any, ...]], list[IndicatorRow]]:
+def _indicator_rows(
+    tasks: Sequence[Task], results: Sequence[Any]
+) -> tuple[list[tuple[Any, ...]], list[IndicatorRow]]:
     from results.jobs import result_rows
 
     timeseries, indicators = result_rows(tasks, results)

@@ -38,8 +38,7 @@ from results.charts import (
 from simulation.errors import CarepathsError
 from simulation.indicator_names import FLOW_INDICATORS
 
-RUN_FILES = ("summary.csv", "timeseries.csv", "indicators.csv", "comparison.csv",
-             "sensitivity.csv")
+RUN_FILES = ("summary.csv", "timeseries.csv", "indicators.csv", "comparison.csv", "sensitivity.csv")
 # Outcomes in the order findings are told; (phrase, "fewer" word, "more" word).
 FINDINGS: tuple[tuple[str, str], ...] = (
     ("unplanned_endings", "unplanned placement endings"),
@@ -90,21 +89,29 @@ def regenerate(run_dir: Path) -> Path:
     """The ``report`` command: redraw charts and report.html of an existing run folder."""
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
-        raise CarepathsError(f"{run_dir} is not a folder; give the path of a run folder "
-                             "(made by simulate, compare, sensitivity or calibrate)")
+        raise CarepathsError(
+            f"{run_dir} is not a folder; give the path of a run folder "
+            "(made by simulate, compare, sensitivity or calibrate)"
+        )
     manifest = run_dir / "manifest.json"
     if not manifest.exists():
-        raise CarepathsError(f"{run_dir} is not a run folder: it has no manifest.json (run "
-                             "folders are made by simulate, compare, sensitivity or calibrate)")
+        raise CarepathsError(
+            f"{run_dir} is not a run folder: it has no manifest.json (run "
+            "folders are made by simulate, compare, sensitivity or calibrate)"
+        )
     try:
         json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise CarepathsError(f"{manifest} cannot be read as JSON ({exc}); the run folder is "
-                             "damaged, so run the command again") from None
+        raise CarepathsError(
+            f"{manifest} cannot be read as JSON ({exc}); the run folder is "
+            "damaged, so run the command again"
+        ) from None
     has_data = any((run_dir / f).exists() for f in RUN_FILES) or any(run_dir.rglob("*.fit.csv"))
     if not has_data:
-        raise CarepathsError(f"{run_dir} has a manifest but none of {', '.join(RUN_FILES)} or a "
-                             "*.fit.csv; nothing to report")
+        raise CarepathsError(
+            f"{run_dir} has a manifest but none of {', '.join(RUN_FILES)} or a "
+            "*.fit.csv; nothing to report"
+        )
     return write_report(run_dir)
 
 
@@ -154,8 +161,9 @@ def enriched_manifest(run_dir: Path) -> dict[str, Any]:
     entries = []
     for entry in manifest.get("scenarios", []):
         entry = dict(entry) if isinstance(entry, dict) else {"name": str(entry)}
-        entry.update({k: v for k, v in extra.get(entry.get("name", ""), {}).items()
-                      if k not in entry})
+        entry.update(
+            {k: v for k, v in extra.get(entry.get("name", ""), {}).items() if k not in entry}
+        )
         if "title" not in entry or "levers" not in entry:
             for k, v in _scenario_file_details(entry).items():
                 entry.setdefault(k, v)
@@ -191,8 +199,13 @@ def _scenario_file_details(entry: dict[str, Any]) -> dict[str, Any]:
             sc = load_scenario(str(ref))
         except (CarepathsError, OSError, ValueError):
             continue
-        return {"title": sc.title, "description": sc.description, "levers": dict(sc.levers),
-                "assumptions": dict(sc.assumptions), "evidence": dict(sc.evidence)}
+        return {
+            "title": sc.title,
+            "description": sc.description,
+            "levers": dict(sc.levers),
+            "assumptions": dict(sc.assumptions),
+            "evidence": dict(sc.evidence),
+        }
     return {}
 
 
@@ -206,25 +219,36 @@ def what_was_run(run: RunData) -> str:
     command = m.get("command", "run")
     reps, years, area = m.get("replicates", "?"), m.get("years", "?"), m.get("area", "?")
     if command == "compare" and len(names) > 1:
-        what = (f"We compared {_join(names[1:])} with the baseline ({names[0]}), running each "
-                f"on the same {reps} sets of random numbers so that differences come from the "
-                "levers, not from luck")
+        what = (
+            f"We compared {_join(names[1:])} with the baseline ({names[0]}), running each "
+            f"on the same {reps} sets of random numbers so that differences come from the "
+            "levers, not from luck"
+        )
     elif command == "calibrate":
         what = "We fitted the model's uncertain rates to official statistics"
     elif command == "sensitivity" and names:
-        what = (f"We tested how much the result of {_join(names[1:] or names)} depends on "
-                f"each assumption, moving one at a time to its low and high values, on {reps} "
-                "paired replicates")
+        what = (
+            f"We tested how much the result of {_join(names[1:] or names)} depends on "
+            f"each assumption, moving one at a time to its low and high values, on {reps} "
+            "paired replicates"
+        )
     else:
         what = f"We simulated {_join(names) or 'the model'} with {reps} replicates"
-    desc = [f"{run.title(s['name'])}: {s['description']}" for s in m.get("scenarios", [])
-            if isinstance(s, dict) and s.get("description")]
-    text = (f"{what}, for {years} years in the area <b>{html.escape(str(area))}</b> (master seed "
-            f"{m.get('seed', '?')}). Model version {m.get('tool_version') or m.get('version', '?')}"
-            f"; calibration: {html.escape(calibration_name(m))}.")
+    desc = [
+        f"{run.title(s['name'])}: {s['description']}"
+        for s in m.get("scenarios", [])
+        if isinstance(s, dict) and s.get("description")
+    ]
+    text = (
+        f"{what}, for {years} years in the area <b>{html.escape(str(area))}</b> (master seed "
+        f"{m.get('seed', '?')}). Model version {m.get('tool_version') or m.get('version', '?')}"
+        f"; calibration: {html.escape(calibration_name(m))}."
+    )
     if m.get("finished_utc") or m.get("wall_seconds"):
-        text += (f" Finished {html.escape(str(m.get('finished_utc', '')))} after "
-                 f"{float(m.get('wall_seconds', 0)):.0f} seconds.")
+        text += (
+            f" Finished {html.escape(str(m.get('finished_utc', '')))} after "
+            f"{float(m.get('wall_seconds', 0)):.0f} seconds."
+        )
     if desc:
         text += " " + " ".join(html.escape(d if d.endswith(".") else d + ".") for d in desc)
     return text
@@ -232,8 +256,13 @@ def what_was_run(run: RunData) -> str:
 
 def _join(items: list[str]) -> str:
     items = [html.escape(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] \
-        if items else ""
+    return (
+        items[0]
+        if len(items) == 1
+        else ", ".join(items[:-1]) + " and " + items[-1]
+        if items
+        else ""
+    )
 
 
 def _per_year(run: RunData, row: dict[str, str]) -> float:
@@ -242,14 +271,21 @@ def _per_year(run: RunData, row: dict[str, str]) -> float:
     comparison.csv's ``all`` row is checked against its yearly rows: if it matches their sum,
     it is a total over the horizon; if their mean, already a yearly value.
     """
-    yearly = [float(r["diff_mean"]) for r in run.comparison
-              if r["scenario"] == row["scenario"] and r["indicator"] == row["indicator"]
-              and r.get("year", "all") != "all"]
+    yearly = [
+        float(r["diff_mean"])
+        for r in run.comparison
+        if r["scenario"] == row["scenario"]
+        and r["indicator"] == row["indicator"]
+        and r.get("year", "all") != "all"
+    ]
     if len(yearly) < 2:
         return 1.0
     total = float(row["diff_mean"])
-    return float(len(yearly)) if abs(total - sum(yearly)) < abs(total - sum(yearly) /
-                                                                len(yearly)) else 1.0
+    return (
+        float(len(yearly))
+        if abs(total - sum(yearly)) < abs(total - sum(yearly) / len(yearly))
+        else 1.0
+    )
 
 
 def _amount(v: float, unit: str) -> str:
@@ -264,8 +300,10 @@ def _interval_words(lo: float, hi: float, unit: str, more: str, fewer: str) -> s
         if a == b == 0:
             return "the same in every replicate"
         return f"90% interval {_amount(a, unit)} to {_amount(b, unit)} {word}"
-    return (f"90% interval from {_amount(lo, unit)} {fewer} to {_amount(hi, unit)} {more}, "
-            "so no change is within the range")
+    return (
+        f"90% interval from {_amount(lo, unit)} {fewer} to {_amount(hi, unit)} {more}, "
+        "so no change is within the range"
+    )
 
 
 def difference_sentence(run: RunData, row: dict[str, str], phrase: str) -> str:
@@ -277,8 +315,10 @@ def difference_sentence(run: RunData, row: dict[str, str], phrase: str) -> str:
     if d == lo == hi == 0:
         return f"no difference in {phrase}"
     word = "more" if d >= 0 else "fewer"
-    return (f"{_amount(d, unit)} {word} {phrase} {when} "
-            f"({_interval_words(lo, hi, unit, 'more', 'fewer')})")
+    return (
+        f"{_amount(d, unit)} {word} {phrase} {when} "
+        f"({_interval_words(lo, hi, unit, 'more', 'fewer')})"
+    )
 
 
 def cost_sentence(run: RunData, row: dict[str, str]) -> str:
@@ -286,26 +326,35 @@ def cost_sentence(run: RunData, row: dict[str, str]) -> str:
     div = _per_year(run, row)
     d, lo, hi = (float(row[c]) / div for c in ("diff_mean", "diff_p5", "diff_p95"))
     word = "net cost" if d >= 0 else "net saving"
-    return (f"{word} {fmt(abs(d), 'GBP')} a year "
-            f"({_interval_words(lo, hi, 'GBP', 'more spent', 'saved')})")
+    return (
+        f"{word} {fmt(abs(d), 'GBP')} a year "
+        f"({_interval_words(lo, hi, 'GBP', 'more spent', 'saved')})"
+    )
 
 
 def comparison_findings(run: RunData) -> list[str]:
     """Per scenario compared with the baseline: a headline sentence (the first outcome and the
     net cost) and a nested list of the other outcomes."""
-    rows = {(r["scenario"], r["indicator"]): r for r in run.comparison
-            if r.get("year", "all") == "all"}
+    rows = {
+        (r["scenario"], r["indicator"]): r for r in run.comparison if r.get("year", "all") == "all"
+    }
     out = []
     for s in dict.fromkeys(sc for sc, _ in rows):
-        parts = [difference_sentence(run, rows[(s, ind)], phrase)
-                 for ind, phrase in FINDINGS if (s, ind) in rows]
+        parts = [
+            difference_sentence(run, rows[(s, ind)], phrase)
+            for ind, phrase in FINDINGS
+            if (s, ind) in rows
+        ]
         head = parts[:1]
         if (s, "cost_total_gbp") in rows:
             head.append(cost_sentence(run, rows[(s, "cost_total_gbp")]))
         if not head:
             continue
-        text = (f"<b>{html.escape(run.title(s))}</b> compared with the baseline: "
-                + "; ".join(html.escape(p) for p in head) + ".")
+        text = (
+            f"<b>{html.escape(run.title(s))}</b> compared with the baseline: "
+            + "; ".join(html.escape(p) for p in head)
+            + "."
+        )
         if len(parts) > 1:
             text += _list([html.escape(p[0].upper() + p[1:] + ".") for p in parts[1:]])
         out.append(text)
@@ -320,36 +369,55 @@ def picture_findings(run: RunData) -> list[str]:
 
     def last(ind: str) -> tuple[int, float, float, float] | None:
         b = run.summary.get((s, ind))
-        return None if b is None or not len(b.x) else (int(b.x[-1]), b.mean[-1], b.p5[-1],
-                                                        b.p95[-1])
+        return (
+            None if b is None or not len(b.x) else (int(b.x[-1]), b.mean[-1], b.p5[-1], b.p95[-1])
+        )
 
     out = []
     cla = last("cla_31_march")
     if cla:
         y, m, lo, hi = cla
-        text = (f"On 31 March {y}, {fmt(m)} children are in care under "
-                f"{run.title(s)} (90% interval {fmt(lo)} to {fmt(hi)})")
-        shares = [(lab, last(ind)) for ind, lab in (("cla_foster_agency", "agency foster care"),
-                                                    ("cla_residential", "children's homes"))]
+        text = (
+            f"On 31 March {y}, {fmt(m)} children are in care under "
+            f"{run.title(s)} (90% interval {fmt(lo)} to {fmt(hi)})"
+        )
+        shares = [
+            (lab, last(ind))
+            for ind, lab in (
+                ("cla_foster_agency", "agency foster care"),
+                ("cla_residential", "children's homes"),
+            )
+        ]
         bits = [f"{v[1] / m:.0%} in {lab}" for lab, v in shares if v and m > 0]
         out.append(text + (", " + " and ".join(bits) if bits else "") + ".")
     started, ceased = last("started"), last("ceased")
     if started and ceased:
-        out.append(f"In {year_label(started[0])}, {fmt(started[1])} children enter care "
-                   f"(90% interval {fmt(started[2])} to {fmt(started[3])}) and {fmt(ceased[1])}"
-                   f" leave (90% interval {fmt(ceased[2])} to {fmt(ceased[3])}).")
-    stab = [(ind, lab, last(ind)) for ind, lab in (
-        ("placements_3plus_pct", "had 3 or more placements in the year"),
-        ("long_term_stable_pct", "were in long-term stable placements"),
-        ("sw_changes_3plus_pct", "had 3 or more social workers in the year"))]
-    bits = [f"{v[1]:.1f}% {lab} (England 2024: {ENGLAND_REFERENCE[ind]:.0f}%)"
-            for ind, lab, v in stab if v]
+        out.append(
+            f"In {year_label(started[0])}, {fmt(started[1])} children enter care "
+            f"(90% interval {fmt(started[2])} to {fmt(started[3])}) and {fmt(ceased[1])}"
+            f" leave (90% interval {fmt(ceased[2])} to {fmt(ceased[3])})."
+        )
+    stab = [
+        (ind, lab, last(ind))
+        for ind, lab in (
+            ("placements_3plus_pct", "had 3 or more placements in the year"),
+            ("long_term_stable_pct", "were in long-term stable placements"),
+            ("sw_changes_3plus_pct", "had 3 or more social workers in the year"),
+        )
+    ]
+    bits = [
+        f"{v[1]:.1f}% {lab} (England 2024: {ENGLAND_REFERENCE[ind]:.0f}%)"
+        for ind, lab, v in stab
+        if v
+    ]
     if bits:
         out.append(f"In the final year, {'; '.join(bits)}.")
     cost = last("cost_total_gbp")
     if cost:
-        out.append(f"Total spend in {year_label(cost[0])}: {fmt(cost[1], 'GBP')} (90% interval "
-                   f"{fmt(cost[2], 'GBP')} to {fmt(cost[3], 'GBP')}).")
+        out.append(
+            f"Total spend in {year_label(cost[0])}: {fmt(cost[1], 'GBP')} (90% interval "
+            f"{fmt(cost[2], 'GBP')} to {fmt(cost[3], 'GBP')})."
+        )
     return [html.escape(t) for t in out]
 
 
@@ -358,8 +426,11 @@ def calibration_findings(run: RunData) -> list[str]:
     out = []
     for name, rows in run.fits:
         ok = [r for r in rows if str(r.get("within", "")).lower() in ("true", "1", "yes")]
-        missed = [f"{OUTCOME_LABELS.get(r['target'], r['target']).lower()} ({r['year']})"
-                  for r in rows if r not in ok]
+        missed = [
+            f"{OUTCOME_LABELS.get(r['target'], r['target']).lower()} ({r['year']})"
+            for r in rows
+            if r not in ok
+        ]
         text = f"The fit ({name}) meets {len(ok)} of {len(rows)} targets within tolerance"
         text += f"; it misses {', '.join(missed)}." if missed else "."
         out.append(html.escape(text))
@@ -375,12 +446,15 @@ def sensitivity_findings(run: RunData) -> list[str]:
         cur = best.get(r["indicator"])
         if cur is None or swing > abs(float(cur["diff_at_high"]) - float(cur["diff_at_low"])):
             best[r["indicator"]] = r
-    return [html.escape(
-        f"For {OUTCOME_LABELS.get(ind, ind).lower()}, the result depends most on the "
-        f"assumption {r['assumption']}: the scenario's difference from the baseline is "
-        f"{fmt(float(r['diff_at_low']), _unit(ind), True)} at its low value ({r['low']}) and "
-        f"{fmt(float(r['diff_at_high']), _unit(ind), True)} at its high value ({r['high']}).")
-        for ind, r in best.items()]
+    return [
+        html.escape(
+            f"For {OUTCOME_LABELS.get(ind, ind).lower()}, the result depends most on the "
+            f"assumption {r['assumption']}: the scenario's difference from the baseline is "
+            f"{fmt(float(r['diff_at_low']), _unit(ind), True)} at its low value ({r['low']}) and "
+            f"{fmt(float(r['diff_at_high']), _unit(ind), True)} at its high value ({r['high']})."
+        )
+        for ind, r in best.items()
+    ]
 
 
 def _unit(indicator: str) -> str:
@@ -416,8 +490,11 @@ def _related(path: str) -> list[str]:
     params._ensure_loaded()
     section, _, leaf = path.partition(".")
     stem = f"{section}.{leaf.split('_')[0]}_"
-    return [p for p, sp in params.SPEC.items()
-            if p.startswith(stem) and p != path and sp.kind in ("assumption", "published")]
+    return [
+        p
+        for p, sp in params.SPEC.items()
+        if p.startswith(stem) and p != path and sp.kind in ("assumption", "published")
+    ]
 
 
 def lever_rows(entry: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
@@ -429,7 +506,7 @@ def lever_rows(entry: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     for path, value in changed.items():
         seen.add(path)
         rows.append(_lever_row(path, _value_text(value), evidence.get(path)))
-    for path in (entry.get("levers") or {}):
+    for path in entry.get("levers") or {}:
         for rel in _related(path):
             if rel not in seen:
                 seen.add(rel)
@@ -442,10 +519,10 @@ def _lever_row(path: str, value: str, note: str | None) -> tuple[str, str, str, 
     sp = _spec(path)
     if sp is None:
         return (path, value, "", "unknown", note or "")
-    kind = KIND_WORDS.get(sp.kind, sp.kind)
+    kind: str = KIND_WORDS.get(sp.kind) or sp.kind
     if sp.kind == "assumption" and sp.range:
         kind += f"; range {sp.range[0]} to {sp.range[1]}"
-    return (path, value, sp.doc or sp.unit, kind, note or sp.source)
+    return (path, value, str(sp.doc or sp.unit), kind, note or str(sp.source))
 
 
 # ---------------------------------------------------------------------------- caveats
@@ -468,11 +545,15 @@ def caveats(run: RunData) -> list[str]:
     ]
     reps = m.get("replicates")
     if isinstance(reps, int) and reps < 20:
-        out.append(f"Only {reps} replicates were run, so intervals are rough; use 20 or more "
-                   "(100 for comparisons) before quoting figures.")
+        out.append(
+            f"Only {reps} replicates were run, so intervals are rough; use 20 or more "
+            "(100 for comparisons) before quoting figures."
+        )
     if not (m.get("calibration_file") or m.get("calibration_source")) and not run.fits:
-        out.append("No calibrated parameter file was used: rates are hand-set starting values "
-                   "from published figures, not fitted to the local area.")
+        out.append(
+            "No calibrated parameter file was used: rates are hand-set starting values "
+            "from published figures, not fitted to the local area."
+        )
     return [html.escape(t) for t in out]
 
 
@@ -514,29 +595,52 @@ def render(run: RunData, charts: list[Chart]) -> str:
     """The complete HTML page (one string, no external resources)."""
     m = run.manifest
     names = [run.title(s) for s in run.scenarios]
-    heading = {"compare": "Scenario comparison", "calibrate": "Calibration report",
-               "sensitivity": "Sensitivity analysis"}.get(m.get("command", ""), "Simulation")
+    heading = {
+        "compare": "Scenario comparison",
+        "calibrate": "Calibration report",
+        "sensitivity": "Sensitivity analysis",
+    }.get(m.get("command", ""), "Simulation")
     title = f"{heading}: {', '.join(names)}" if names else heading
-    groups = [("Differences from the baseline", comparison_findings(run)),
-              (f"The picture under {names[0] if names else 'the model'}", picture_findings(run)),
-              ("What the result depends on", sensitivity_findings(run)),
-              ("Calibration", calibration_findings(run))]
-    findings = "".join(f"<h3>{html.escape(h)}</h3>{_list(items, 'findings')}"
-                       for h, items in groups if items) or _list(
-        ["No findings: the run folder holds no summary or comparison."])
+    groups = [
+        ("Differences from the baseline", comparison_findings(run)),
+        (f"The picture under {names[0] if names else 'the model'}", picture_findings(run)),
+        ("What the result depends on", sensitivity_findings(run)),
+        ("Calibration", calibration_findings(run)),
+    ]
+    findings = "".join(
+        f"<h3>{html.escape(h)}</h3>{_list(items, 'findings')}" for h, items in groups if items
+    ) or _list(["No findings: the run folder holds no summary or comparison."])
     parts = [
-        "<!DOCTYPE html>", '<html lang="en-GB">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-        "<header>", f"<h1>{html.escape(title)}</h1>",
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f"<h1>{html.escape(title)}</h1>",
         f'<p class="meta">carepaths children\'s social care model &middot; report written '
-        f"{datetime.now(UTC):%d %B %Y %H:%M} UTC</p>", "</header>",
-        "<h2>What was run</h2>", f'<p class="lead">{what_was_run(run)}</p>',
-        "<h2>Key findings</h2>", findings,
-        "<h2>Charts</h2>", *(_figure(c) for c in charts if c.png),
-        _skipped(charts), "<h2>Levers and the assumptions behind them</h2>", _levers(run),
-        "<h2>Data sources</h2>", _list(list(DATA_SOURCES)),
-        "<h2>Caveats</h2>", _list(caveats(run)), _footer(run), "</body>", "</html>",
+        f"{datetime.now(UTC):%d %B %Y %H:%M} UTC</p>",
+        "</header>",
+        "<h2>What was run</h2>",
+        f'<p class="lead">{what_was_run(run)}</p>',
+        "<h2>Key findings</h2>",
+        findings,
+        "<h2>Charts</h2>",
+        *(_figure(c) for c in charts if c.png),
+        _skipped(charts),
+        "<h2>Levers and the assumptions behind them</h2>",
+        _levers(run),
+        "<h2>Data sources</h2>",
+        _list(list(DATA_SOURCES)),
+        "<h2>Caveats</h2>",
+        _list(caveats(run)),
+        _footer(run),
+        "</body>",
+        "</html>",
     ]
     return "\n".join(p for p in parts if p) + "\n"
 
@@ -550,18 +654,23 @@ def _figure(chart: Chart) -> str:
     assert chart.png is not None
     data = base64.b64encode(chart.png.read_bytes()).decode("ascii")
     alt = html.escape(f"{chart.title}. {chart.caption}", quote=True)
-    return (f'<figure id="chart-{chart.name}"><img alt="{alt}" '
-            f'src="data:image/png;base64,{data}">'
-            f"<figcaption><b>{html.escape(chart.title)}.</b> {html.escape(chart.caption)} "
-            f"(Also saved as charts/{chart.name}.png and .svg.)</figcaption></figure>")
+    return (
+        f'<figure id="chart-{chart.name}"><img alt="{alt}" '
+        f'src="data:image/png;base64,{data}">'
+        f"<figcaption><b>{html.escape(chart.title)}.</b> {html.escape(chart.caption)} "
+        f"(Also saved as charts/{chart.name}.png and .svg.)</figcaption></figure>"
+    )
 
 
 def _skipped(charts: list[Chart]) -> str:
     gone = [c for c in charts if c.png is None]
     if not gone:
         return ""
-    return ("<p class=\"meta\">Charts not drawn for this run: "
-            + "; ".join(html.escape(f"{c.name} ({c.reason})") for c in gone) + ".</p>")
+    return (
+        '<p class="meta">Charts not drawn for this run: '
+        + "; ".join(html.escape(f"{c.name} ({c.reason})") for c in gone)
+        + ".</p>"
+    )
 
 
 def _levers(run: RunData) -> str:
@@ -572,39 +681,49 @@ def _levers(run: RunData) -> str:
         rows = lever_rows(entry)
         name = run.title(entry.get("name", ""))
         if not rows:
-            blocks.append(f"<h3>{html.escape(name)}</h3><p>No levers or assumptions changed "
-                          "from the defaults.</p>")
+            blocks.append(
+                f"<h3>{html.escape(name)}</h3><p>No levers or assumptions changed "
+                "from the defaults.</p>"
+            )
             continue
         body = "".join(
             f'<tr class="kind-{html.escape(kind.split()[0])}"><td><code>{html.escape(p)}'
             f"</code></td><td>{html.escape(v)}</td><td>{html.escape(doc)}</td>"
             f"<td>{html.escape(kind)}</td><td>{html.escape(note)}</td></tr>"
-            for p, v, doc, kind, note in rows)
+            for p, v, doc, kind, note in rows
+        )
         blocks.append(
-            f"<h3>{html.escape(name)}</h3><div class=\"table-wrap\"><table><thead><tr>"
+            f'<h3>{html.escape(name)}</h3><div class="table-wrap"><table><thead><tr>'
             "<th>Parameter</th><th>Value</th><th>What it is</th><th>Evidence kind</th>"
-            f"<th>Evidence and source</th></tr></thead><tbody>{body}</tbody></table></div>")
+            f"<th>Evidence and source</th></tr></thead><tbody>{body}</tbody></table></div>"
+        )
     if not blocks:
         return "<p>The run folder does not record the scenarios' levers.</p>"
-    intro = ("<p>Each scenario's levers (what the council controls) and assumptions (what it "
-             "does not), then the effect sizes the levers rely on, with the kind of evidence "
-             "behind each: a <i>published</i> figure, a value <i>calibrated</i> to official "
-             "statistics, or an <i>assumption</i> where no England effect size exists "
-             "(shaded).</p>")
+    intro = (
+        "<p>Each scenario's levers (what the council controls) and assumptions (what it "
+        "does not), then the effect sizes the levers rely on, with the kind of evidence "
+        "behind each: a <i>published</i> figure, a value <i>calibrated</i> to official "
+        "statistics, or an <i>assumption</i> where no England effect size exists "
+        "(shaded).</p>"
+    )
     return intro + "".join(blocks)
 
 
 def _footer(run: RunData) -> str:
     m = run.manifest
     line = m.get("command_line") or m.get("command", "")
-    hashes = [f"{s.get('name')}: {str(s.get('parameters_sha256', ''))[:12]}"
-              for s in m.get("scenarios", []) if isinstance(s, dict)
-              and s.get("parameters_sha256")]
+    hashes = [
+        f"{s.get('name')}: {str(s.get('parameters_sha256', ''))[:12]}"
+        for s in m.get("scenarios", [])
+        if isinstance(s, dict) and s.get("parameters_sha256")
+    ]
     text = f"Command: <code>{html.escape(str(line))}</code>."
     if hashes:
         text += " Parameter hashes: " + html.escape("; ".join(hashes)) + "."
-    text += (" The tables behind every chart are in this run folder (summary.csv, "
-             "timeseries.csv, indicators.csv and, for comparisons, comparison.csv).")
+    text += (
+        " The tables behind every chart are in this run folder (summary.csv, "
+        "timeseries.csv, indicators.csv and, for comparisons, comparison.csv)."
+    )
     return f"<footer>{text}</footer>"
 
 

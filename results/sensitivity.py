@@ -58,8 +58,9 @@ def swung_assumptions(only: Sequence[str] | None = None) -> list[tuple[str, floa
     if only is not None:
         missing = sorted(set(only) - {p for p, _, _ in out})
         if missing:
-            raise CarepathsError(f"cannot swing {', '.join(missing)}: not a numeric assumption "
-                                 "with a low/high range")
+            raise CarepathsError(
+                f"cannot swing {', '.join(missing)}: not a numeric assumption with a low/high range"
+            )
     return out
 
 
@@ -70,8 +71,14 @@ def run_key_outcomes(task: Task) -> Any:
     return dataclasses.replace(result, timeseries=[], indicators=keep)
 
 
-def _swing_tasks(scenarios: Sequence[Any], swings: Sequence[tuple[str, float, float]],
-                 area: str, years: int, reps: int, seed: int) -> list[Task]:
+def _swing_tasks(
+    scenarios: Sequence[Any],
+    swings: Sequence[tuple[str, float, float]],
+    area: str,
+    years: int,
+    reps: int,
+    seed: int,
+) -> list[Task]:
     tasks = []
     for path, low, high in swings:
         for end, value in (("low", low), ("high", high)):
@@ -83,11 +90,18 @@ def _swing_tasks(scenarios: Sequence[Any], swings: Sequence[tuple[str, float, fl
     return tasks
 
 
-def _mean_diffs(tasks: Sequence[Task], results: Sequence[Any], baseline: str, scenario: str,
-                ) -> dict[tuple[str, str, str], float]:
+def _mean_diffs(
+    tasks: Sequence[Task],
+    results: Sequence[Any],
+    baseline: str,
+    scenario: str,
+) -> dict[tuple[str, str, str], float]:
     """(assumption, end, indicator) -> mean paired whole-horizon difference."""
-    rows = [(t.scenario, t.replicate, y, i, v)
-            for t, res in zip(tasks, results, strict=True) for y, i, v in res.indicators]
+    rows = [
+        (t.scenario, t.replicate, y, i, v)
+        for t, res in zip(tasks, results, strict=True)
+        for y, i, v in res.indicators
+    ]
     by_swing: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for row in rows:
         _, swing = row[0].split(SEP, 1)
@@ -102,8 +116,9 @@ def _mean_diffs(tasks: Sequence[Task], results: Sequence[Any], baseline: str, sc
     return out
 
 
-def sensitivity_rows(diffs: dict[tuple[str, str, str], float],
-                     swings: Sequence[tuple[str, float, float]]) -> list[tuple[Any, ...]]:
+def sensitivity_rows(
+    diffs: dict[tuple[str, str, str], float], swings: Sequence[tuple[str, float, float]]
+) -> list[tuple[Any, ...]]:
     """Tornado rows: one per (assumption, indicator), sorted."""
     rows = []
     for path, low, high in swings:
@@ -114,11 +129,22 @@ def sensitivity_rows(diffs: dict[tuple[str, str, str], float],
     return rows
 
 
-def sensitivity(scenario: str, years: int, reps: int, seed: int, area: str, out: Path,
-                jobs: int = 0, executor: str = "local", scheduler: str | None = None,
-                report: bool = True, argv: Sequence[str] | None = None,
-                baseline: str = "baseline", assumptions: Sequence[str] | None = None,
-                console: Console | None = None) -> Path:
+def sensitivity(
+    scenario: str,
+    years: int,
+    reps: int,
+    seed: int,
+    area: str,
+    out: Path,
+    jobs: int = 0,
+    executor: str = "local",
+    scheduler: str | None = None,
+    report: bool = True,
+    argv: Sequence[str] | None = None,
+    baseline: str = "baseline",
+    assumptions: Sequence[str] | None = None,
+    console: Console | None = None,
+) -> Path:
     """Central comparison plus low/high swings of each assumption; write the run folder."""
     from results.compare import load_all
     from simulation.areas import area_changes
@@ -132,32 +158,47 @@ def sensitivity(scenario: str, years: int, reps: int, seed: int, area: str, out:
     swings = swung_assumptions(assumptions)
     say = console or Console(stderr=True)
     total = (1 + 2 * len(swings)) * 2 * reps
-    say.print(f"sensitivity: {len(swings)} assumptions x low/high x 2 scenarios x {reps} "
-              f"replicates + the central pair = {total} runs")
+    say.print(
+        f"sensitivity: {len(swings)} assumptions x low/high x 2 scenarios x {reps} "
+        f"replicates + the central pair = {total} runs"
+    )
     central = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
     central_results = run_with_progress(central, jobs, executor, scheduler, "central pair")
     swing = _swing_tasks(loaded, swings, area, years, reps, seed)
-    swing_results = run_with_progress(swing, jobs, executor, scheduler, "assumption swings",
-                                      fn=run_key_outcomes)
+    swing_results = run_with_progress(
+        swing, jobs, executor, scheduler, "assumption swings", fn=run_key_outcomes
+    )
     diffs = _mean_diffs(swing, swing_results, loaded[0].name, loaded[1].name)
     rows = sensitivity_rows(diffs, swings)
-    indicators = [(t.scenario, t.replicate, y, i, v)
-                  for t, res in zip(central, central_results, strict=True)
-                  for y, i, v in res.indicators]
+    indicators = [
+        (t.scenario, t.replicate, y, i, v)
+        for t, res in zip(central, central_results, strict=True)
+        for y, i, v in res.indicators
+    ]
     comparison = comparison_rows(indicators, loaded[0].name, [s.name for s in loaded])
     with store.create_run(out, f"sensitivity-{loaded[1].name}") as run:
         write_tables(run, central, central_results)
         write_comparison_csv(run.file("comparison.csv"), comparison)
         store.write_csv(run.file("sensitivity.csv"), SENSITIVITY_HEADER, rows)
         manifest = store.build_manifest(
-            argv=list(argv if argv is not None else sys.argv), command="sensitivity",
-            scenarios=scenario_entries(loaded, central, central_results), area=area,
-            years=years, replicates=reps, seed=seed,
+            argv=list(argv if argv is not None else sys.argv),
+            command="sensitivity",
+            scenarios=scenario_entries(loaded, central, central_results),
+            area=area,
+            years=years,
+            replicates=reps,
+            seed=seed,
             replicate_seeds=replicate_seeds(central),
-            started=started, finished=store.utc_now(), executor=executor, jobs=jobs,
-            extra={"baseline": loaded[0].name, "calibration_source": calibration_source(area),
-                   "assumptions_swung": [{"path": p, "low": lo, "high": hi}
-                                         for p, lo, hi in swings]})
+            started=started,
+            finished=store.utc_now(),
+            executor=executor,
+            jobs=jobs,
+            extra={
+                "baseline": loaded[0].name,
+                "calibration_source": calibration_source(area),
+                "assumptions_swung": [{"path": p, "low": lo, "high": hi} for p, lo, hi in swings],
+            },
+        )
         store.write_manifest(run.file("manifest.json"), manifest)
         if report:
             maybe_report(run.path, console)

@@ -20,18 +20,26 @@ if TYPE_CHECKING:
 class Group(IntEnum):
     """Placement groups, reported in DfE groups (SSDA903 codes in brackets)."""
 
-    KINSHIP = 0       # foster with relative or friend (U1-U3)
-    INHOUSE = 1       # council foster carer (U4-U6, PR1-PR3)
-    AGENCY = 2        # independent fostering agency (U4-U6, PR4-PR5)
-    RESIDENTIAL = 3   # children's home (K2, R1)
-    SUPPORTED = 4     # supported accommodation, 16+ (H5, K3, P2)
+    KINSHIP = 0  # foster with relative or friend (U1-U3)
+    INHOUSE = 1  # council foster carer (U4-U6, PR1-PR3)
+    AGENCY = 2  # independent fostering agency (U4-U6, PR4-PR5)
+    RESIDENTIAL = 3  # children's home (K2, R1)
+    SUPPORTED = 4  # supported accommodation, 16+ (H5, K3, P2)
     WITH_PARENTS = 5  # placed with parents (P1)
-    OTHER = 6         # secure, health, custody, other (K1, R2, R3, R5, Z1, ...)
-    ADOPTION = 7      # placed for adoption (A3-A6)
+    OTHER = 6  # secure, health, custody, other (K1, R2, R3, R5, Z1, ...)
+    ADOPTION = 7  # placed for adoption (A3-A6)
 
 
-GROUP_NAMES = ("kinship", "inhouse", "agency", "residential", "supported", "with_parents",
-               "other", "adoption")
+GROUP_NAMES = (
+    "kinship",
+    "inhouse",
+    "agency",
+    "residential",
+    "supported",
+    "with_parents",
+    "other",
+    "adoption",
+)
 FOSTER_GROUPS = frozenset({Group.KINSHIP, Group.INHOUSE, Group.AGENCY})
 
 EXIT_ROUTES = ("returned_home", "adopted", "sgo", "cao", "age_18", "other")
@@ -75,8 +83,17 @@ class HazardTimer:
 class Child(mesa.Agent):
     """A child who is or has been looked after."""
 
-    def __init__(self, model: CareSystem, child_id: int, birth_day: float, female: bool,
-                 needs: float, disabled: bool, uasc: bool, legal: str) -> None:
+    def __init__(
+        self,
+        model: CareSystem,
+        child_id: int,
+        birth_day: float,
+        female: bool,
+        needs: float,
+        disabled: bool,
+        uasc: bool,
+        legal: str,
+    ) -> None:
         super().__init__(model)
         self.child_id = child_id
         self.key = child_id  # the domain id that keys this agent's random draws
@@ -87,21 +104,21 @@ class Child(mesa.Agent):
         self.uasc = uasc
         self.legal = legal  # s20, care_order, police_protection, youth_justice, placement_order
         self.in_care = False
-        self.period = -1            # index of the current/last period of care
+        self.period = -1  # index of the current/last period of care
         self.period_start = 0.0
         self.first_group: int = -1  # first placement group of the current period
-        self.placement: int = -1    # Group, or -1 when not placed
+        self.placement: int = -1  # Group, or -1 when not placed
         self.carer: CarerHousehold | None = None
         self.inhouse_bed = False
         self.placement_start = 0.0
         self.carer_since = 0.0
         self.emergency = False
         self.quality = 0.5
-        self.placement_count = 0    # placements ever (keys draws)
+        self.placement_count = 0  # placements ever (keys draws)
         self.placements_in_year = 0
         self.workers_in_year = 0
         self.worker: SocialWorker | None = None
-        self.worker_changes = 0     # keys draws
+        self.worker_changes = 0  # keys draws
         self.adoption_plan = False
         self.wellbeing = 50.0
         self.wellbeing_t = 0.0
@@ -120,8 +137,16 @@ class Child(mesa.Agent):
 class CarerHousehold(mesa.Agent):
     """A fostering household: in-house mainstream, agency (IFA) or kinship (one child)."""
 
-    def __init__(self, model: CareSystem, carer_id: int, sector: int, places: int, skill: float,
-                 older: bool, joined: float) -> None:
+    def __init__(
+        self,
+        model: CareSystem,
+        carer_id: int,
+        sector: int,
+        places: int,
+        skill: float,
+        older: bool,
+        joined: float,
+    ) -> None:
         super().__init__(model)
         self.carer_id = carer_id
         self.key = carer_id

@@ -42,4 +42,5 @@ def area_changes(name: str) -> dict[str, Any]:
         return {}
     raise CarepathsError(
         f"unknown area {name!r}; available: {', '.join([*sorted(AREAS), *local])} "
-        "(fit another local authority with: python run.py calibrate --la CODE --year YEAR)")
+        "(fit another local authority with: python run.py calibrate --la CODE --year YEAR)"
+    )

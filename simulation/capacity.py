@@ -54,8 +54,12 @@ class Capacity:
 
     def vacancies_total(self) -> int:
         """Free foster places: every household in the index has at least one."""
-        return sum(c.vacancies for buckets in self.vacant.values() for bucket in buckets
-                   for c in bucket.values())
+        return sum(
+            c.vacancies
+            for buckets in self.vacant.values()
+            for bucket in buckets
+            for c in bucket.values()
+        )
 
     def find(self, sector: int, needs: float, tolerance: float) -> CarerHousehold | None:
         """The first household in the lowest skill bucket that can meet ``needs``."""
@@ -81,9 +85,15 @@ class Capacity:
         m = self.model
         s = m.streams
         skill = 0.45 + 0.4 * s.uniform("kinship.skill", child.child_id, child.placement_count)
-        carer = CarerHousehold(m, m.new_id("carer"), int(Group.KINSHIP), places=1, skill=skill,
-                               older=s.uniform("kinship.older", child.child_id) < 0.45,
-                               joined=m.now)
+        carer = CarerHousehold(
+            m,
+            m.new_id("carer"),
+            int(Group.KINSHIP),
+            places=1,
+            skill=skill,
+            older=s.uniform("kinship.older", child.child_id) < 0.45,
+            joined=m.now,
+        )
         m.add_carer(carer)
         return carer
 
@@ -99,8 +109,15 @@ class Capacity:
                 carer = self.find(sector, child.needs, tolerance) or self.any(sector)
                 if carer is not None:
                     return carer, False, int(sector)
-            carer = CarerHousehold(m, m.new_id("carer"), int(Group.AGENCY), places=1,
-                                   skill=child.needs, older=False, joined=-5 * YEAR_DAYS)
+            carer = CarerHousehold(
+                m,
+                m.new_id("carer"),
+                int(Group.AGENCY),
+                places=1,
+                skill=child.needs,
+                older=False,
+                joined=-5 * YEAR_DAYS,
+            )
             m.add_carer(carer)
             return carer, False, int(Group.AGENCY)
         if group == Group.RESIDENTIAL:

@@ -17,8 +17,6 @@ import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
-import mesa
-
 
 class Clock(Protocol):
     """What the model and the rules may ask of time. ``horizon`` is the end of the run, set
@@ -134,7 +132,7 @@ class _Call:
 class MesaClock:
     """Mesa's event scheduler behind the :class:`Clock` interface."""
 
-    def __init__(self, model: mesa.Model) -> None:
+    def __init__(self, model: Any) -> None:  # a mesa.Model that also has ``now``
         self.model = model
         self.horizon = math.inf  # not used: Mesa keeps every event
         model.now = float(model.time)

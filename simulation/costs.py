@@ -32,8 +32,9 @@ class CostLedger:
         self.year: dict[str, float] = defaultdict(float)
         self.prices: dict[str, tuple[str, Callable[[], float]]] = {}
 
-    def register_price(self, key: str, component: str, gbp_per_unit_year: Callable[[], float]
-                       ) -> None:
+    def register_price(
+        self, key: str, component: str, gbp_per_unit_year: Callable[[], float]
+    ) -> None:
         """Price a level a researcher's rule sets (e.g. hub households) into ``component``
         ('levers', 'workforce' or 'placements_<group>')."""
         self.prices[key] = (component, gbp_per_unit_year)
@@ -76,25 +77,28 @@ class CostLedger:
         per_day = {name: week[i] / 7.0 for i, name in enumerate(GROUP_NAMES)}
         d = self.days
         y = self.year
-        y["placements_kinship"] += (d.get("kinship", 0.0)
-                                    * p["costs.kinship_allowance_uplift_gbp_per_week"] / 7.0)
+        y["placements_kinship"] += (
+            d.get("kinship", 0.0) * p["costs.kinship_allowance_uplift_gbp_per_week"] / 7.0
+        )
         for name in GROUP_NAMES:
             bucket = "other" if name in ("with_parents", "adoption", "other") else name
             y[f"placements_{bucket}"] += d.pop(name, 0.0) * per_day[name]
-        y["placements_residential"] += (d.pop("residential_inhouse_beds", 0.0)
-                                        * p["costs.inhouse_residential_weekly_gbp"] / 7.0)
+        y["placements_residential"] += (
+            d.pop("residential_inhouse_beds", 0.0) * p["costs.inhouse_residential_weekly_gbp"] / 7.0
+        )
         d.pop("residential_inhouse", None)  # in-house beds cost the same used or empty
-        y["placements_other"] += (d.pop("staying_put", 0.0)
-                                  * p["costs.staying_put_gbp_per_year"] / 365.25)
-        y["workforce"] += (d.pop("sw_permanent", 0.0) * p["costs.sw_permanent_gbp_per_fte_year"]
-                           + d.pop("sw_agency", 0.0) * p["costs.sw_agency_gbp_per_fte_year"]
-                           ) / 365.25
-        y["levers"] += (d.pop("support_households", 0.0)
-                        * p["carers.support_cost_gbp_per_household_year"]
-                        + d.pop("assessors_extra", 0.0)
-                        * p["pipeline.assessor_cost_gbp_per_fte_year"]
-                        + d.pop("enquiries_extra", 0.0)
-                        * p["pipeline.recruitment_cost_gbp_per_enquiry_uplift"]) / 365.25
+        y["placements_other"] += (
+            d.pop("staying_put", 0.0) * p["costs.staying_put_gbp_per_year"] / 365.25
+        )
+        y["workforce"] += (
+            d.pop("sw_permanent", 0.0) * p["costs.sw_permanent_gbp_per_fte_year"]
+            + d.pop("sw_agency", 0.0) * p["costs.sw_agency_gbp_per_fte_year"]
+        ) / 365.25
+        y["levers"] += (
+            d.pop("support_households", 0.0) * p["carers.support_cost_gbp_per_household_year"]
+            + d.pop("assessors_extra", 0.0) * p["pipeline.assessor_cost_gbp_per_fte_year"]
+            + d.pop("enquiries_extra", 0.0) * p["pipeline.recruitment_cost_gbp_per_enquiry_uplift"]
+        ) / 365.25
         for key, (component, price) in self.prices.items():
             y[component] += d.pop(key, 0.0) * price() / 365.25
         d.clear()
@@ -103,8 +107,9 @@ class CostLedger:
         """The year's spend by component (GBP), and reset for the next year."""
         y = self.year
         placements = {g: y.get(f"placements_{g}", 0.0) for g in PLACEMENT_COST_GROUPS}
-        levers = y.get("levers", 0.0) + y.get("reunification_support", 0.0) + y.get(
-            "beds_opening", 0.0)
+        levers = (
+            y.get("levers", 0.0) + y.get("reunification_support", 0.0) + y.get("beds_opening", 0.0)
+        )
         out = {f"cost_placements_{g}_gbp": v for g, v in placements.items()}
         out["cost_placements_gbp"] = sum(placements.values())
         out["cost_workforce_gbp"] = y.get("workforce", 0.0)

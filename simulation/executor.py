@@ -172,7 +172,10 @@ def _dask_client(workers: int, scheduler: str | None) -> Any:
     try:
         if scheduler is None:
             cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,  # type: ignore[arg-type]  # None: no dashboard
             )
             return Client(cluster)
         return Client(scheduler, timeout="15s")

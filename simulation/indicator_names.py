@@ -56,8 +56,10 @@ INDICATOR_UNITS: dict[str, str] = {
     "ceased_mean_days_in_care": "days",
     "cla_uasc": "children",
     **{f"cla_age_{b}": "children" for b in ("under_1", "1_4", "5_9", "10_15", "16_17")},
-    **{f"cla_legal_{s}": "children" for s in ("s20", "care_order", "placement_order",
-                                               "police_protection", "youth_justice")},
+    **{
+        f"cla_legal_{s}": "children"
+        for s in ("s20", "care_order", "placement_order", "police_protection", "youth_justice")
+    },
     "sw_vacancy_pct": "percent",
     "sw_leavers": "FTE",
     "carer_approvals_inhouse": "households",
@@ -66,12 +68,28 @@ INDICATOR_UNITS: dict[str, str] = {
 }
 
 # Yearly flows are summed over the DfE year; stock and state measures are taken on 31 March.
-FLOW_INDICATORS = frozenset({
-    "started", "ceased", "ceased_returned_home", "ceased_adopted", "ceased_sgo", "ceased_cao",
-    "ceased_age_18", "ceased_other", "placement_moves", "unplanned_endings",
-    "reentries_within_12m", "returns_home_breakdown", "carer_approvals", "carer_deregistrations",
-    "cost_total_gbp", "cost_placements_gbp", "cost_workforce_gbp", "cost_levers_gbp",
-})
+FLOW_INDICATORS = frozenset(
+    {
+        "started",
+        "ceased",
+        "ceased_returned_home",
+        "ceased_adopted",
+        "ceased_sgo",
+        "ceased_cao",
+        "ceased_age_18",
+        "ceased_other",
+        "placement_moves",
+        "unplanned_endings",
+        "reentries_within_12m",
+        "returns_home_breakdown",
+        "carer_approvals",
+        "carer_deregistrations",
+        "cost_total_gbp",
+        "cost_placements_gbp",
+        "cost_workforce_gbp",
+        "cost_levers_gbp",
+    }
+)
 
 
 def unit_of(indicator: str) -> str:

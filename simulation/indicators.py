@@ -16,7 +16,7 @@ Monthly snapshots hold the stock by placement group and the resource measures.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -36,10 +36,20 @@ STOCK_NAMES = {
     Group.OTHER: "cla_other",
 }
 AGE_NAMES = ("cla_age_under_1", "cla_age_1_4", "cla_age_5_9", "cla_age_10_15", "cla_age_16_17")
-LEGAL_NAMES = tuple(f"cla_legal_{s}" for s in ("s20", "care_order", "placement_order",
-                                                "police_protection", "youth_justice"))
-PATHWAY_GROUPS = ("kinship", "inhouse", "agency", "residential", "supported", "with_parents",
-                  "other", "other")  # placed for adoption is never a first placement
+LEGAL_NAMES = tuple(
+    f"cla_legal_{s}"
+    for s in ("s20", "care_order", "placement_order", "police_protection", "youth_justice")
+)
+PATHWAY_GROUPS = (
+    "kinship",
+    "inhouse",
+    "agency",
+    "residential",
+    "supported",
+    "with_parents",
+    "other",
+    "other",
+)  # placed for adoption is never a first placement
 
 
 class Indicators:
@@ -47,7 +57,7 @@ class Indicators:
 
     def __init__(self, model: CareSystem) -> None:
         self.model = model
-        self.flows: Counter[str] = Counter()
+        self.flows: defaultdict[str, float] = defaultdict(float)
         self.yearly: list[tuple[int, str, float]] = []
         self.monthly: list[tuple[str, str, float]] = []
         self.extra_state: dict[str, Callable[[], float]] = {}
@@ -118,29 +128,41 @@ class Indicators:
         now = m.now
         f = self.flows
         row: dict[str, float] = {**self._stock(), **self._resources()}
-        for name in ("started", "ceased", "placement_moves", "unplanned_endings",
-                     "reentries_within_12m", "returns_home_breakdown", "carer_approvals",
-                     "carer_approvals_inhouse", "carer_deregistrations", "sw_leavers",
-                     *(f"ceased_{route}" for route in EXIT_ROUTES)):
+        for name in (
+            "started",
+            "ceased",
+            "placement_moves",
+            "unplanned_endings",
+            "reentries_within_12m",
+            "returns_home_breakdown",
+            "carer_approvals",
+            "carer_approvals_inhouse",
+            "carer_deregistrations",
+            "sw_leavers",
+            *(f"ceased_{route}" for route in EXIT_ROUTES),
+        ):
             row[name] = 0.0  # flows that happened zero times are still reported
         for key, value in f.items():
             if not key.startswith("_"):  # '_name' flows are internal workings
                 row[key] = float(value)
         row.update(self._stability(now))
-        row["ceased_mean_days_in_care"] = (f.get("_days_in_care", 0.0) / f["ceased"]
-                                           if f.get("ceased") else 0.0)
+        row["ceased_mean_days_in_care"] = (
+            f.get("_days_in_care", 0.0) / f["ceased"] if f.get("ceased") else 0.0
+        )
         for name, fn in self.extra_state.items():
             row[name] = float(fn())
         fte_days = f.get("_sw_permanent_fte_days", 0.0)
-        row["sw_turnover_pct"] = (100.0 * f.get("_sw_leavers_permanent", 0) * YEAR_DAYS
-                                  / fte_days if fte_days else 0.0)
+        row["sw_turnover_pct"] = (
+            100.0 * f.get("_sw_leavers_permanent", 0) * YEAR_DAYS / fte_days if fte_days else 0.0
+        )
         households = row["carer_households"]
-        row["carer_deregistration_pct"] = (100.0 * row["carer_deregistrations"] / households
-                                           if households else 0.0)
+        row["carer_deregistration_pct"] = (
+            100.0 * row["carer_deregistrations"] / households if households else 0.0
+        )
         row.update(m.ledger.close_year())
         for name, value in sorted(row.items()):
             self.yearly.append((year, name, value))
-        self.flows = Counter()
+        self.flows = defaultdict(float)
 
     def _stability(self, now: float) -> dict[str, float]:
         n = three = sw3 = lt = lt_stable = 0

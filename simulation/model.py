@@ -52,8 +52,14 @@ def replicate_seed(seed: int, replicate: int) -> int:
 class CareSystem(mesa.Model):
     """A local authority's looked-after children, carers and social workers."""
 
-    def __init__(self, params: Parameters, seed: int = 1, replicate: int = 0,
-                 start: date = START_DATE, keep_log: bool = False) -> None:
+    def __init__(
+        self,
+        params: Parameters,
+        seed: int = 1,
+        replicate: int = 0,
+        start: date = START_DATE,
+        keep_log: bool = False,
+    ) -> None:
         super().__init__(rng=replicate_seed(seed, replicate) % (2**32))
         self.p = params
         self.seed = seed
@@ -64,13 +70,14 @@ class CareSystem(mesa.Model):
         self.clock = MesaClock(self) if params["engine.clock"] == "mesa" else LeanClock(self)
         self.scale = params["area.population_0_17"] / 10_000.0
         self.horizon_days = self.calendar.year_end_day(5)  # set by run_years
-        self.children: dict[int, Child] = {}        # in care now, by child_id
-        self.returned: dict[int, Child] = {}        # returned home and still followed
+        self.children: dict[int, Child] = {}  # in care now, by child_id
+        self.returned: dict[int, Child] = {}  # returned home and still followed
         self.carers: dict[int, CarerHousehold] = {}  # active households, by carer_id
-        self.workers: dict[int, SocialWorker] = {}   # in post, by worker_id
-        self.carers_by_sector = [0] * len(Group)     # active households, by sector
+        self.workers: dict[int, SocialWorker] = {}  # in post, by worker_id
+        self.carers_by_sector = [0] * len(Group)  # active households, by sector
         self.residential_inhouse_beds = round(
-            params["residential.inhouse_beds_per_10k"] * self.scale)
+            params["residential.inhouse_beds_per_10k"] * self.scale
+        )
         self.residential_inhouse_used = 0
         self.other_cases_total = 0.0
         self._next_id: dict[str, int] = defaultdict(int)
@@ -94,14 +101,16 @@ class CareSystem(mesa.Model):
             try:
                 importlib.import_module(module)
             except ImportError as exc:
-                raise CarepathsError(f"plugin module {module!r} cannot be imported: {exc}") \
-                    from None
+                raise CarepathsError(
+                    f"plugin module {module!r} cannot be imported: {exc}"
+                ) from None
         names = [n.strip() for n in self.p["engine.rules"].split(",") if n.strip()]
         names += [n for n in plugin_rules() if n not in names]
         unknown = [n for n in names if n not in RULES]
         if unknown:
-            raise CarepathsError(f"unknown rule(s) {', '.join(unknown)}; registered: "
-                                 f"{', '.join(sorted(RULES))}")
+            raise CarepathsError(
+                f"unknown rule(s) {', '.join(unknown)}; registered: {', '.join(sorted(RULES))}"
+            )
         return [RULES[n](self) for n in names]
 
     def on(self, signal: str, fn: Callable[..., Any]) -> None:
@@ -193,9 +202,16 @@ class CareSystem(mesa.Model):
         self.__dict__.clear()
 
     # ---- hazards -----------------------------------------------------------------------
-    def set_hazard(self, owner: Any, process: str, rate: float, fire: Callable[..., Any],
-                   scope: str = "period", occurrence: int = 0,
-                   steps: tuple[tuple[float, float], ...] = ()) -> None:
+    def set_hazard(
+        self,
+        owner: Any,
+        process: str,
+        rate: float,
+        fire: Callable[..., Any],
+        scope: str = "period",
+        occurrence: int = 0,
+        steps: tuple[tuple[float, float], ...] = (),
+    ) -> None:
         """Set the rate (per day) of ``owner``'s ``process``; (re)schedule when it fires.
 
         The first call for (owner, process) draws the threshold E ~ Exp(1) from the owner's
@@ -271,9 +287,16 @@ class CareSystem(mesa.Model):
         self.emit("admitted", child, reentry)
         self.emit("needs_placement", child, "entry")
 
-    def place(self, child: Child, group: int, carer: CarerHousehold | None = None,
-              quality: float = 0.5, emergency: bool = False, inhouse_bed: bool = False,
-              reason: str = "") -> None:
+    def place(
+        self,
+        child: Child,
+        group: int,
+        carer: CarerHousehold | None = None,
+        quality: float = 0.5,
+        emergency: bool = False,
+        inhouse_bed: bool = False,
+        reason: str = "",
+    ) -> None:
         """Start a placement (the child must not be placed)."""
         assert child.placement < 0, "a child cannot be in two placements"
         now = self.now
@@ -314,8 +337,9 @@ class CareSystem(mesa.Model):
         child.placement, child.inhouse_bed = -1, False
         return group, carer
 
-    def end_placement(self, child: Child, reason: str, unplanned: bool,
-                      keep_carer: bool = False) -> None:
+    def end_placement(
+        self, child: Child, reason: str, unplanned: bool, keep_carer: bool = False
+    ) -> None:
         """End the current placement with an SSDA903 reason; the child needs another."""
         self.emit("wellbeing_update", child)
         group, carer = self._unplace(child)
@@ -349,9 +373,16 @@ class CareSystem(mesa.Model):
         self.returned.pop(child.child_id, None)
         child.remove()
 
-    def start_existing(self, child: Child, period_start: float, placement_start: float,
-                       group: int, carer: CarerHousehold | None, quality: float,
-                       inhouse_bed: bool = False) -> None:
+    def start_existing(
+        self,
+        child: Child,
+        period_start: float,
+        placement_start: float,
+        group: int,
+        carer: CarerHousehold | None,
+        quality: float,
+        inhouse_bed: bool = False,
+    ) -> None:
         """Put a child of the starting population in care, already placed (not a start)."""
         child.in_care = True
         child.period = 0
@@ -359,8 +390,7 @@ class CareSystem(mesa.Model):
         child.wellbeing_t = 0.0
         self.children[child.child_id] = child
         self.emit("admitted", child, False)
-        self.place(child, group, carer, quality=quality, inhouse_bed=inhouse_bed,
-                   reason="existing")
+        self.place(child, group, carer, quality=quality, inhouse_bed=inhouse_bed, reason="existing")
         child.placement_start = child.carer_since = placement_start
         child.first_group = group
         child.placements_in_year = 1
@@ -436,8 +466,7 @@ class CareSystem(mesa.Model):
         return (len(self.children) + self.other_cases_total) / n
 
 
-def _integral(rate: float, steps: tuple[tuple[float, float], ...], t0: float,
-              t1: float) -> float:
+def _integral(rate: float, steps: tuple[tuple[float, float], ...], t0: float, t1: float) -> float:
     """Cumulative hazard from t0 to t1 of a rate that changes at ``steps``."""
     total, t = 0.0, t0
     for day, next_rate in steps:
@@ -450,8 +479,9 @@ def _integral(rate: float, steps: tuple[tuple[float, float], ...], t0: float,
     return total + rate * (t1 - t)
 
 
-def _solve(rate: float, steps: tuple[tuple[float, float], ...], t: float,
-           remaining: float) -> float | None:
+def _solve(
+    rate: float, steps: tuple[tuple[float, float], ...], t: float, remaining: float
+) -> float | None:
     """The time from ``t`` at which the cumulative hazard reaches ``remaining`` (None: never)."""
     if remaining < 0.0:
         remaining = 0.0
@@ -463,4 +493,3 @@ def _solve(rate: float, steps: tuple[tuple[float, float], ...], t: float,
             t = day
         rate = next_rate
     return t + remaining / rate if rate > 0.0 else None
-

@@ -30,17 +30,24 @@ def lev(default, unit, bounds, doc, source="lever: set by the council's scenario
 
 AREA = {
     "area.population_0_17": pub(
-        100_000, "children", "default area: 100,000 children aged 0-17 (issue 2); England "
+        100_000,
+        "children",
+        "default area: 100,000 children aged 0-17 (issue 2); England "
         "11,947,000 = 83,630 CLA / 70 per 10,000 (CLA:cla_31_march_rate, 2024)",
-        bounds=(100, 20_000_000)),  # City of London: 737 children (2011)
+        bounds=(100, 20_000_000),
+    ),  # City of London: 737 children (2011)
     "area.stock_age_shares": pub(
         (0.0489, 0.1419, 0.1970, 0.3978, 0.2144),
         "share of non-UASC children in care at the start by band <1, 1-4, 5-9, 10-15, 16-17",
         f"{CLA24}: stock by age less the UASC (85% of them 16-17); a fit sets the area-year's",
-        bounds=(0, 1)),
+        bounds=(0, 1),
+    ),
     "area.uasc_stock_share": pub(
-        0.088, "share of children in care at the start who are UASC",
-        f"{CLA24}: 7,380 of 83,630; a fit sets the area-year's", bounds=(0, 1)),
+        0.088,
+        "share of children in care at the start who are UASC",
+        f"{CLA24}: 7,380 of 83,630; a fit sets the area-year's",
+        bounds=(0, 1),
+    ),
     "area.stock_placement_shares": pub(
         (0.1635, 0.2710, 0.2401, 0.1021, 0.0747, 0.0634, 0.0627, 0.0228),
         "share of children in care at the start by placement group: kinship, in-house foster, "
@@ -48,76 +55,143 @@ AREA = {
         f"{CLA24}: 31 March stock by placement (13,670 kinship, 42,740 other foster split "
         "27.9:24.8 in-house:agency as in the FOI survey, 8,540 homes, 6,250 supported, 5,300 "
         "with parents, 5,240 other, 1,910 placed for adoption); a fit sets the area-year's",
-        bounds=(0, 1)),
+        bounds=(0, 1),
+    ),
     "area.cla_per_10k_start": pub(
-        70.0, "children per 10,000", f"{CLA24}: cla_31_march_rate 70", bounds=(1, 500)),
+        70.0, "children per 10,000", f"{CLA24}: cla_31_march_rate 70", bounds=(1, 500)
+    ),
 }
 
 ENTRY = {
     "entry.starts_per_10k_per_year": pub(
-        27.66, "starts per 10,000 children per year",
-        f"{CLA24}: 33,050 starts / 11.947M children", bounds=(0, 300)),
-    "entry.uasc_share": pub(0.22, "share of starts", f"{CLA24}: 7,270 UASC of 33,050 starts",
-                            bounds=(0, 1)),
+        27.66,
+        "starts per 10,000 children per year",
+        f"{CLA24}: 33,050 starts / 11.947M children",
+        bounds=(0, 300),
+    ),
+    "entry.uasc_share": pub(
+        0.22, "share of starts", f"{CLA24}: 7,270 UASC of 33,050 starts", bounds=(0, 1)
+    ),
     "entry.age_shares_non_uasc": pub(
-        (0.202, 0.187, 0.190, 0.295, 0.126), "share by band <1,1-4,5-9,10-15,16-17",
-        f"{CLA24}: starts by age less UASC (assumed 15% 10-15, 85% 16+)", bounds=(0, 1)),
-    "entry.uasc_share_16_17": asm(0.85, "share of UASC starts aged 16-17", 0.75, 0.95,
-                                  "assumption: DfE reports most UASC are 16-17", bounds=(0, 1)),
+        (0.202, 0.187, 0.190, 0.295, 0.126),
+        "share by band <1,1-4,5-9,10-15,16-17",
+        f"{CLA24}: starts by age less UASC (assumed 15% 10-15, 85% 16+)",
+        bounds=(0, 1),
+    ),
+    "entry.uasc_share_16_17": asm(
+        0.85,
+        "share of UASC starts aged 16-17",
+        0.75,
+        0.95,
+        "assumption: DfE reports most UASC are 16-17",
+        bounds=(0, 1),
+    ),
     "entry.placed_with_parents_share": pub(
-        0.066, "share of starts", f"{CLA24}: 2,190 of 33,050 starts placed with parents",
-        bounds=(0, 1)),
-    "entry.emergency_share": asm(0.45, "share of starts placed in an emergency", 0.3, 0.6,
-                                 "assumption (no national figure)", bounds=(0, 1)),
+        0.066,
+        "share of starts",
+        f"{CLA24}: 2,190 of 33,050 starts placed with parents",
+        bounds=(0, 1),
+    ),
+    "entry.emergency_share": asm(
+        0.45,
+        "share of starts placed in an emergency",
+        0.3,
+        0.6,
+        "assumption (no national figure)",
+        bounds=(0, 1),
+    ),
     "entry.legal_status_shares": pub(
-        (0.574, 0.309, 0.101, 0.016), "share s20, care order, police protection, youth justice",
-        "DfE CLA 2024 national_targets: starts by legal status", bounds=(0, 1)),
-    "entry.disability_share": pub(0.023, "share", "DfE CLA 2024: N2 child's disability "
-                                  "1,930 of 83,630", bounds=(0, 1)),
-    "entry.needs_beta_a": asm(2.0, "Beta a of needs in [0,1]", 1.5, 3.0, "assumption",
-                              bounds=(0.1, 20)),
-    "entry.needs_beta_b": asm(4.0, "Beta b of needs in [0,1]", 3.0, 6.0, "assumption",
-                              bounds=(0.1, 20)),
-    "entry.needs_adolescent_shift": asm(0.12, "needs added for 10+", 0.05, 0.2, "assumption",
-                                        bounds=(0, 1)),
-    "entry.demand_growth_per_year": asm(0.0, "relative change in starts per year", -0.03,
-                                        0.05, "assumption", bounds=(-0.5, 0.5)),
+        (0.574, 0.309, 0.101, 0.016),
+        "share s20, care order, police protection, youth justice",
+        "DfE CLA 2024 national_targets: starts by legal status",
+        bounds=(0, 1),
+    ),
+    "entry.disability_share": pub(
+        0.023, "share", "DfE CLA 2024: N2 child's disability 1,930 of 83,630", bounds=(0, 1)
+    ),
+    "entry.needs_beta_a": asm(
+        2.0, "Beta a of needs in [0,1]", 1.5, 3.0, "assumption", bounds=(0.1, 20)
+    ),
+    "entry.needs_beta_b": asm(
+        4.0, "Beta b of needs in [0,1]", 3.0, 6.0, "assumption", bounds=(0.1, 20)
+    ),
+    "entry.needs_adolescent_shift": asm(
+        0.12, "needs added for 10+", 0.05, 0.2, "assumption", bounds=(0, 1)
+    ),
+    "entry.demand_growth_per_year": asm(
+        0.0, "relative change in starts per year", -0.03, 0.05, "assumption", bounds=(-0.5, 0.5)
+    ),
 }
 
 MATCHING = {
     "matching.order": Param(
-        "kinship,inhouse,agency,residential", "placement search order", "lever",
-        "DESIGN §4.2 default policy order", doc="comma-separated; supported is tried for 16+"),
+        "kinship,inhouse,agency,residential",
+        "placement search order",
+        "lever",
+        "DESIGN §4.2 default policy order",
+        doc="comma-separated; supported is tried for 16+",
+    ),
     "matching.kinship_find_probability": cal(
-        0.33, "probability", f"{CLA24}: 5,720 of 33,050 starts in kinship foster care, "
-        "as a share of non-UASC starts not placed with parents", bounds=(0, 1)),
+        0.33,
+        "probability",
+        f"{CLA24}: 5,720 of 33,050 starts in kinship foster care, "
+        "as a share of non-UASC starts not placed with parents",
+        bounds=(0, 1),
+    ),
     "matching.kinship_caseload_elasticity": asm(
-        0.02, "relative fall in kinship finding per case above reference caseload", 0.0, 0.05,
+        0.02,
+        "relative fall in kinship finding per case above reference caseload",
+        0.0,
+        0.05,
         "assumption: social-work time helps find connected carers (Stein 2009); no UK size",
-        bounds=(0, 0.2)),
+        bounds=(0, 0.2),
+    ),
     "matching.kinship_find_probability_move": cal(
-        0.10, "probability at a later move", "hand-set", bounds=(0, 1)),
+        0.10, "probability at a later move", "hand-set", bounds=(0, 1)
+    ),
     "matching.supported_probability_16": cal(
-        0.5, "probability a 16-17 year old goes to supported accommodation",
-        f"{CLA24}: supported accommodation 6,250 at 31 March", bounds=(0, 1)),
+        0.5,
+        "probability a 16-17 year old goes to supported accommodation",
+        f"{CLA24}: supported accommodation 6,250 at 31 March",
+        bounds=(0, 1),
+    ),
     "matching.supported_probability_16_uasc": cal(
-        0.8, "probability for UASC 16-17", "hand-set to the 2024 stock mix", bounds=(0, 1)),
+        0.8, "probability for UASC 16-17", "hand-set to the 2024 stock mix", bounds=(0, 1)
+    ),
     "matching.residential_needs_threshold": cal(
-        0.58, "needs level above which a child 10+ is placed in a children's home",
-        "hand-set to children's homes 10.2% of stock (DfE 2024)", bounds=(0, 1)),
-    "matching.skill_tolerance": asm(0.25, "needs above carer skill a carer will accept", 0.15,
-                                    0.35, "assumption", bounds=(0, 1)),
+        0.58,
+        "needs level above which a child 10+ is placed in a children's home",
+        "hand-set to children's homes 10.2% of stock (DfE 2024)",
+        bounds=(0, 1),
+    ),
+    "matching.skill_tolerance": asm(
+        0.25, "needs above carer skill a carer will accept", 0.15, 0.35, "assumption", bounds=(0, 1)
+    ),
     "matching.other_placement_share": cal(
-        0.09, "share of starts to other settings (secure, health, custody, other)",
-        f"{CLA24}: other placements 3,790 + other residential 1,260", bounds=(0, 1)),
+        0.09,
+        "share of starts to other settings (secure, health, custody, other)",
+        f"{CLA24}: other placements 3,790 + other residential 1,260",
+        bounds=(0, 1),
+    ),
     "matching.escalation_after_disruption": asm(
-        0.1, "fall in the children's-home needs threshold after an unplanned ending", 0.0,
-        0.3, "assumption: disrupted adolescents often move to residential care", bounds=(0, 1)),
-    "matching.emergency_quality_penalty": asm(0.15, "match quality lost in an emergency", 0.05,
-                                              0.3, "assumption", bounds=(0, 1)),
+        0.1,
+        "fall in the children's-home needs threshold after an unplanned ending",
+        0.0,
+        0.3,
+        "assumption: disrupted adolescents often move to residential care",
+        bounds=(0, 1),
+    ),
+    "matching.emergency_quality_penalty": asm(
+        0.15, "match quality lost in an emergency", 0.05, 0.3, "assumption", bounds=(0, 1)
+    ),
     "matching.caseload_quality_penalty": asm(
-        0.01, "match quality lost per case above reference", 0.0, 0.03,
-        "assumption: assessment quality falls with caseload (Stein 2009)", bounds=(0, 0.2)),
+        0.01,
+        "match quality lost per case above reference",
+        0.0,
+        0.03,
+        "assumption: assessment quality falls with caseload (Stein 2009)",
+        bounds=(0, 0.2),
+    ),
 }
 
 ENDINGS = {
@@ -125,193 +199,396 @@ ENDINGS = {
         (0.07, 0.13, 0.15, 0.35, 0.28, 0.06, 0.12),
         "unplanned endings per placement-year: kinship, in-house, agency, residential, "
         "supported, with parents, other",
-        "hand-set so 3+ placements in a year is about 10% (DfE 2024)", bounds=(0, 10)),
-    "endings.needs_effect": asm(1.5, "log hazard ratio per unit of needs", 0.8, 2.2,
-                                "assumption; behaviour predicts instability (PF:effect."
-                                "instability_r.child_behaviour)", bounds=(0, 5)),
-    "endings.adolescent_ratio": asm(1.4, "hazard ratio for ages 11+", 1.1, 1.8,
-                                    "assumption; age predicts instability (PF:effect."
-                                    "instability_r.child_age)", bounds=(0.5, 5)),
-    "endings.match_quality_effect": asm(1.2, "log hazard ratio per unit of poor match", 0.5,
-                                        2.0, "assumption (Stein 2009: quality matters)",
-                                        bounds=(0, 5)),
-    "endings.caseload_effect": asm(0.02, "relative rise in disruption per case above reference",
-                                   0.0, 0.04, "assumption: no England effect size",
-                                   bounds=(0, 0.2)),
-    "endings.early_months_ratio": asm(1.5, "hazard ratio in a placement's first 3 months", 1.2,
-                                      2.5, "assumption; PF:placements_ceasing_1to7days_share",
-                                      bounds=(1, 5)),
-    "endings.settled_ratio": cal(0.6, "hazard ratio once a placement has lasted a year",
-                                 "fitted to PF:cla.same_carer_2yrs_share_u16_lt (68% of "
-                                 "long-term under-16s with the same carer for 2+ years, 2024); "
-                                 "most foster placement endings come early "
-                                 "(PF:foster_placements_ceased_by_duration.*)", bounds=(0, 2)),
-    "endings.emergency_move_days": asm(75.0, "mean days to a planned move from an emergency "
-                                       "placement", 30, 150, "assumption", bounds=(1, 1000)),
-    "endings.emergency_move_probability": asm(0.35, "share of emergency placements followed by "
-                                              "a planned move", 0.2, 0.5, "assumption",
-                                              bounds=(0, 1)),
-    "endings.quality_move_threshold": asm(0.35, "match quality below which a planned move for "
-                                          "quality is sought", 0.2, 0.5, "assumption",
-                                          bounds=(0, 1)),
-    "endings.quality_move_per_year": asm(0.5, "planned moves per year from poor placements", 0.2,
-                                         1.0, "assumption", bounds=(0, 10)),
+        "hand-set so 3+ placements in a year is about 10% (DfE 2024)",
+        bounds=(0, 10),
+    ),
+    "endings.needs_effect": asm(
+        1.5,
+        "log hazard ratio per unit of needs",
+        0.8,
+        2.2,
+        "assumption; behaviour predicts instability (PF:effect.instability_r.child_behaviour)",
+        bounds=(0, 5),
+    ),
+    "endings.adolescent_ratio": asm(
+        1.4,
+        "hazard ratio for ages 11+",
+        1.1,
+        1.8,
+        "assumption; age predicts instability (PF:effect.instability_r.child_age)",
+        bounds=(0.5, 5),
+    ),
+    "endings.match_quality_effect": asm(
+        1.2,
+        "log hazard ratio per unit of poor match",
+        0.5,
+        2.0,
+        "assumption (Stein 2009: quality matters)",
+        bounds=(0, 5),
+    ),
+    "endings.caseload_effect": asm(
+        0.02,
+        "relative rise in disruption per case above reference",
+        0.0,
+        0.04,
+        "assumption: no England effect size",
+        bounds=(0, 0.2),
+    ),
+    "endings.early_months_ratio": asm(
+        1.5,
+        "hazard ratio in a placement's first 3 months",
+        1.2,
+        2.5,
+        "assumption; PF:placements_ceasing_1to7days_share",
+        bounds=(1, 5),
+    ),
+    "endings.settled_ratio": cal(
+        0.6,
+        "hazard ratio once a placement has lasted a year",
+        "fitted to PF:cla.same_carer_2yrs_share_u16_lt (68% of "
+        "long-term under-16s with the same carer for 2+ years, 2024); "
+        "most foster placement endings come early "
+        "(PF:foster_placements_ceased_by_duration.*)",
+        bounds=(0, 2),
+    ),
+    "endings.emergency_move_days": asm(
+        75.0,
+        "mean days to a planned move from an emergency placement",
+        30,
+        150,
+        "assumption",
+        bounds=(1, 1000),
+    ),
+    "endings.emergency_move_probability": asm(
+        0.35,
+        "share of emergency placements followed by a planned move",
+        0.2,
+        0.5,
+        "assumption",
+        bounds=(0, 1),
+    ),
+    "endings.quality_move_threshold": asm(
+        0.35,
+        "match quality below which a planned move for quality is sought",
+        0.2,
+        0.5,
+        "assumption",
+        bounds=(0, 1),
+    ),
+    "endings.quality_move_per_year": asm(
+        0.5, "planned moves per year from poor placements", 0.2, 1.0, "assumption", bounds=(0, 10)
+    ),
 }
 
 EXITS = {
     "exits.return_home_per_year": cal(
-        (0.25, 0.10, 0.025), "hazard in care <6 months, 6-24 months, 24+ months",
-        f"hand-set to {CLA24}: 6,840 returned home; duration of last period", bounds=(0, 20)),
-    "exits.return_home_s20_ratio": asm(1.6, "hazard ratio for s20 children", 1.0, 2.5,
-                                       "assumption", bounds=(0.1, 10)),
-    "exits.return_home_with_parents_ratio": asm(0.5, "hazard ratio when placed with parents "
-                                                "(care orders at home last longer)", 0.3, 1.0,
-                                                "assumption", bounds=(0, 10)),
-    "exits.return_home_adolescent_ratio": asm(1.0, "hazard ratio for 10+", 0.6, 1.5,
-                                              "assumption", bounds=(0.1, 10)),
+        (0.25, 0.10, 0.025),
+        "hazard in care <6 months, 6-24 months, 24+ months",
+        f"hand-set to {CLA24}: 6,840 returned home; duration of last period",
+        bounds=(0, 20),
+    ),
+    "exits.return_home_s20_ratio": asm(
+        1.6, "hazard ratio for s20 children", 1.0, 2.5, "assumption", bounds=(0.1, 10)
+    ),
+    "exits.return_home_with_parents_ratio": asm(
+        0.5,
+        "hazard ratio when placed with parents (care orders at home last longer)",
+        0.3,
+        1.0,
+        "assumption",
+        bounds=(0, 10),
+    ),
+    "exits.return_home_adolescent_ratio": asm(
+        1.0, "hazard ratio for 10+", 0.6, 1.5, "assumption", bounds=(0.1, 10)
+    ),
     "exits.adoption_plan_probability": cal(
-        (0.45, 0.25, 0.03), "probability of an adoption plan for entrants <1, 1-4, 5-9",
-        f"hand-set to {CLA24}: 2,980 adopted", bounds=(0, 1)),
+        (0.45, 0.25, 0.03),
+        "probability of an adoption plan for entrants <1, 1-4, 5-9",
+        f"hand-set to {CLA24}: 2,980 adopted",
+        bounds=(0, 1),
+    ),
     "exits.days_to_placement_for_adoption": pub(
-        420.0, "mean days from entry to placement for adoption",
+        420.0,
+        "mean days from entry to placement for adoption",
         "PF:cla.time_entry_to_adoption (about 15 months to adoption less placement)",
-        bounds=(30, 3000)),
+        bounds=(30, 3000),
+    ),
     "exits.days_placed_to_adoption_order": cal(
-        234.0, "mean days placed before the order", f"{CLA24}: 1,910 placed for adoption at 31 "
+        234.0,
+        "mean days placed before the order",
+        f"{CLA24}: 1,910 placed for adoption at 31 "
         "March / 2,980 adopted × 365 (stock = flow × time); a fit starts from the area-year's "
-        "ratio and scales it to the placed-for-adoption stock", bounds=(10, 2000)),
-    "exits.sgo_per_year": cal((0.25, 0.035), "hazard after 6 months: kinship, other foster",
-                              f"hand-set to {CLA24}: 3,860 SGOs", bounds=(0, 5)),
-    "exits.cao_per_year": cal(0.03, "hazard after 6 months", f"hand-set to {CLA24}: 1,150 CAOs",
-                              bounds=(0, 5)),
-    "exits.other_per_year": cal((0.03, 0.11), "hazard: under 10, 10-17",
-                                f"hand-set to {CLA24}: other and independent-living exits",
-                                bounds=(0, 5)),
-    "exits.staying_put_share": pub((0.58, 0.40), "share staying put at 18: in-house, agency",
-                                   "Ofsted Fostering in England 2017-18 (lever_evidence: "
-                                   "Staying Put take-up)", bounds=(0, 1)),
-    "exits.staying_put_days": asm(550.0, "mean days a Staying Put arrangement lasts", 300, 900,
-                                  "assumption (to age 21 at most)", bounds=(1, 1100)),
+        "ratio and scales it to the placed-for-adoption stock",
+        bounds=(10, 2000),
+    ),
+    "exits.sgo_per_year": cal(
+        (0.25, 0.035),
+        "hazard after 6 months: kinship, other foster",
+        f"hand-set to {CLA24}: 3,860 SGOs",
+        bounds=(0, 5),
+    ),
+    "exits.cao_per_year": cal(
+        0.03, "hazard after 6 months", f"hand-set to {CLA24}: 1,150 CAOs", bounds=(0, 5)
+    ),
+    "exits.other_per_year": cal(
+        (0.03, 0.11),
+        "hazard: under 10, 10-17",
+        f"hand-set to {CLA24}: other and independent-living exits",
+        bounds=(0, 5),
+    ),
+    "exits.staying_put_share": pub(
+        (0.58, 0.40),
+        "share staying put at 18: in-house, agency",
+        "Ofsted Fostering in England 2017-18 (lever_evidence: Staying Put take-up)",
+        bounds=(0, 1),
+    ),
+    "exits.staying_put_days": asm(
+        550.0,
+        "mean days a Staying Put arrangement lasts",
+        300,
+        900,
+        "assumption (to age 21 at most)",
+        bounds=(1, 1100),
+    ),
 }
 
 REUNIFICATION = {
     "reunification.reentry_per_year": pub(
-        (0.223, 0.035), "re-entry hazard: first year after return, years 2-6",
+        (0.223, 0.035),
+        "re-entry hazard: first year after return, years 2-6",
         "PF:reentry.cumulative_1yr_after_return_home 0.20 and "
-        "PF:reentry.cumulative_6yr_after_return_home_lower_bound 0.33", bounds=(0, 5)),
-    "reunification.track_years": asm(6.0, "years a returned child is followed", 3, 10,
-                                     "assumption (the study horizon)", bounds=(0, 18)),
-    "reunification.support_share": lev(0.0, "share of returns given intensive support", (0, 1),
-                                       "reunification support: share of returns supported"),
+        "PF:reentry.cumulative_6yr_after_return_home_lower_bound 0.33",
+        bounds=(0, 5),
+    ),
+    "reunification.track_years": asm(
+        6.0,
+        "years a returned child is followed",
+        3,
+        10,
+        "assumption (the study horizon)",
+        bounds=(0, 18),
+    ),
+    "reunification.support_share": lev(
+        0.0,
+        "share of returns given intensive support",
+        (0, 1),
+        "reunification support: share of returns supported",
+    ),
     "reunification.support_reentry_ratio": asm(
-        0.8, "re-entry hazard ratio with intensive support", 0.6, 1.0,
+        0.8,
+        "re-entry hazard ratio with intensive support",
+        0.6,
+        1.0,
         "assumption; FDAC quasi-experiments (lever_evidence §5), meta-analysis null on re-entry",
-        bounds=(0, 2)),
+        bounds=(0, 2),
+    ),
     "reunification.support_cost_gbp_per_family": asm(
-        6000.0, "GBP per supported return", 3000, 12000,
-        "assumption: no per-family cost found (LEVERS.md §5)", bounds=(0, 100000)),
+        6000.0,
+        "GBP per supported return",
+        3000,
+        12000,
+        "assumption: no per-family cost found (LEVERS.md §5)",
+        bounds=(0, 100000),
+    ),
 }
 
 CARERS = {
     "carers.inhouse_households_per_10k": asm(
-        11.9, "in-house mainstream households per 10,000 children", 10.0, 14.1,
+        11.9,
+        "in-house mainstream households per 10,000 children",
+        10.0,
+        14.1,
         "PF:fostering.households_mainstream 33,745 (2024) / 11.947M = 28.2 per 10,000, with an "
         "assumed LA share of 42% (range 35-50%; IFAs make 55% of new approvals, PF:fostering."
-        "new_approvals_share_ifa)", bounds=(0, 200)),
+        "new_approvals_share_ifa)",
+        bounds=(0, 200),
+    ),
     "carers.agency_households_per_10k": asm(
-        16.4, "agency (IFA) households per 10,000 children", 14.1, 18.3,
+        16.4,
+        "agency (IFA) households per 10,000 children",
+        14.1,
+        18.3,
         "PF:fostering.households_mainstream 33,745 (2024) / 11.947M, IFA share 58% (assumed)",
-        bounds=(0, 200)),
-    "carers.places_weights": asm((0.35, 0.45, 0.20), "share of households with 1, 2, 3 places",
-                                 0.0, 1.0, "assumption; PF:fostering.places_approved / "
-                                 "households gives about 1.9 places", bounds=(0, 1)),
+        bounds=(0, 200),
+    ),
+    "carers.places_weights": asm(
+        (0.35, 0.45, 0.20),
+        "share of households with 1, 2, 3 places",
+        0.0,
+        1.0,
+        "assumption; PF:fostering.places_approved / households gives about 1.9 places",
+        bounds=(0, 1),
+    ),
     "carers.deregistration_per_year": pub(
-        0.105, "mainstream deregistrations per household-year (before strain, age, support)",
-        "PF:fostering.deregistration_rate_mainstream 2022-23 (5,125/40,130)", bounds=(0, 2)),
-    "carers.disruption_strain_ratio": asm(1.5, "deregistration hazard ratio for a year after a "
-                                          "disruption", 1.0, 2.5, "assumption", bounds=(1, 10)),
-    "carers.older_ratio": asm(1.5, "deregistration hazard ratio for carers 60+", 1.0, 2.0,
-                              "assumption; PF:fostering.deregistering_carers_age60plus_share",
-                              bounds=(0.5, 5)),
+        0.105,
+        "mainstream deregistrations per household-year (before strain, age, support)",
+        "PF:fostering.deregistration_rate_mainstream 2022-23 (5,125/40,130)",
+        bounds=(0, 2),
+    ),
+    "carers.disruption_strain_ratio": asm(
+        1.5,
+        "deregistration hazard ratio for a year after a disruption",
+        1.0,
+        2.5,
+        "assumption",
+        bounds=(1, 10),
+    ),
+    "carers.older_ratio": asm(
+        1.5,
+        "deregistration hazard ratio for carers 60+",
+        1.0,
+        2.0,
+        "assumption; PF:fostering.deregistering_carers_age60plus_share",
+        bounds=(0.5, 5),
+    ),
     "carers.agency_recruit_per_year": cal(
-        0.128, "agency households joining per household-year (keeps the IFA market steady)",
-        "hand-set equal to deregistration", bounds=(0, 2)),
-    "carers.support_share": lev(0.0, "share of in-house households on enhanced support", (0, 1),
-                                "enhanced support (supervising social worker time, training, "
-                                "respite, peer hub)"),
+        0.128,
+        "agency households joining per household-year (keeps the IFA market steady)",
+        "hand-set equal to deregistration",
+        bounds=(0, 2),
+    ),
+    "carers.support_share": lev(
+        0.0,
+        "share of in-house households on enhanced support",
+        (0, 1),
+        "enhanced support (supervising social worker time, training, respite, peer hub)",
+    ),
     "carers.support_deregistration_ratio": asm(
-        0.6, "deregistration hazard ratio with enhanced support", 0.18, 1.0,
+        0.6,
+        "deregistration hazard ratio with enhanced support",
+        0.18,
+        1.0,
         "assumption: Mockingbird 82% less likely to deregister (evaluation, design not stated; "
-        "lever_evidence §1) as the low end; no effect as the high end", bounds=(0, 2)),
+        "lever_evidence §1) as the low end; no effect as the high end",
+        bounds=(0, 2),
+    ),
     "carers.support_disruption_ratio": asm(
-        0.85, "disruption hazard ratio with enhanced support", 0.7, 1.0,
+        0.85,
+        "disruption hazard ratio with enhanced support",
+        0.7,
+        1.0,
         "assumption: Fostering Changes RCT found no effect on moves (lever_evidence §1)",
-        bounds=(0, 2)),
-    "carers.support_skill_gain": asm(0.1, "skill added by enhanced support", 0.0, 0.2,
-                                     "assumption", bounds=(0, 1)),
+        bounds=(0, 2),
+    ),
+    "carers.support_skill_gain": asm(
+        0.1, "skill added by enhanced support", 0.0, 0.2, "assumption", bounds=(0, 1)
+    ),
     "carers.support_cost_gbp_per_household_year": lev(
-        4500.0, "GBP per supported household per year", (0, 100000),
-        "cost of enhanced support; Mockingbird near break-even (lever_evidence §1)"),
+        4500.0,
+        "GBP per supported household per year",
+        (0, 100000),
+        "cost of enhanced support; Mockingbird near break-even (lever_evidence §1)",
+    ),
 }
 
 WORKFORCE = {
     "workforce.fte_per_10k": pub(
-        17.66, "case-holding social worker FTE per 10,000 children",
-        "PF:sw.case_holders_fte 21,105 (2025) / 11.947M", bounds=(0.1, 500)),
-    "workforce.fte_extra_per_10k": lev(0.0, "extra case-holding FTE per 10,000 children",
-                                       (0, 100), "more social workers"),
+        17.66,
+        "case-holding social worker FTE per 10,000 children",
+        "PF:sw.case_holders_fte 21,105 (2025) / 11.947M",
+        bounds=(0.1, 500),
+    ),
+    "workforce.fte_extra_per_10k": lev(
+        0.0, "extra case-holding FTE per 10,000 children", (0, 100), "more social workers"
+    ),
     "workforce.other_cases_per_fte": pub(
-        11.3, "non-looked-after cases per FTE", "PF:sw.cases 321,661 less 83,630 CLA, per "
-        "PF:sw.case_holders_fte 21,105", bounds=(0, 50)),
-    "workforce.reference_caseload": pub(15.2, "cases per FTE",
-                                        "PF:sw.caseload_per_fte_case_holder 2025", bounds=(1, 60)),
-    "workforce.agency_share": pub(0.155, "share of FTE that is agency", "PF:sw.agency_rate_fte",
-                                  bounds=(0, 1)),
-    "workforce.agency_share_target": lev(-1.0, "target agency share (-1 keeps the published "
-                                         "share)", (-1, 1), "less agency staff"),
-    "workforce.turnover_per_year": pub(0.154, "leavers per FTE-year (permanent)",
-                                       "PF:sw.turnover_rate_fte", bounds=(0, 2)),
-    "workforce.agency_turnover_ratio": asm(2.0, "agency vs permanent turnover", 1.0, 3.0,
-                                           "assumption", bounds=(0.5, 10)),
+        11.3,
+        "non-looked-after cases per FTE",
+        "PF:sw.cases 321,661 less 83,630 CLA, per PF:sw.case_holders_fte 21,105",
+        bounds=(0, 50),
+    ),
+    "workforce.reference_caseload": pub(
+        15.2, "cases per FTE", "PF:sw.caseload_per_fte_case_holder 2025", bounds=(1, 60)
+    ),
+    "workforce.agency_share": pub(
+        0.155, "share of FTE that is agency", "PF:sw.agency_rate_fte", bounds=(0, 1)
+    ),
+    "workforce.agency_share_target": lev(
+        -1.0, "target agency share (-1 keeps the published share)", (-1, 1), "less agency staff"
+    ),
+    "workforce.turnover_per_year": pub(
+        0.154, "leavers per FTE-year (permanent)", "PF:sw.turnover_rate_fte", bounds=(0, 2)
+    ),
+    "workforce.agency_turnover_ratio": asm(
+        2.0, "agency vs permanent turnover", 1.0, 3.0, "assumption", bounds=(0.5, 10)
+    ),
     "workforce.turnover_caseload_elasticity": asm(
-        0.05, "relative rise in turnover per case above reference", 0.0, 0.1,
-        "assumption: caseload drives turnover; no England effect size", bounds=(0, 0.5)),
-    "workforce.vacancy_fill_days": asm(120.0, "mean days to fill a vacancy", 60, 240,
-                                       "assumption", bounds=(1, 1000)),
+        0.05,
+        "relative rise in turnover per case above reference",
+        0.0,
+        0.1,
+        "assumption: caseload drives turnover; no England effect size",
+        bounds=(0, 0.5),
+    ),
+    "workforce.vacancy_fill_days": asm(
+        120.0, "mean days to fill a vacancy", 60, 240, "assumption", bounds=(1, 1000)
+    ),
     "workforce.internal_change_per_year": cal(
-        1.0, "changes of allocated worker per child-year other than leavers (team transfers)",
+        1.0,
+        "changes of allocated worker per child-year other than leavers (team transfers)",
         "hand-set so about 27% have 3+ social workers in the year (PF:cla.three_plus_social_"
-        "workers_in_year_share, 2024)", bounds=(0, 10)),
+        "workers_in_year_share, 2024)",
+        bounds=(0, 10),
+    ),
     "workforce.transfer_caseload_elasticity": asm(
-        0.1, "log change in team transfers per case above (or below) the reference caseload",
-        0.0, 0.2, "assumption: workload pressure drives case transfers; the DfE stability "
-        "index reports associations only, no causal estimate", bounds=(0, 1)),
-    "workforce.caseload_cap": lev(0.0, "maximum cases per FTE (0 = no cap)", (0, 60),
-                                  "caseload cap"),
+        0.1,
+        "log change in team transfers per case above (or below) the reference caseload",
+        0.0,
+        0.2,
+        "assumption: workload pressure drives case transfers; the DfE stability "
+        "index reports associations only, no causal estimate",
+        bounds=(0, 1),
+    ),
+    "workforce.caseload_cap": lev(
+        0.0, "maximum cases per FTE (0 = no cap)", (0, 60), "caseload cap"
+    ),
 }
 
 PIPELINE = {
     "pipeline.enquiries_per_10k_per_year": pub(
-        26.0, "enquiries to the council's own service per 10,000 children per year",
+        26.0,
+        "enquiries to the council's own service per 10,000 children per year",
         "LA enquiries implied by PF:fostering.enquiry_to_application_rate_la (12%) and LA "
         "applications: 20.9 (2022-23), 23.4 (2021-22, 8 enquiries per application), 29.0 "
-        "(2017-18, fostering_england.csv); per 10,000 children", bounds=(0, 1000)),
-    "pipeline.enquiry_to_application": pub(0.12, "share", "PF:fostering.enquiry_to_"
-                                           "application_rate_la 2022-23", bounds=(0, 1)),
-    "pipeline.assessors_per_10k": asm(0.25, "assessing social worker FTE per 10,000 children",
-                                      0.15, 0.4, "assumption", bounds=(0, 50)),
-    "pipeline.assessors_extra_per_10k": lev(0.0, "extra assessing FTE per 10,000 children",
-                                            (0, 50), "assessment capacity"),
-    "pipeline.enquiries_uplift": lev(0.0, "relative rise in enquiries from recruitment "
-                                     "campaigns", (0, 5), "recruitment marketing"),
-    "pipeline.assessment_days": asm(180.0, "mean days an assessment takes", 120, 240,
-                                    "assumption (the regulations expect about 8 months)",
-                                    bounds=(10, 1000)),
+        "(2017-18, fostering_england.csv); per 10,000 children",
+        bounds=(0, 1000),
+    ),
+    "pipeline.enquiry_to_application": pub(
+        0.12, "share", "PF:fostering.enquiry_to_application_rate_la 2022-23", bounds=(0, 1)
+    ),
+    "pipeline.assessors_per_10k": asm(
+        0.25,
+        "assessing social worker FTE per 10,000 children",
+        0.15,
+        0.4,
+        "assumption",
+        bounds=(0, 50),
+    ),
+    "pipeline.assessors_extra_per_10k": lev(
+        0.0, "extra assessing FTE per 10,000 children", (0, 50), "assessment capacity"
+    ),
+    "pipeline.enquiries_uplift": lev(
+        0.0,
+        "relative rise in enquiries from recruitment campaigns",
+        (0, 5),
+        "recruitment marketing",
+    ),
+    "pipeline.assessment_days": asm(
+        180.0,
+        "mean days an assessment takes",
+        120,
+        240,
+        "assumption (the regulations expect about 8 months)",
+        bounds=(10, 1000),
+    ),
     "pipeline.approval_share": pub(
-        0.72, "share of completed assessments approved",
+        0.72,
+        "share of completed assessments approved",
         "Ofsted LA rows 2013-14 to 2017-18 (fostering_england.csv): 14,035 approved of 19,590 "
         "not withdrawn by the applicant (PF:fostering.application_to_approval_conversion 0.49 "
-        "counts withdrawals too, which the pipeline models separately)", bounds=(0, 1)),
+        "counts withdrawals too, which the pipeline models separately)",
+        bounds=(0, 1),
+    ),
     "pipeline.assessments_per_assessor": Param(
         6.0,
         "Form F assessments one assessing FTE carries at once",
@@ -347,17 +624,23 @@ PIPELINE = {
         range=(1.0, 3.0),
     ),
     "pipeline.recruitment_cost_gbp_per_enquiry_uplift": lev(
-        150.0, "GBP per extra enquiry", (0, 10000), "marketing cost per extra enquiry"),
+        150.0, "GBP per extra enquiry", (0, 10000), "marketing cost per extra enquiry"
+    ),
     "pipeline.assessor_cost_gbp_per_fte_year": pub(
-        62000.0, "GBP per FTE-year", "PF:cost.social_worker_per_hour £40 x 1,550 h",
-        bounds=(0, 500000)),
+        62000.0,
+        "GBP per FTE-year",
+        "PF:cost.social_worker_per_hour £40 x 1,550 h",
+        bounds=(0, 500000),
+    ),
 }
 
 RESIDENTIAL = {
-    "residential.inhouse_beds_per_10k": lev(0.35, "in-house children's home beds per 10,000",
-                                            (0, 50), "in-house residential beds"),
+    "residential.inhouse_beds_per_10k": lev(
+        0.35, "in-house children's home beds per 10,000", (0, 50), "in-house residential beds"
+    ),
     "residential.inhouse_opening_cost_gbp_per_bed": lev(
-        0.0, "one-off GBP per new in-house bed", (0, 5_000_000), "capital cost of new beds"),
+        0.0, "one-off GBP per new in-house bed", (0, 5_000_000), "capital cost of new beds"
+    ),
 }
 
 COSTS = {
@@ -365,47 +648,97 @@ COSTS = {
         (300.0, 600.0, 820.0, 6123.0, 1500.0, 100.0, 3000.0, 600.0),
         "GBP per child-week: kinship, in-house foster, agency foster, purchased children's "
         "home, supported, with parents, other, placed for adoption",
-        "published", "in-house PF:cost.foster_per_child_week ~£600; agency CMA £820 "
+        "published",
+        "in-house PF:cost.foster_per_child_week ~£600; agency CMA £820 "
         "(lever_evidence §6); children's home NAO £318,400/yr; others assumptions (kinship "
         "allowances PF:fostering.allowance_weekly_*; supported, parents, other, adoption)",
-        bounds=(0, 100000)),
+        bounds=(0, 100000),
+    ),
     "costs.inhouse_residential_weekly_gbp": asm(
-        4500.0, "GBP per in-house children's home bed-week", 3000, 6000,
+        4500.0,
+        "GBP per in-house children's home bed-week",
+        3000,
+        6000,
         "assumption: ratio to purchased uncertain (lever_evidence §6, Lincolnshire FOI)",
-        bounds=(0, 100000)),
-    "costs.sw_permanent_gbp_per_fte_year": asm(62000.0, "GBP per FTE-year, on-costs included",
-                                               52000, 72000, "assumption from "
-                                               "PF:cost.social_worker_per_hour", bounds=(0, 1e6)),
-    "costs.sw_agency_gbp_per_fte_year": asm(90000.0, "GBP per FTE-year", 75000, 110000,
-                                            "assumption", bounds=(0, 1e6)),
-    "costs.staying_put_gbp_per_year": pub(8222.0, "GBP per young person-year",
-                                          "lever_evidence: Staying Put grant 2014/15",
-                                          bounds=(0, 1e6)),
-    "costs.kinship_allowance_uplift_gbp_per_week": lev(0.0, "extra GBP per kinship child-week",
-                                                       (0, 1000), "kinship allowances"),
+        bounds=(0, 100000),
+    ),
+    "costs.sw_permanent_gbp_per_fte_year": asm(
+        62000.0,
+        "GBP per FTE-year, on-costs included",
+        52000,
+        72000,
+        "assumption from PF:cost.social_worker_per_hour",
+        bounds=(0, 1e6),
+    ),
+    "costs.sw_agency_gbp_per_fte_year": asm(
+        90000.0, "GBP per FTE-year", 75000, 110000, "assumption", bounds=(0, 1e6)
+    ),
+    "costs.staying_put_gbp_per_year": pub(
+        8222.0,
+        "GBP per young person-year",
+        "lever_evidence: Staying Put grant 2014/15",
+        bounds=(0, 1e6),
+    ),
+    "costs.kinship_allowance_uplift_gbp_per_week": lev(
+        0.0, "extra GBP per kinship child-week", (0, 1000), "kinship allowances"
+    ),
 }
 
 WELLBEING = {
     "wellbeing.start": asm(50.0, "index points at entry", 40, 60, "assumption", bounds=(0, 100)),
-    "wellbeing.quality_gain_per_year": asm(20.0, "points per year per unit of (quality-0.5)", 10,
-                                           30, "assumption (Stein 2009)", bounds=(0, 100)),
-    "wellbeing.unplanned_move_loss": asm(5.0, "points lost at an unplanned move", 2, 10,
-                                         "assumption", bounds=(0, 100)),
+    "wellbeing.quality_gain_per_year": asm(
+        20.0,
+        "points per year per unit of (quality-0.5)",
+        10,
+        30,
+        "assumption (Stein 2009)",
+        bounds=(0, 100),
+    ),
+    "wellbeing.unplanned_move_loss": asm(
+        5.0, "points lost at an unplanned move", 2, 10, "assumption", bounds=(0, 100)
+    ),
 }
 
 ENGINE = {
-    "engine.clock": Param("lean", "event engine", "assumption", "engine choice, not a model "
-                          "parameter: 'mesa' (Model.schedule_event) or 'lean' (heapq)",
-                          range=(0, 0), choices=("mesa", "lean")),
+    "engine.clock": Param(
+        "lean",
+        "event engine",
+        "assumption",
+        "engine choice, not a model parameter: 'mesa' (Model.schedule_event) or 'lean' (heapq)",
+        range=(0, 0),
+        choices=("mesa", "lean"),
+    ),
     "engine.rules": Param(
         "entry,matching,endings,exits,reunification,carers,workforce,wellbeing,costs",
-        "enabled rules, in order", "assumption", "DESIGN §4", range=(0, 0)),
-    "engine.plugins": Param("", "extra rule modules to import (module paths)", "assumption",
-                            "researcher's rules enabled from a scenario", range=(0, 0)),
+        "enabled rules, in order",
+        "assumption",
+        "DESIGN §4",
+        range=(0, 0),
+    ),
+    "engine.plugins": Param(
+        "",
+        "extra rule modules to import (module paths)",
+        "assumption",
+        "researcher's rules enabled from a scenario",
+        range=(0, 0),
+    ),
 }
 
-for _section in (AREA, ENTRY, MATCHING, ENDINGS, EXITS, REUNIFICATION, CARERS, WORKFORCE,
-                 PIPELINE, RESIDENTIAL, COSTS, WELLBEING, ENGINE):
+for _section in (
+    AREA,
+    ENTRY,
+    MATCHING,
+    ENDINGS,
+    EXITS,
+    REUNIFICATION,
+    CARERS,
+    WORKFORCE,
+    PIPELINE,
+    RESIDENTIAL,
+    COSTS,
+    WELLBEING,
+    ENGINE,
+):
     register(_section)
 
 # ---------------------------------------------------------------------------------------------
@@ -414,31 +747,47 @@ for _section in (AREA, ENTRY, MATCHING, ENDINGS, EXITS, REUNIFICATION, CARERS, W
 # kinship-first: connected-person assessment capacity, and what it and allowances may do.
 LEVERS_ADDED_FOR_SCENARIOS = {
     "matching.kinship_assessors_extra_per_10k": lev(
-        0.0, "extra kinship (connected-person) assessment and family-finding FTE per 10,000 "
-        "children", (0, 20), "kinship assessment capacity; costed at "
-        "pipeline.assessor_cost_gbp_per_fte_year"),
+        0.0,
+        "extra kinship (connected-person) assessment and family-finding FTE per 10,000 children",
+        (0, 20),
+        "kinship assessment capacity; costed at pipeline.assessor_cost_gbp_per_fte_year",
+    ),
     "matching.kinship_find_gain_per_fte_per_10k": asm(
-        0.4, "relative rise in the kinship finding probability (at entry and at a later move) "
-        "per extra kinship FTE per 10,000 children", 0.0, 0.8,
+        0.4,
+        "relative rise in the kinship finding probability (at entry and at a later move) "
+        "per extra kinship FTE per 10,000 children",
+        0.0,
+        0.8,
         "assumption: no England estimate of assessment capacity on kinship take-up (LEVERS.md "
-        "§4, looked for, not found); the range includes no effect", bounds=(0, 5)),
+        "§4, looked for, not found); the range includes no effect",
+        bounds=(0, 5),
+    ),
     "endings.kinship_allowance_disruption_ratio_per_100gbp": asm(
-        0.95, "kinship disruption hazard ratio per GBP 100 a week of allowance uplift (applied "
-        "as ratio ** (uplift / 100))", 0.85, 1.0,
+        0.95,
+        "kinship disruption hazard ratio per GBP 100 a week of allowance uplift (applied "
+        "as ratio ** (uplift / 100))",
+        0.85,
+        1.0,
         "assumption: no effect estimate for kinship allowances (LEVERS.md §4: allowance pilot "
-        "has no outcome data); the range includes no effect", bounds=(0.1, 1.5)),
+        "has no outcome data); the range includes no effect",
+        bounds=(0.1, 1.5),
+    ),
 }
 register(LEVERS_ADDED_FOR_SCENARIOS)
 
 # Levers and parameters the engine's rules read beyond the sections above.
 ENGINE_EXTRA = {
     "entry.new_entrant_share": cal(
-        0.96, "share of starts that are first entries (the rest are re-entries the model makes)",
+        0.96,
+        "share of starts that are first entries (the rest are re-entries the model makes)",
         "PF:cla.entrants_previously_looked_after_share 0.12 (c.2010), adjusted by hand",
-        bounds=(0, 1)),
-    "matching.supported_quality": asm(0.5, "match quality in supported accommodation", 0.3,
-                                      0.7, "assumption", bounds=(0, 1)),
-    "workforce.agency_cover_days": asm(30.0, "mean days for agency cover to start", 7, 60,
-                                       "assumption", bounds=(1, 365)),
+        bounds=(0, 1),
+    ),
+    "matching.supported_quality": asm(
+        0.5, "match quality in supported accommodation", 0.3, 0.7, "assumption", bounds=(0, 1)
+    ),
+    "workforce.agency_cover_days": asm(
+        30.0, "mean days for agency cover to start", 7, 60, "assumption", bounds=(1, 365)
+    ),
 }
 register(ENGINE_EXTRA)

@@ -53,13 +53,11 @@ class Param:
             if not isinstance(value, str):
                 raise ParameterError(f"{path}: expected text, got {value!r}")
             if self.choices and value not in self.choices:
-                raise ParameterError(
-                    f"{path}: {value!r} is not one of {', '.join(self.choices)}")
+                raise ParameterError(f"{path}: {value!r} is not one of {', '.join(self.choices)}")
             return value
         if isinstance(d, tuple):
             if not isinstance(value, list | tuple) or len(value) != len(d):
-                raise ParameterError(
-                    f"{path}: expected a list of {len(d)} numbers, got {value!r}")
+                raise ParameterError(f"{path}: expected a list of {len(d)} numbers, got {value!r}")
             items = tuple(self._number(f"{path}[{i}]", v) for i, v in enumerate(value))
             return items
         number = self._number(path, value)
@@ -74,7 +72,8 @@ class Param:
             lo, hi = self.bounds
             if not lo <= value <= hi:
                 raise ParameterError(
-                    f"{path}: {value} is out of range; allowed {lo} to {hi} ({self.unit})")
+                    f"{path}: {value} is out of range; allowed {lo} to {hi} ({self.unit})"
+                )
         return float(value) if isinstance(self.default, float | tuple) else value
 
 
@@ -140,15 +139,17 @@ class Parameters:
     def get(self, path: str, default: Any = None) -> Any:
         return self.values.get(path, default)
 
-    def with_changes(self, changes: Mapping[str, Any],
-                     dated: Iterable[DatedChange] = ()) -> Parameters:
+    def with_changes(
+        self, changes: Mapping[str, Any], dated: Iterable[DatedChange] = ()
+    ) -> Parameters:
         """A new tree with ``changes`` applied; every path and value validated first."""
         _ensure_loaded()
         new = dict(self.values)
         for path, value in changes.items():
             new[path] = spec_of(path).check(path, value)
-        checked = tuple(DatedChange(d.day, d.path, spec_of(d.path).check(d.path, d.value))
-                        for d in dated)
+        checked = tuple(
+            DatedChange(d.day, d.path, spec_of(d.path).check(d.path, d.value)) for d in dated
+        )
         return Parameters(new, self.dated + checked)
 
     def section(self, prefix: str) -> dict[str, Any]:

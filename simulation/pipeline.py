@@ -105,8 +105,7 @@ def _caller_frame() -> Any:
     the whole stack (several ms per environment) and leaves reference cycles that keep our
     event loop's frame, and so a finished model, alive until a full garbage collection."""
     frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename in (_salabim_module.__file__,
-                                                             "<string>"):
+    while frame is not None and frame.f_code.co_filename in (_salabim_module.__file__, "<string>"):
         frame = frame.f_back
     return frame
 
@@ -120,12 +119,14 @@ def _cheap_caller_frames() -> Iterator[None]:
     finally:
         _salabim_module._get_caller_frame = original
 
+
 DAYS_PER_YEAR = 365.25
 MONTH_DAYS = 30.4
 PER_10K = 10_000.0
 
 _FTE_PATHS = ("pipeline.assessors_per_10k", "pipeline.assessors_extra_per_10k")
 _RATE_PATHS = ("pipeline.enquiries_per_10k_per_year", "pipeline.enquiries_uplift")
+
 
 @dataclass
 class PipelineResult:
@@ -366,14 +367,14 @@ def new_environment() -> Any:
     default environment), so the environment is built as the default and the previous default
     is put back; every component here is given ``env=`` explicitly.
     """
-    previous = sim.g.default_env
+    previous = sim.g.default_env  # pyright: ignore[reportAttributeAccessIssue]
     try:
         with global_rng_untouched():
             return sim.Environment(
                 trace=False, random_seed="", set_numpy_random_seed=False, yieldless=False
             )
     finally:
-        sim.g.default_env = previous
+        sim.g.default_env = previous  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def run_pipeline(params: Parameters, streams: Streams, horizon_days: float) -> PipelineResult:

@@ -80,9 +80,16 @@ def _build_returned(model: CareSystem) -> None:
     keep &= age_now < 18.0
     needs = rng.beta(p["entry.needs_beta_a"], p["entry.needs_beta_b"], n)
     for i in np.flatnonzero(keep):
-        child = Child(model, model.new_id("child"), birth_day=-float(age_now[i]) * YEAR_DAYS,
-                      female=bool(rng.random() < 0.47), needs=float(needs[i]), disabled=False,
-                      uasc=False, legal="care_order")
+        child = Child(
+            model,
+            model.new_id("child"),
+            birth_day=-float(age_now[i]) * YEAR_DAYS,
+            female=bool(rng.random() < 0.47),
+            needs=float(needs[i]),
+            disabled=False,
+            uasc=False,
+            legal="care_order",
+        )
         child.period = 0
         child.returned_day = -float(since[i]) * YEAR_DAYS
         model.emit("returned_existing", child)
@@ -93,15 +100,21 @@ def _build_carers(model: CareSystem) -> None:
     rng = model.streams.numpy_generator("population.carers")
     weights = np.asarray(p["carers.places_weights"], dtype=float)
     weights = weights / weights.sum()
-    for sector, key in ((G.INHOUSE, "carers.inhouse_households_per_10k"),
-                        (G.AGENCY, "carers.agency_households_per_10k")):
+    for sector, key in (
+        (G.INHOUSE, "carers.inhouse_households_per_10k"),
+        (G.AGENCY, "carers.agency_households_per_10k"),
+    ):
         n = round(p[key] * model.scale)
         for _ in range(n):
             carer = CarerHousehold(
-                model, model.new_id("carer"), int(sector),
+                model,
+                model.new_id("carer"),
+                int(sector),
                 places=int(rng.choice(3, p=weights)) + 1,
-                skill=float(rng.beta(3.0, 2.5)), older=bool(rng.random() < 0.25),
-                joined=-float(rng.exponential(8 * YEAR_DAYS)))
+                skill=float(rng.beta(3.0, 2.5)),
+                older=bool(rng.random() < 0.25),
+                joined=-float(rng.exponential(8 * YEAR_DAYS)),
+            )
             model.add_carer(carer)
 
 
@@ -114,12 +127,17 @@ def _build_workers(model: CareSystem) -> None:
     if target >= 0:
         share = target
     n_agency = round(n * share)
-    model.other_cases_total = p["workforce.other_cases_per_fte"] * p[
-        "workforce.fte_per_10k"] * model.scale
+    model.other_cases_total = (
+        p["workforce.other_cases_per_fte"] * p["workforce.fte_per_10k"] * model.scale
+    )
     rng = model.streams.numpy_generator("population.workers")
     for i in range(n):
-        worker = SocialWorker(model, model.new_id("worker"), agency=i < n_agency,
-                              joined=-float(rng.exponential(3 * YEAR_DAYS)))
+        worker = SocialWorker(
+            model,
+            model.new_id("worker"),
+            agency=i < n_agency,
+            joined=-float(rng.exponential(3 * YEAR_DAYS)),
+        )
         model.add_worker(worker)
 
 
@@ -130,8 +148,9 @@ def _choose(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
     return np.minimum((u > cum).sum(axis=1), probs.shape[1] - 1)
 
 
-def placement_table(age_shares: np.ndarray, uasc_share: float,
-                    target: tuple[float, ...], iterations: int = 100) -> np.ndarray:
+def placement_table(
+    age_shares: np.ndarray, uasc_share: float, target: tuple[float, ...], iterations: int = 100
+) -> np.ndarray:
     """Placement probabilities by row (the five age bands of ``PLACEMENT_BY_AGE``, then UASC):
     the hand-set rows with each group's column scaled (iterative proportional fitting) until
     the stock they imply, weighted by age band and UASC share, has the ``target`` mix. A row's
@@ -157,8 +176,9 @@ def _build_children(model: CareSystem) -> None:
     n = round(p["area.cla_per_10k_start"] * model.scale)
     uasc = rng.random(n) < p["area.uasc_stock_share"]
     ages = np.asarray(p["area.stock_age_shares"], dtype=float)
-    band = np.where(uasc, np.where(rng.random(n) < 0.85, 4, 3),
-                    _choose(rng, np.tile(ages / ages.sum(), (n, 1))))
+    band = np.where(
+        uasc, np.where(rng.random(n) < 0.85, 4, 3), _choose(rng, np.tile(ages / ages.sum(), (n, 1)))
+    )
     low, high = np.asarray(BAND_LOW)[band], np.asarray(BAND_HIGH)[band]
     age = np.minimum(low + (high - low) * rng.random(n), 17.999)
     needs = rng.beta(p["entry.needs_beta_a"], p["entry.needs_beta_b"], n)
@@ -170,22 +190,31 @@ def _build_children(model: CareSystem) -> None:
     legal = _choose(rng, np.tile(legal_p / legal_p.sum(), (n, 1)))
     female = rng.random(n) < 0.43
     disabled = rng.random(n) < p["entry.disability_share"]
-    table = placement_table(ages / ages.sum(), p["area.uasc_stock_share"],
-                            p["area.stock_placement_shares"])
+    table = placement_table(
+        ages / ages.sum(), p["area.uasc_stock_share"], p["area.stock_placement_shares"]
+    )
     group = _choose(rng, table[np.where(uasc, len(PLACEMENT_BY_AGE), band)])
     in_care = np.maximum(np.minimum(rng.exponential(MEAN_DAYS_IN_CARE, n), age * YEAR_DAYS), 1.0)
     in_placement = in_care * rng.random(n) ** 0.5
     quality = np.clip(rng.normal(0.6, 0.15, n), 0.0, 1.0)
     finder = model.capacity
     for i in range(n):
-        child = Child(model, model.new_id("child"), birth_day=-float(age[i]) * YEAR_DAYS,
-                      female=bool(female[i]), needs=float(needs[i]), disabled=bool(disabled[i]),
-                      uasc=bool(uasc[i]), legal="s20" if uasc[i] else legal_names[legal[i]])
+        child = Child(
+            model,
+            model.new_id("child"),
+            birth_day=-float(age[i]) * YEAR_DAYS,
+            female=bool(female[i]),
+            needs=float(needs[i]),
+            disabled=bool(disabled[i]),
+            uasc=bool(uasc[i]),
+            legal="s20" if uasc[i] else legal_names[legal[i]],
+        )
         child.data["existing"] = True
         g, placed_days = int(group[i]), float(in_placement[i])
         if g == G.ADOPTION:
             child.legal = "placement_order"
             placed_days = min(placed_days, 200.0)
         carer, inhouse_bed, g = finder.existing(child, g)
-        model.start_existing(child, -float(in_care[i]), -placed_days, g, carer,
-                             float(quality[i]), inhouse_bed)
+        model.start_existing(
+            child, -float(in_care[i]), -placed_days, g, carer, float(quality[i]), inhouse_bed
+        )

@@ -46,8 +46,16 @@ from simulation.params import SPEC, DatedChange, ParameterError, Parameters, Val
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 MODEL_START = date(2024, 4, 1)  # day 0 of every run (the start of DfE year 2024-25)
 
-TOP_LEVEL = ("title", "description", "extends", "levers", "assumptions", "evidence", "costs",
-             "plugins")
+TOP_LEVEL = (
+    "title",
+    "description",
+    "extends",
+    "levers",
+    "assumptions",
+    "evidence",
+    "costs",
+    "plugins",
+)
 _MODULE_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
@@ -114,7 +122,8 @@ def _locate(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
             return c.resolve()
     tried = ", ".join(str(c) for c in candidates)
     raise ScenarioError(
-        f"scenario {text!r} not found (looked for {tried}); available scenarios: {_available()}")
+        f"scenario {text!r} not found (looked for {tried}); available scenarios: {_available()}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,9 +141,18 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if plugins:
         changes["engine.plugins"] = ",".join(plugins)
     scenario = Scenario(
-        name=name, title=raw["title"], description=raw["description"], changes=changes,
-        dated=dated, files=tuple(raw["files"]), levers=levers, assumptions=assumptions,
-        evidence=evidence, costs=dict(raw["costs"]), plugins=plugins)
+        name=name,
+        title=raw["title"],
+        description=raw["description"],
+        changes=changes,
+        dated=dated,
+        files=tuple(raw["files"]),
+        levers=levers,
+        assumptions=assumptions,
+        evidence=evidence,
+        costs=dict(raw["costs"]),
+        plugins=plugins,
+    )
     try:  # a last whole-tree check (e.g. a plug-in's own validation)
         Parameters.defaults().with_changes(changes, dated)
     except ParameterError as exc:
@@ -180,7 +198,8 @@ def _load_chain(path: Path, stack: tuple[Path, ...]) -> dict[str, Any]:
         raise ScenarioError(f"{path}: extends = {data['extends']!r}: {exc}") from None
     parent = _load_chain(parent_path, (*stack, path))
     merged = {
-        "title": own["title"], "description": own["description"],
+        "title": own["title"],
+        "description": own["description"],
         "files": [path, *parent["files"]],
         "plugins": list(dict.fromkeys([*parent["plugins"], *own["plugins"]])),
         "costs": {**parent["costs"], **own["costs"]},
@@ -199,7 +218,8 @@ def _check_top_level(path: Path, data: dict[str, Any]) -> None:
             kind = "table" if isinstance(value, dict) else "key"
             raise ScenarioError(
                 f"{path}: unknown top-level {kind} {key!r}.{hint} Allowed: "
-                f"{', '.join(TOP_LEVEL)}. Parameter paths go under [levers] or [assumptions].")
+                f"{', '.join(TOP_LEVEL)}. Parameter paths go under [levers] or [assumptions]."
+            )
     for key in ("title", "description", "extends"):
         if key in data and not isinstance(data[key], str):
             raise ScenarioError(f"{path}: {key} must be text, got {data[key]!r}")
@@ -209,8 +229,9 @@ def _check_top_level(path: Path, data: dict[str, Any]) -> None:
     plugins = data.get("plugins", [])
     if not isinstance(plugins, list) or not all(isinstance(p, str) for p in plugins):
         raise ScenarioError(
-            f"{path}: plugins must be a list of module paths, e.g. plugins = [\"mypkg.rule\"]; "
-            f"got {plugins!r}")
+            f'{path}: plugins must be a list of module paths, e.g. plugins = ["mypkg.rule"]; '
+            f"got {plugins!r}"
+        )
     for module in plugins:
         _import_plugin(path, module)
 
@@ -226,7 +247,8 @@ def _import_plugin(path: Path, module: str) -> None:
     if found is None:
         raise ScenarioError(
             f"{path}: plugins: module {module!r} cannot be found; install it or put it on "
-            "PYTHONPATH")
+            "PYTHONPATH"
+        )
     try:
         importlib.import_module(module)
     except (ImportError, CarepathsError, ParameterError) as exc:
@@ -237,8 +259,9 @@ def _is_dated(value: Any) -> bool:
     return isinstance(value, dict) and ("from" in value or "value" in value)
 
 
-def _flatten(path: Path, section: str, table: Any, prefix: str = "",
-             leaf_dicts: bool = True) -> dict[str, Any]:
+def _flatten(
+    path: Path, section: str, table: Any, prefix: str = "", leaf_dicts: bool = True
+) -> dict[str, Any]:
     """Dotted paths from quoted keys (``"a.b" = 1``) or nested tables (``a.b = 1``)."""
     out: dict[str, Any] = {}
     for key, value in table.items():
@@ -254,20 +277,24 @@ def _check_kind(path: Path, section: str, key: str) -> None:
     if key not in SPEC:
         raise ScenarioError(
             f"{path}: [{section}] unknown parameter {key!r}.{suggest(key)} "
-            "Run 'python run.py scenarios' or see simulation/parameter_tree.py for the paths.")
+            "Run 'python run.py scenarios' or see simulation/parameter_tree.py for the paths."
+        )
     kind = SPEC[key].kind
     if section == "levers" and kind != "lever":
         raise ScenarioError(
             f"{path}: [levers] {key!r} is {'an' if kind == 'assumption' else 'a'} {kind} "
-            "parameter, not a lever (a council does not control it): move it to [assumptions]")
+            "parameter, not a lever (a council does not control it): move it to [assumptions]"
+        )
     if section == "assumptions" and kind == "lever":
         raise ScenarioError(
             f"{path}: [assumptions] {key!r} is a lever (what the council controls), not an "
-            "assumption: move it to [levers]")
+            "assumption: move it to [levers]"
+        )
     if key.startswith("engine.plugins"):
         raise ScenarioError(
             f"{path}: [{section}] set researchers' rules with the top-level "
-            "plugins = [\"module.path\"], not engine.plugins")
+            'plugins = ["module.path"], not engine.plugins'
+        )
 
 
 def _check_value(path: Path, section: str, key: str, value: Any) -> Value:
@@ -287,15 +314,18 @@ def _to_day(path: Path, section: str, key: str, when: Any) -> float:
         except ValueError:
             raise ScenarioError(
                 f"{path}: [{section}] {key}: from = {when!r} is not a date; write it as "
-                "YYYY-MM-DD, e.g. from = \"2026-04-01\"") from None
+                'YYYY-MM-DD, e.g. from = "2026-04-01"'
+            ) from None
     if not isinstance(when, date):
         raise ScenarioError(
-            f"{path}: [{section}] {key}: from = {when!r} is not a date; write it as YYYY-MM-DD")
+            f"{path}: [{section}] {key}: from = {when!r} is not a date; write it as YYYY-MM-DD"
+        )
     day = (when - MODEL_START).days
     if day < 0:
         raise ScenarioError(
             f"{path}: [{section}] {key}: from = {when.isoformat()} is before the model start "
-            f"{MODEL_START.isoformat()}")
+            f"{MODEL_START.isoformat()}"
+        )
     return float(day)
 
 
@@ -304,14 +334,15 @@ def _dated_change(path: Path, section: str, key: str, entry: dict[str, Any]) -> 
     if extra or "from" not in entry or "value" not in entry:
         raise ScenarioError(
             f"{path}: [{section}] {key} = {entry!r}: a dated change needs exactly 'from' and "
-            "'value', e.g. { from = \"2026-04-01\", value = 0.5 }")
+            "'value', e.g. { from = \"2026-04-01\", value = 0.5 }"
+        )
     day = _to_day(path, section, key, entry["from"])
     return DatedChange(day, key, _check_value(path, section, key, entry["value"]))
 
 
-def _validate_values(raw: dict[str, Any]
-                     ) -> tuple[dict[str, Any], tuple[DatedChange, ...], dict[str, Any],
-                                dict[str, Any]]:
+def _validate_values(
+    raw: dict[str, Any],
+) -> tuple[dict[str, Any], tuple[DatedChange, ...], dict[str, Any], dict[str, Any]]:
     """Check every lever and assumption; split static values from dated changes."""
     changes: dict[str, Any] = {}
     dated: list[DatedChange] = []
@@ -320,12 +351,15 @@ def _validate_values(raw: dict[str, Any]
         for key, value in raw[section].items():
             path = raw["sources"][(section, key)]
             _check_kind(path, section, key)
-            entries = value if isinstance(value, list) and value and all(
-                isinstance(v, dict) for v in value) else None
+            entries = (
+                value
+                if isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
+                else None
+            )
             if _is_dated(value):
                 entries = [value]
             if entries is not None:
-                items = [_dated_change(path, section, key, e) for e in entries]
+                items = [_dated_change(path, section, key, dict(e)) for e in entries]
                 dated.extend(sorted(items, key=lambda d: d.day))
                 by_section[section][key] = [{"day": d.day, "value": d.value} for d in items]
             else:
@@ -342,7 +376,8 @@ def _validate_evidence(raw: dict[str, Any]) -> dict[str, str]:
         if key not in SPEC:
             raise ScenarioError(
                 f"{path}: [evidence] unknown parameter {key!r}.{suggest(key)} Evidence notes "
-                "are keyed by the parameter they justify.")
+                "are keyed by the parameter they justify."
+            )
         if not isinstance(note, str):
             raise ScenarioError(f"{path}: [evidence] {key} must be text, got {note!r}")
         out[key] = note

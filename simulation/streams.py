@@ -69,8 +69,9 @@ class Streams:
         key = self._keys.get(process)
         if key is None:
             key = self._key(process)
-        z = (key + (entity + 1) * 0x9E3779B97F4A7C15
-             + (occurrence + 1) * 0xD1B54A32D192ED03) & 0xFFFFFFFFFFFFFFFF
+        z = (
+            key + (entity + 1) * 0x9E3779B97F4A7C15 + (occurrence + 1) * 0xD1B54A32D192ED03
+        ) & 0xFFFFFFFFFFFFFFFF
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
         return (((z ^ (z >> 31)) >> 11) + 0.5) * 1.1102230246251565e-16  # 2**-53
@@ -79,8 +80,13 @@ class Streams:
         """A unit exponential draw (an integrated-hazard threshold)."""
         return -math.log(self.uniform(process, entity, occurrence))
 
-    def choice(self, weights: tuple[float, ...] | list[float], process: str, entity: int,
-               occurrence: int = 0) -> int:
+    def choice(
+        self,
+        weights: tuple[float, ...] | list[float],
+        process: str,
+        entity: int,
+        occurrence: int = 0,
+    ) -> int:
         """Index drawn with probability proportional to ``weights``."""
         total = sum(weights)
         u = self.uniform(process, entity, occurrence) * total
@@ -103,5 +109,6 @@ class Streams:
 
     def numpy_generator(self, process: str) -> np.random.Generator:
         """A numpy generator keyed by (seed, process), for vectorised set-up work."""
-        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(
-            [self.seed, process_key(process)])))
+        return np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence([self.seed, process_key(process)]))
+        )

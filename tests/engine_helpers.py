@@ -12,14 +12,16 @@ from simulation.params import Parameters
 SMALL = {"area.population_0_17": 30_000}
 
 
-def make_model(changes: dict[str, Any] | None = None, seed: int = 1, replicate: int = 0,
-               keep_log: bool = True) -> CareSystem:
+def make_model(
+    changes: dict[str, Any] | None = None, seed: int = 1, replicate: int = 0, keep_log: bool = True
+) -> CareSystem:
     params = Parameters.defaults().with_changes({**SMALL, **(changes or {})})
     return CareSystem(params, seed=seed, replicate=replicate, keep_log=keep_log)
 
 
-def run(changes: dict[str, Any] | None = None, years: int = 2, seed: int = 1,
-        replicate: int = 0) -> CareSystem:
+def run(
+    changes: dict[str, Any] | None = None, years: int = 2, seed: int = 1, replicate: int = 0
+) -> CareSystem:
     model = make_model(changes, seed, replicate)
     model.run_years(years)
     return model

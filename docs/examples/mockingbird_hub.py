@@ -24,23 +24,40 @@ from simulation.agents import CarerHousehold, Child, Group
 from simulation.params import Param, register
 from simulation.rules.registry import Rule, register_rule
 
-register({
-    "mockingbird.hub_share": Param(
-        0.0, "share of in-house households in a hub constellation", "lever",
-        "lever: set by the council's scenario", bounds=(0.0, 1.0)),
-    "mockingbird.cost_gbp_per_member_year": Param(
-        3000.0, "GBP per member household per year", "lever",
-        "lever: hub carer fee and liaison worker time, shared across members",
-        bounds=(0.0, 100_000.0)),
-    "mockingbird.deregistration_ratio": Param(
-        0.5, "deregistration hazard ratio for members", "assumption",
-        "Rees Centre 2020 (82% less likely) as the low end; no effect as the high end",
-        bounds=(0.0, 2.0), range=(0.18, 1.0)),
-    "mockingbird.disruption_ratio": Param(
-        0.9, "disruption hazard ratio for members' placements", "assumption",
-        "Devon 2021 self-report (18.5% of placements saved) as the low end; no effect high",
-        bounds=(0.0, 2.0), range=(0.8, 1.0)),
-})
+register(
+    {
+        "mockingbird.hub_share": Param(
+            0.0,
+            "share of in-house households in a hub constellation",
+            "lever",
+            "lever: set by the council's scenario",
+            bounds=(0.0, 1.0),
+        ),
+        "mockingbird.cost_gbp_per_member_year": Param(
+            3000.0,
+            "GBP per member household per year",
+            "lever",
+            "lever: hub carer fee and liaison worker time, shared across members",
+            bounds=(0.0, 100_000.0),
+        ),
+        "mockingbird.deregistration_ratio": Param(
+            0.5,
+            "deregistration hazard ratio for members",
+            "assumption",
+            "Rees Centre 2020 (82% less likely) as the low end; no effect as the high end",
+            bounds=(0.0, 2.0),
+            range=(0.18, 1.0),
+        ),
+        "mockingbird.disruption_ratio": Param(
+            0.9,
+            "disruption hazard ratio for members' placements",
+            "assumption",
+            "Devon 2021 self-report (18.5% of placements saved) as the low end; no effect high",
+            bounds=(0.0, 2.0),
+            range=(0.8, 1.0),
+        ),
+    }
+)
 
 
 @register_rule("mockingbird", plugin=True)
@@ -54,8 +71,9 @@ class MockingbirdHub(Rule):
         m.on("carer_left", self._left)
         m.add_modifier("deregistration", self._deregistration_ratio)
         m.add_modifier("disruption", self._disruption_ratio)
-        m.ledger.register_price("mockingbird_members", "levers",
-                                lambda: self.p["mockingbird.cost_gbp_per_member_year"])
+        m.ledger.register_price(
+            "mockingbird_members", "levers", lambda: self.p["mockingbird.cost_gbp_per_member_year"]
+        )
         m.indicators.add_state("mockingbird_members", lambda: float(self.members))
 
     def _joined(self, carer: CarerHousehold) -> None:

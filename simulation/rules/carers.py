@@ -17,6 +17,7 @@ support, deregistration, kinship households and Staying Put.
 from __future__ import annotations
 
 from simulation.agents import YEAR_DAYS, CarerHousehold, Child, Group
+from simulation.pipeline import run_pipeline
 from simulation.rules.registry import Rule, register_rule
 
 APPROVED_ID_BASE = 200_000_000
@@ -57,13 +58,8 @@ class Carers(Rule):
             self._next_agency_join()
 
     def _schedule_approvals(self) -> None:
-        try:
-            from simulation.pipeline import run_pipeline
-        except ImportError:  # pipeline module not present: no in-house approvals
-            return
         m = self.model
         result = run_pipeline(m.p, m.streams, m.horizon_days)
-        m.pipeline_result = result
         for day in result.approval_days:
             m.at(day, self._approve)
 
@@ -85,8 +81,9 @@ class Carers(Rule):
 
     def _next_agency_join(self) -> None:
         gap = self.model.streams.exponential("carers.agency_join", 0, self.agency_joins)
-        self.model.at(self.model.now + gap / self.agency_rate, self._agency_join,
-                      self.agency_version)
+        self.model.at(
+            self.model.now + gap / self.agency_rate, self._agency_join, self.agency_version
+        )
 
     def _agency_join(self, version: int) -> None:
         if version != self.agency_version:
@@ -131,8 +128,9 @@ class Carers(Rule):
 
     def _refresh(self, carer: CarerHousehold) -> None:
         if carer.active:
-            self.model.set_hazard(carer, "deregistration", self.deregistration_rate(carer),
-                                  self._deregister)
+            self.model.set_hazard(
+                carer, "deregistration", self.deregistration_rate(carer), self._deregister
+            )
 
     def _deregister(self, carer: CarerHousehold) -> None:
         if carer.enhanced:
@@ -141,8 +139,9 @@ class Carers(Rule):
         self.model.indicators.count("carer_deregistrations")
         self.model.remove_carer(carer, "deregistered")
 
-    def _placement_ended(self, child: Child, group: int, carer: CarerHousehold | None,
-                         reason: str, unplanned: bool) -> None:
+    def _placement_ended(
+        self, child: Child, group: int, carer: CarerHousehold | None, reason: str, unplanned: bool
+    ) -> None:
         if carer is None or not carer.active:
             return
         if carer.sector == Group.KINSHIP:
@@ -169,8 +168,7 @@ class Carers(Rule):
                     self._refresh(carer)
 
     # ---- leaving care at 18: Staying Put ------------------------------------------------------
-    def _exited(self, child: Child, route: str, group: int,
-                carer: CarerHousehold | None) -> None:
+    def _exited(self, child: Child, route: str, group: int, carer: CarerHousehold | None) -> None:
         if carer is None or not carer.active:
             return
         m, p = self.model, self.p
@@ -180,8 +178,10 @@ class Carers(Rule):
                 carer.staying_put += 1
                 m.capacity.update(carer)
                 m.ledger.add_level("staying_put", 1)
-                stay = m.streams.exponential("carers.staying_put_days", child.child_id) * p[
-                    "exits.staying_put_days"]
+                stay = (
+                    m.streams.exponential("carers.staying_put_days", child.child_id)
+                    * p["exits.staying_put_days"]
+                )
                 m.at(m.now + min(stay, 3 * YEAR_DAYS), self._staying_put_ends, carer)
                 return
         if carer.sector == Group.KINSHIP and not carer.children:

@@ -28,8 +28,9 @@ class Costs(Rule):
         default_beds = round(spec_of("residential.inhouse_beds_per_10k").default * m.scale)
         extra_beds = max(0, m.residential_inhouse_beds - default_beds)
         if extra_beds:
-            m.ledger.one_off("beds_opening",
-                             extra_beds * p["residential.inhouse_opening_cost_gbp_per_bed"])
+            m.ledger.one_off(
+                "beds_opening", extra_beds * p["residential.inhouse_opening_cost_gbp_per_bed"]
+            )
 
     def _param_changed(self, path: str) -> None:
         m = self.model
@@ -43,8 +44,12 @@ class Costs(Rule):
         ledger = m.ledger
         ledger.settle(m.now)  # price what has accrued at the old unit costs
         ledger.set_level("residential_inhouse_beds", m.residential_inhouse_beds)
-        ledger.set_level("assessors_extra", (p["pipeline.assessors_extra_per_10k"]
-                                             + p["matching.kinship_assessors_extra_per_10k"])
-                         * m.scale)
-        ledger.set_level("enquiries_extra", p["pipeline.enquiries_uplift"]
-                         * p["pipeline.enquiries_per_10k_per_year"] * m.scale)
+        ledger.set_level(
+            "assessors_extra",
+            (p["pipeline.assessors_extra_per_10k"] + p["matching.kinship_assessors_extra_per_10k"])
+            * m.scale,
+        )
+        ledger.set_level(
+            "enquiries_extra",
+            p["pipeline.enquiries_uplift"] * p["pipeline.enquiries_per_10k_per_year"] * m.scale,
+        )

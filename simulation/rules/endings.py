@@ -59,15 +59,17 @@ class Endings(Rule):
         self.settled = p["endings.settled_ratio"]
         uplift = p["costs.kinship_allowance_uplift_gbp_per_week"]
         self.kinship_ratio = p["endings.kinship_allowance_disruption_ratio_per_100gbp"] ** (
-            uplift / 100.0)
+            uplift / 100.0
+        )
 
     def _level(self, child: Child) -> float:
         """Disruptions per year before the factors that change with time (placement age,
         the child's 11th birthday) and before researchers' modifiers."""
         group = child.placement
         rate = 0.1 * self.base[Group.OTHER] if group == Group.ADOPTION else self.base[group]
-        rate *= math.exp(self.needs_effect * (child.needs - 0.3)
-                         + self.quality_effect * (0.5 - child.quality))
+        rate *= math.exp(
+            self.needs_effect * (child.needs - 0.3) + self.quality_effect * (0.5 - child.quality)
+        )
         if group == Group.KINSHIP:
             rate *= self.kinship_ratio
         carer = child.carer
@@ -81,8 +83,11 @@ class Endings(Rule):
 
     def _factor(self, child: Child, day: float) -> float:
         in_placement = day - child.placement_start
-        f = self.early if in_placement < EARLY_DAYS else (
-            self.settled if in_placement >= SETTLED_DAYS else 1.0)
+        f = (
+            self.early
+            if in_placement < EARLY_DAYS
+            else (self.settled if in_placement >= SETTLED_DAYS else 1.0)
+        )
         return f * self.adolescent if day >= child.birth_day + AGE_11 else f
 
     def disruption_rate(self, child: Child) -> float:
@@ -98,11 +103,24 @@ class Endings(Rule):
         level = self._level(child)
         start = child.placement_start
         factor = self._factor
-        steps = tuple([(d, level * factor(child, d)) for d in sorted(
-            (start + EARLY_DAYS, start + SETTLED_DAYS, child.birth_day + AGE_11)) if d > now])
-        self.model.set_hazard(child, "disruption", level * factor(child, now),
-                              self._disrupt, scope="placement",
-                              occurrence=child.placement_count, steps=steps)
+        steps = tuple(
+            [
+                (d, level * factor(child, d))
+                for d in sorted(
+                    (start + EARLY_DAYS, start + SETTLED_DAYS, child.birth_day + AGE_11)
+                )
+                if d > now
+            ]
+        )
+        self.model.set_hazard(
+            child,
+            "disruption",
+            level * factor(child, now),
+            self._disrupt,
+            scope="placement",
+            occurrence=child.placement_count,
+            steps=steps,
+        )
 
     def _placed(self, child: Child) -> None:
         m, p = self.model, self.p
@@ -112,13 +130,28 @@ class Endings(Rule):
         if not movable:
             return
         s = m.streams
-        if child.emergency and s.uniform("endings.emergency_move", child.child_id, k) < p[
-                "endings.emergency_move_probability"]:
-            m.set_hazard(child, "planned_move", 1.0 / p["endings.emergency_move_days"],
-                         self._planned_move, scope="placement", occurrence=k)
+        if (
+            child.emergency
+            and s.uniform("endings.emergency_move", child.child_id, k)
+            < p["endings.emergency_move_probability"]
+        ):
+            m.set_hazard(
+                child,
+                "planned_move",
+                1.0 / p["endings.emergency_move_days"],
+                self._planned_move,
+                scope="placement",
+                occurrence=k,
+            )
         if child.quality < p["endings.quality_move_threshold"]:
-            m.set_hazard(child, "quality_move", p["endings.quality_move_per_year"] / YEAR_DAYS,
-                         self._quality_move, scope="placement", occurrence=k)
+            m.set_hazard(
+                child,
+                "quality_move",
+                p["endings.quality_move_per_year"] / YEAR_DAYS,
+                self._quality_move,
+                scope="placement",
+                occurrence=k,
+            )
 
     def _caseload_changed(self, worker: SocialWorker) -> None:
         for child in list(worker.children.values()):
@@ -136,8 +169,9 @@ class Endings(Rule):
 
     # ---- events -----------------------------------------------------------------------------
     def _disrupt(self, child: Child) -> None:
-        i = self.model.streams.choice(UNPLANNED_WEIGHTS, "endings.reason", child.child_id,
-                                      child.placement_count)
+        i = self.model.streams.choice(
+            UNPLANNED_WEIGHTS, "endings.reason", child.child_id, child.placement_count
+        )
         self.model.end_placement(child, UNPLANNED_REASONS[i], unplanned=True)
 
     def _planned_move(self, child: Child) -> None:
@@ -158,7 +192,11 @@ class Endings(Rule):
 
     def _retry_quality(self, child: Child, k: int) -> None:
         if child.in_care and child.placement_count == k:
-            self.model.set_hazard(child, "quality_move",
-                                  self.p["endings.quality_move_per_year"] / YEAR_DAYS,
-                                  self._quality_move, scope="placement", occurrence=k * 1000
-                                  + int(self.model.now))
+            self.model.set_hazard(
+                child,
+                "quality_move",
+                self.p["endings.quality_move_per_year"] / YEAR_DAYS,
+                self._quality_move,
+                scope="placement",
+                occurrence=k * 1000 + int(self.model.now),
+            )

@@ -38,8 +38,12 @@ class Entry(Rule):
 
     def _start(self) -> None:
         p = self.p
-        per_day = (p["entry.starts_per_10k_per_year"] * self.model.scale
-                   * p["entry.new_entrant_share"] / YEAR_DAYS)
+        per_day = (
+            p["entry.starts_per_10k_per_year"]
+            * self.model.scale
+            * p["entry.new_entrant_share"]
+            / YEAR_DAYS
+        )
         uasc = p["entry.uasc_share"]
         ages = p["entry.age_shares_non_uasc"]
         total = sum(ages)
@@ -80,10 +84,18 @@ class Entry(Rule):
         needs = s.beta(p["entry.needs_beta_a"], p["entry.needs_beta_b"], "entry.needs", child_id)
         if age >= 10:
             needs = min(1.0, needs + p["entry.needs_adolescent_shift"])
-        legal = "s20" if uasc else LEGAL[s.choice(p["entry.legal_status_shares"], "entry.legal",
-                                                  child_id)]
-        return Child(m, child_id, birth_day=m.now - age * YEAR_DAYS,
-                     female=s.uniform("entry.sex", child_id) < (0.1 if uasc else 0.47),
-                     needs=needs,
-                     disabled=s.uniform("entry.disability", child_id) < p["entry.disability_share"],
-                     uasc=uasc, legal=legal)
+        legal = (
+            "s20"
+            if uasc
+            else LEGAL[s.choice(p["entry.legal_status_shares"], "entry.legal", child_id)]
+        )
+        return Child(
+            m,
+            child_id,
+            birth_day=m.now - age * YEAR_DAYS,
+            female=s.uniform("entry.sex", child_id) < (0.1 if uasc else 0.47),
+            needs=needs,
+            disabled=s.uniform("entry.disability", child_id) < p["entry.disability_share"],
+            uasc=uasc,
+            legal=legal,
+        )

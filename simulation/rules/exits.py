@@ -35,8 +35,12 @@ class Exits(Rule):
 
     def setup(self) -> None:
         m = self.model
-        self.routes = (("exit.returned_home", self._return_home), ("exit.sgo", self._sgo),
-                       ("exit.cao", self._cao), ("exit.other", self._other))
+        self.routes = (
+            ("exit.returned_home", self._return_home),
+            ("exit.sgo", self._sgo),
+            ("exit.cao", self._cao),
+            ("exit.other", self._other),
+        )
         self._load()
         m.on("admitted", self._admitted)
         m.on("placed", self._placed)
@@ -64,12 +68,16 @@ class Exits(Rule):
             child.adoption_plan = False
             if age < 10 and not child.uasc:
                 band = 0 if age < 1 else (1 if age < 5 else 2)
-                if s.uniform("exits.adoption_plan", cid, k) < p[
-                        "exits.adoption_plan_probability"][band]:
+                if (
+                    s.uniform("exits.adoption_plan", cid, k)
+                    < p["exits.adoption_plan_probability"][band]
+                ):
                     child.adoption_plan = True
         if child.adoption_plan:
-            wait = s.exponential("exits.adoption_wait", cid, k) * p[
-                "exits.days_to_placement_for_adoption"]
+            wait = (
+                s.exponential("exits.adoption_wait", cid, k)
+                * p["exits.days_to_placement_for_adoption"]
+            )
             when = now + 0.3 * wait if existing else child.period_start + wait
             m.at(max(when, now), self._place_for_adoption, child, k)
         eighteen = child.day_of_age(18)
@@ -79,8 +87,12 @@ class Exits(Rule):
         # The routes' rates depend on the placement only through its class (kinship, other
         # foster, with parents, adoption, elsewhere): a move within a class changes nothing,
         # so it is skipped unless a researcher's rule modifies exit hazards.
-        state = (child.period, EXIT_CLASS[child.placement], child.legal == "s20",
-                 child.adoption_plan)
+        state = (
+            child.period,
+            EXIT_CLASS[child.placement],
+            child.legal == "s20",
+            child.adoption_plan,
+        )
         if state == child.data.get("_exit_state") and not self._modified():
             return
         child.data["_exit_state"] = state
@@ -114,8 +126,7 @@ class Exits(Rule):
             rh *= 0.02
         if child.adoption_plan or group == Group.ADOPTION:
             rh = 0.0
-        orders_open = (t >= HALF_YEAR and age < 16 and not child.uasc
-                       and not child.adoption_plan)
+        orders_open = t >= HALF_YEAR and age < 16 and not child.uasc and not child.adoption_plan
         sgo = cao = 0.0
         if orders_open and group in FOSTER_GROUPS:
             sgo = self.sgo[0 if group == Group.KINSHIP else 1]
@@ -130,8 +141,11 @@ class Exits(Rule):
         m = self.model
         now = m.now
         start, born = child.period_start, child.birth_day
-        changes = sorted(d for d in (start + HALF_YEAR, start + TWO_YEARS, born + AGE_10,
-                                     born + AGE_16) if d > now)
+        changes = sorted(
+            d
+            for d in (start + HALF_YEAR, start + TWO_YEARS, born + AGE_10, born + AGE_16)
+            if d > now
+        )
         current = self._rates(child, now)
         future = [(d, self._rates(child, d)) for d in changes]
         modified = self._modified()
@@ -140,8 +154,9 @@ class Exits(Rule):
             if modified:
                 mod = m.modify(process, child, 1.0) / YEAR_DAYS
             steps = tuple([(d, r[i] * mod) for d, r in future])
-            m.set_hazard(child, process, current[i] * mod, fire, occurrence=child.period,
-                         steps=steps)
+            m.set_hazard(
+                child, process, current[i] * mod, fire, occurrence=child.period, steps=steps
+            )
 
     # ---- events -------------------------------------------------------------------------
     def _return_home(self, child: Child) -> None:
@@ -169,8 +184,10 @@ class Exits(Rule):
             if child.placement >= 0:
                 m.end_placement(child, "CARPL", unplanned=False)
         child.legal = "placement_order"
-        wait = m.streams.exponential("exits.adoption_order", child.child_id, period) * self.p[
-            "exits.days_placed_to_adoption_order"]
+        wait = (
+            m.streams.exponential("exits.adoption_order", child.child_id, period)
+            * self.p["exits.days_placed_to_adoption_order"]
+        )
         m.at(m.now + wait, self._adopted, child, period)
 
     def _adopted(self, child: Child, period: int) -> None:

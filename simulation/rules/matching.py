@@ -22,8 +22,12 @@ import math
 from simulation.agents import CarerHousehold, Child, Group
 from simulation.rules.registry import Rule, register_rule
 
-ORDER_NAMES = {"kinship": Group.KINSHIP, "inhouse": Group.INHOUSE, "agency": Group.AGENCY,
-               "residential": Group.RESIDENTIAL}
+ORDER_NAMES = {
+    "kinship": Group.KINSHIP,
+    "inhouse": Group.INHOUSE,
+    "agency": Group.AGENCY,
+    "residential": Group.RESIDENTIAL,
+}
 
 
 @register_rule("matching")
@@ -53,8 +57,7 @@ class Matching(Rule):
             self.skill_tolerance = p["matching.skill_tolerance"]
             self.reference = p["workforce.reference_caseload"]
 
-    def _ended(self, child: Child, group: int, carer: object, reason: str,
-               unplanned: bool) -> None:
+    def _ended(self, child: Child, group: int, carer: object, reason: str, unplanned: bool) -> None:
         if unplanned:
             self.unplanned_move[child.child_id] = group
 
@@ -113,10 +116,16 @@ class Matching(Rule):
         if child.uasc:
             return False
         p = self.p
-        base = p["matching.kinship_find_probability" if reason == "entry" else
-                 "matching.kinship_find_probability_move"]
-        prob = base * (1.0 + p["matching.kinship_find_gain_per_fte_per_10k"]
-                       * p["matching.kinship_assessors_extra_per_10k"])
+        base = p[
+            "matching.kinship_find_probability"
+            if reason == "entry"
+            else "matching.kinship_find_probability_move"
+        ]
+        prob = base * (
+            1.0
+            + p["matching.kinship_find_gain_per_fte_per_10k"]
+            * p["matching.kinship_assessors_extra_per_10k"]
+        )
         over = self._caseload(child) - self.reference
         if over > 0:
             prob *= math.exp(-p["matching.kinship_caseload_elasticity"] * over)
@@ -134,8 +143,15 @@ class Matching(Rule):
                 self._place(child, sector, carer, emergency)
                 return
         # The independent market takes the child: a new agency household (spot purchase).
-        carer = CarerHousehold(m, m.new_id("carer"), int(Group.AGENCY), places=1,
-                               skill=child.needs, older=False, joined=m.now)
+        carer = CarerHousehold(
+            m,
+            m.new_id("carer"),
+            int(Group.AGENCY),
+            places=1,
+            skill=child.needs,
+            older=False,
+            joined=m.now,
+        )
         m.add_carer(carer)
         self._place(child, Group.AGENCY, carer, emergency)
 
@@ -143,8 +159,9 @@ class Matching(Rule):
         w = child.worker
         return self.model.caseload(w) if w is not None else self.reference
 
-    def _quality(self, child: Child, group: int, carer: CarerHousehold | None,
-                 emergency: bool) -> float:
+    def _quality(
+        self, child: Child, group: int, carer: CarerHousehold | None, emergency: bool
+    ) -> float:
         p = self.p
         if carer is not None:
             fit = 1.0 - abs(carer.skill - child.needs)
@@ -162,14 +179,24 @@ class Matching(Rule):
         over = self._caseload(child) - self.reference
         if over > 0:
             q -= p["matching.caseload_quality_penalty"] * over
-        noise = self.model.streams.uniform("matching.quality", child.child_id,
-                                           child.placement_count) - 0.5
+        noise = (
+            self.model.streams.uniform("matching.quality", child.child_id, child.placement_count)
+            - 0.5
+        )
         return min(1.0, max(0.0, q + 0.2 * noise))
 
-    def _place(self, child: Child, group: int, carer: CarerHousehold | None,
-               emergency: bool) -> None:
+    def _place(
+        self, child: Child, group: int, carer: CarerHousehold | None, emergency: bool
+    ) -> None:
         m = self.model
         inhouse_bed = group == Group.RESIDENTIAL and m.capacity.inhouse_bed_free()
         quality = self._quality(child, group, carer, emergency)
-        m.place(child, int(group), carer, quality=quality, emergency=emergency,
-                inhouse_bed=inhouse_bed, reason="matching")
+        m.place(
+            child,
+            int(group),
+            carer,
+            quality=quality,
+            emergency=emergency,
+            inhouse_bed=inhouse_bed,
+            reason="matching",
+        )

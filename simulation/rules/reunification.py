@@ -36,15 +36,18 @@ class Reunification(Rule):
         assert child.returned_day is not None
         m.returned[child.child_id] = child
         since = m.now - child.returned_day
-        supported = m.streams.uniform("reunification.support", child.child_id,
-                                      child.period) < p["reunification.support_share"]
+        supported = (
+            m.streams.uniform("reunification.support", child.child_id, child.period)
+            < p["reunification.support_share"]
+        )
         child.data["reunification_supported"] = supported
         first_year = since < YEAR_DAYS
         self._set_rate(child, first_year=first_year)
         if first_year:
             m.at(child.returned_day + YEAR_DAYS, self._after_first_year, child, child.period)
-        stop = min(child.returned_day + p["reunification.track_years"] * YEAR_DAYS,
-                   child.day_of_age(18))
+        stop = min(
+            child.returned_day + p["reunification.track_years"] * YEAR_DAYS, child.day_of_age(18)
+        )
         m.at(max(stop, m.now), self._stop_following, child, child.period)
 
     def _exited(self, child: Child, route: str, group: int, carer: CarerHousehold | None) -> None:
@@ -53,12 +56,15 @@ class Reunification(Rule):
             return
         child.returned_day = m.now
         m.returned[child.child_id] = child
-        supported = m.streams.uniform("reunification.support", child.child_id,
-                                      child.period) < p["reunification.support_share"]
+        supported = (
+            m.streams.uniform("reunification.support", child.child_id, child.period)
+            < p["reunification.support_share"]
+        )
         child.data["reunification_supported"] = supported
         if supported:
-            m.ledger.one_off("reunification_support",
-                             p["reunification.support_cost_gbp_per_family"])
+            m.ledger.one_off(
+                "reunification_support", p["reunification.support_cost_gbp_per_family"]
+            )
         self._set_rate(child, first_year=True)
         period = child.period
         m.at(m.now + YEAR_DAYS, self._after_first_year, child, period)
@@ -71,8 +77,9 @@ class Reunification(Rule):
         if child.data.get("reunification_supported"):
             rate *= p["reunification.support_reentry_ratio"]
         rate = self.model.modify("reentry", child, rate)
-        self.model.set_hazard(child, "reentry", rate / YEAR_DAYS, self._reenter,
-                              occurrence=child.period)
+        self.model.set_hazard(
+            child, "reentry", rate / YEAR_DAYS, self._reenter, occurrence=child.period
+        )
 
     def _after_first_year(self, child: Child, period: int) -> None:
         if not child.in_care and child.period == period and "reentry" in child.timers:

@@ -39,7 +39,6 @@ class Wellbeing(Rule):
             child.wellbeing = min(100.0, max(0.0, w))
         child.wellbeing_t = now
 
-    def _ended(self, child: Child, group: int, carer: object, reason: str,
-               unplanned: bool) -> None:
+    def _ended(self, child: Child, group: int, carer: object, reason: str, unplanned: bool) -> None:
         if unplanned:
             child.wellbeing = max(0.0, child.wellbeing - self.loss)

@@ -103,8 +103,12 @@ class Workforce(Rule):
     # ---- establishment, levels ------------------------------------------------------------
     def establishment(self) -> int:
         p = self.p
-        return max(1, round((p["workforce.fte_per_10k"] + p["workforce.fte_extra_per_10k"])
-                                * self.model.scale))
+        return max(
+            1,
+            round(
+                (p["workforce.fte_per_10k"] + p["workforce.fte_extra_per_10k"]) * self.model.scale
+            ),
+        )
 
     def agency_share_target(self) -> float:
         t = self.p["workforce.agency_share_target"]
@@ -142,8 +146,13 @@ class Workforce(Rule):
     def _admitted(self, child: Child, reentry: bool) -> None:
         m = self.model
         m.allocate(child, self.index.least_loaded())
-        m.set_hazard(child, "sw_change", self.transfer_rate(child), self._internal_change,
-                     occurrence=child.worker_changes)
+        m.set_hazard(
+            child,
+            "sw_change",
+            self.transfer_rate(child),
+            self._internal_change,
+            occurrence=child.worker_changes,
+        )
 
     def _exited(self, child: Child, route: str, group: int, carer: object) -> None:
         self.model.allocate(child, None)
@@ -155,16 +164,26 @@ class Workforce(Rule):
 
     def _caseload_changed(self, worker: SocialWorker) -> None:
         for child in list(worker.children.values()):
-            self.model.set_hazard(child, "sw_change", self.transfer_rate(child),
-                                  self._internal_change, occurrence=child.worker_changes)
+            self.model.set_hazard(
+                child,
+                "sw_change",
+                self.transfer_rate(child),
+                self._internal_change,
+                occurrence=child.worker_changes,
+            )
 
     def _internal_change(self, child: Child) -> None:
         m = self.model
         new = self.index.least_loaded(exclude=child.worker)
         if new is not None:
             m.allocate(child, new)
-        m.set_hazard(child, "sw_change", self.transfer_rate(child), self._internal_change,
-                     occurrence=child.worker_changes)
+        m.set_hazard(
+            child,
+            "sw_change",
+            self.transfer_rate(child),
+            self._internal_change,
+            occurrence=child.worker_changes,
+        )
 
     # ---- turnover and vacancies ----------------------------------------------------------
     def turnover_rate(self, worker: SocialWorker) -> float:
@@ -187,8 +206,12 @@ class Workforce(Rule):
         return self.over_used
 
     def _refresh_turnover(self, worker: SocialWorker, rate: float | None = None) -> None:
-        self.model.set_hazard(worker, "turnover", rate if rate is not None else
-                              self.turnover_rate(worker), self._leave)
+        self.model.set_hazard(
+            worker,
+            "turnover",
+            rate if rate is not None else self.turnover_rate(worker),
+            self._leave,
+        )
 
     def _leave(self, worker: SocialWorker) -> None:
         m = self.model

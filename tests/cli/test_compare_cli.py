@@ -15,15 +15,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 HAS_RUNNER = importlib.util.find_spec("simulation.runner") is not None
 needs_runner = pytest.mark.skipif(not HAS_RUNNER, reason="simulation.runner has not landed")
-COMPARISON = ("scenario,baseline,indicator,unit,baseline_mean,scenario_mean,diff_mean,diff_p5,"
-              "diff_p95,pct_change,year")
+COMPARISON = (
+    "scenario,baseline,indicator,unit,baseline_mean,scenario_mean,diff_mean,diff_p5,"
+    "diff_p95,pct_change,year"
+)
 
 
 def compare(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "run.py", "compare", *args, "--no-report", "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, env=env, timeout=300, check=False)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +39,20 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     if not HAS_RUNNER:
         pytest.skip("simulation.runner has not landed")
     out = tmp_path_factory.mktemp("compare")
-    done = compare(out, "baseline", "foster-carer-support", "social-work-staffing",
-                   "--years", "2", "--reps", "4", "--seed", "3", "--jobs", "2")
+    done = compare(
+        out,
+        "baseline",
+        "foster-carer-support",
+        "social-work-staffing",
+        "--years",
+        "2",
+        "--reps",
+        "4",
+        "--seed",
+        "3",
+        "--jobs",
+        "2",
+    )
     assert done.returncode == 0, done.stderr
     (folder,) = list(out.iterdir())
     return folder, done.stdout
@@ -42,12 +62,20 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 def test_run_folder_holds_engine_files_and_comparison(run: tuple[Path, str]) -> None:
     folder, _ = run
     names = {p.name for p in folder.iterdir()}
-    assert {"manifest.json", "timeseries.csv", "indicators.csv", "summary.csv",
-            "comparison.csv"} <= names
+    assert {
+        "manifest.json",
+        "timeseries.csv",
+        "indicators.csv",
+        "summary.csv",
+        "comparison.csv",
+    } <= names
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["command"] == "compare" and manifest["baseline"] == "baseline"
     assert [s["name"] for s in manifest["scenarios"]] == [
-        "baseline", "foster-carer-support", "social-work-staffing"]
+        "baseline",
+        "foster-carer-support",
+        "social-work-staffing",
+    ]
     with (folder / "indicators.csv").open() as fh:
         scenarios = {row["scenario"] for row in csv.DictReader(fh)}
     assert scenarios == {"baseline", "foster-carer-support", "social-work-staffing"}
@@ -55,7 +83,8 @@ def test_run_folder_holds_engine_files_and_comparison(run: tuple[Path, str]) -> 
 
 @needs_runner
 def test_comparison_csv_pairs_every_scenario_whole_horizon_and_by_year(
-        run: tuple[Path, str]) -> None:
+    run: tuple[Path, str],
+) -> None:
     folder, _ = run
     text = (folder / "comparison.csv").read_text()
     assert text.splitlines()[0] == COMPARISON
@@ -80,13 +109,17 @@ def test_prints_key_outcomes_and_cost_line(run: tuple[Path, str]) -> None:
     assert stdout.count("Net cost:") == 2
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["baseline", "no-such-scenario"], "scenario 'no-such-scenario' not found"),
-    (["baseline"], "needs a baseline and at least one scenario"),
-    (["baseline", "baseline"], "given twice"),
-])
-def test_user_errors_exit_2_without_a_run_folder(tmp_path: Path, args: list[str],
-                                                 message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["baseline", "no-such-scenario"], "scenario 'no-such-scenario' not found"),
+        (["baseline"], "needs a baseline and at least one scenario"),
+        (["baseline", "baseline"], "given twice"),
+    ],
+)
+def test_user_errors_exit_2_without_a_run_folder(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
     done = compare(tmp_path, *args, "--years", "1", "--reps", "1")
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr

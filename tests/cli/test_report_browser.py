@@ -24,20 +24,37 @@ from results.charts import CHARTS
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location(
-    "_synthetic_run", ROOT / "tests" / "unit" / "test_charts.py")
+    "_synthetic_run", ROOT / "tests" / "unit" / "test_charts.py"
+)
 assert _spec and _spec.loader
 _fixture = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_fixture)
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"),
-                             shutil.which("chromium-browser")) if p and Path(p).exists()), None)
+CHROMIUM = next(
+    (
+        p
+        for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
+        if p and Path(p).exists()
+    ),
+    None,
+)
 needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install -y chromium); "
-    "the browser check of report.html needs it")
+    CHROMIUM is None,
+    reason="Chromium is not installed (Debian: apt-get install -y chromium); "
+    "the browser check of report.html needs it",
+)
 # Flags for a sealed, offline, root-safe headless run (no network, no profile, no GPU).
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
 PROBE = """<script>
 window.addEventListener('load', function () {
   var imgs = Array.prototype.slice.call(document.images);
@@ -62,10 +79,16 @@ def _chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _probe(page: Path, tmp: Path, width: int) -> tuple[int, int, bool]:
     probe = tmp / f"probe-{width}.html"
-    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"),
-                     encoding="utf-8")
-    done = _chromium(tmp, "--virtual-time-budget=10000", f"--window-size={width},2000",
-                     "--dump-dom", probe.as_uri())
+    probe.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8"
+    )
+    done = _chromium(
+        tmp,
+        "--virtual-time-budget=10000",
+        f"--window-size={width},2000",
+        "--dump-dom",
+        probe.as_uri(),
+    )
     found = re.search(r'data-probe="(\d+):(\d+):(true|false)"', done.stdout)
     assert found, f"no probe result from Chromium: {done.stderr[-2000:]}"
     return int(found.group(1)), int(found.group(2)), found.group(3) == "true"
@@ -86,8 +109,13 @@ def test_report_fits_a_phone_screen(report_path: Path, tmp_path: Path) -> None:
 @needs_chromium
 def test_screenshot_is_not_blank(report_path: Path, tmp_path: Path) -> None:
     shot = tmp_path / "shot.png"
-    done = _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,2000",
-                     "--virtual-time-budget=10000", report_path.as_uri())
+    done = _chromium(
+        tmp_path,
+        f"--screenshot={shot}",
+        "--window-size=1200,2000",
+        "--virtual-time-budget=10000",
+        report_path.as_uri(),
+    )
     assert shot.exists(), done.stderr[-2000:]
     pixels = mpimg.imread(shot)[..., :3]
     assert pixels.shape[:2] == (2000, 1200)
@@ -99,15 +127,28 @@ def test_screenshot_is_not_blank(report_path: Path, tmp_path: Path) -> None:
 
 
 def test_report_command_regenerates_and_rejects_a_non_run_folder(tmp_path: Path) -> None:
-    folder = _fixture.trim_run(_fixture.synthetic_run(tmp_path / "run"),
-                               {"placements_3plus_pct", "long_term_stable_pct"})
-    ok = subprocess.run([sys.executable, "run.py", "report", str(folder)], cwd=ROOT,
-                        capture_output=True, text=True, timeout=120, check=False)
+    folder = _fixture.trim_run(
+        _fixture.synthetic_run(tmp_path / "run"), {"placements_3plus_pct", "long_term_stable_pct"}
+    )
+    ok = subprocess.run(
+        [sys.executable, "run.py", "report", str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "Report:" in ok.stdout and (folder / "report.html").exists()
     assert (folder / "charts" / "stability.png").exists()
-    bad = subprocess.run([sys.executable, "run.py", "report", str(tmp_path)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120, check=False)
+    bad = subprocess.run(
+        [sys.executable, "run.py", "report", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert bad.returncode == 2
     message = " ".join(bad.stderr.split())  # rich wraps long lines
     assert "is not a run folder: it has no manifest.json" in message

@@ -20,8 +20,9 @@ REPS, YEARS, SEED = 30, 2, 11
 
 
 def _run(scenario: Scenario, seed: int, reps: int = REPS, years: int = YEARS) -> list:
-    tasks = [Task(scenario.name, resolve_params(scenario, AREA, r), years, seed, r)
-             for r in range(reps)]
+    tasks = [
+        Task(scenario.name, resolve_params(scenario, AREA, r), years, seed, r) for r in range(reps)
+    ]
     return run_many(tasks, jobs=2)
 
 
@@ -38,13 +39,17 @@ def _whole_horizon(results: list, indicator: str) -> np.ndarray:
 @pytest.fixture(scope="module")
 def crn_runs() -> dict[str, list]:
     base, support = load_scenario("baseline"), load_scenario("foster-carer-support")
-    return {"base": _run(base, SEED), "paired": _run(support, SEED),
-            "unpaired": _run(support, SEED + 1000)}  # same scenario, other seeds: no pairing
+    return {
+        "base": _run(base, SEED),
+        "paired": _run(support, SEED),
+        "unpaired": _run(support, SEED + 1000),
+    }  # same scenario, other seeds: no pairing
 
 
 @pytest.mark.parametrize("indicator", ["unplanned_endings", "cost_total_gbp"])
-def test_paired_standard_error_is_a_third_of_unpaired(crn_runs: dict[str, list],
-                                                      indicator: str) -> None:
+def test_paired_standard_error_is_a_third_of_unpaired(
+    crn_runs: dict[str, list], indicator: str
+) -> None:
     base = _whole_horizon(crn_runs["base"], indicator)
     paired = _whole_horizon(crn_runs["paired"], indicator) - base
     unpaired = _whole_horizon(crn_runs["unpaired"], indicator) - base
@@ -58,12 +63,14 @@ def _price_only(tmp_path: Path) -> Scenario:
     path = tmp_path / "price-only.toml"
     path.write_text(
         'title = "Prices only"\n'
-        '[levers]\n'
+        "[levers]\n"
         '"carers.support_cost_gbp_per_household_year" = 9000\n'  # with no one supported
         '"residential.inhouse_opening_cost_gbp_per_bed" = 100000\n'  # no new beds
-        '[assumptions]\n'
+        "[assumptions]\n"
         '"costs.weekly_gbp" = [400, 700, 900, 7000, 1600, 120, 3300, 650]\n'
-        '"costs.sw_agency_gbp_per_fte_year" = 100000\n', encoding="utf-8")
+        '"costs.sw_agency_gbp_per_fte_year" = 100000\n',
+        encoding="utf-8",
+    )
     return load_scenario(str(path))
 
 

@@ -9,24 +9,31 @@ from hypothesis import strategies as st
 
 from tests.engine_helpers import audit, make_model, yearly
 
-PARAMS = st.fixed_dictionaries({
-    "entry.starts_per_10k_per_year": st.floats(0.0, 80.0),
-    "entry.uasc_share": st.floats(0.0, 1.0),
-    "matching.kinship_find_probability": st.floats(0.0, 1.0),
-    "matching.residential_needs_threshold": st.floats(0.0, 1.0),
-    "endings.disruption_per_year": st.lists(st.floats(0.0, 3.0), min_size=7, max_size=7),
-    "exits.return_home_per_year": st.lists(st.floats(0.0, 3.0), min_size=3, max_size=3),
-    "carers.deregistration_per_year": st.floats(0.0, 1.0),
-    "carers.support_share": st.floats(0.0, 1.0),
-    "carers.inhouse_households_per_10k": st.floats(0.0, 30.0),
-    "workforce.turnover_per_year": st.floats(0.0, 1.5),
-    "workforce.caseload_cap": st.sampled_from([0.0, 12.0, 20.0]),
-    "reunification.support_share": st.floats(0.0, 1.0),
-    "residential.inhouse_beds_per_10k": st.floats(0.0, 5.0),
-    "exits.staying_put_share": st.lists(st.floats(0.0, 1.0), min_size=2, max_size=2),
-    "matching.order": st.sampled_from(["kinship,inhouse,agency,residential",
-                                       "agency,inhouse,kinship,residential", "residential"]),
-})
+PARAMS = st.fixed_dictionaries(
+    {
+        "entry.starts_per_10k_per_year": st.floats(0.0, 80.0),
+        "entry.uasc_share": st.floats(0.0, 1.0),
+        "matching.kinship_find_probability": st.floats(0.0, 1.0),
+        "matching.residential_needs_threshold": st.floats(0.0, 1.0),
+        "endings.disruption_per_year": st.lists(st.floats(0.0, 3.0), min_size=7, max_size=7),
+        "exits.return_home_per_year": st.lists(st.floats(0.0, 3.0), min_size=3, max_size=3),
+        "carers.deregistration_per_year": st.floats(0.0, 1.0),
+        "carers.support_share": st.floats(0.0, 1.0),
+        "carers.inhouse_households_per_10k": st.floats(0.0, 30.0),
+        "workforce.turnover_per_year": st.floats(0.0, 1.5),
+        "workforce.caseload_cap": st.sampled_from([0.0, 12.0, 20.0]),
+        "reunification.support_share": st.floats(0.0, 1.0),
+        "residential.inhouse_beds_per_10k": st.floats(0.0, 5.0),
+        "exits.staying_put_share": st.lists(st.floats(0.0, 1.0), min_size=2, max_size=2),
+        "matching.order": st.sampled_from(
+            [
+                "kinship,inhouse,agency,residential",
+                "agency,inhouse,kinship,residential",
+                "residential",
+            ]
+        ),
+    }
+)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -42,8 +49,7 @@ def test_invariants_hold_for_any_parameters(changes, seed):
     started, ceased = yearly(model, "started"), yearly(model, "ceased")
     for y in range(2):
         assert stock[y + 1] - stock[y] == started[y] - ceased[y], "children not conserved"
-    for name in ("cost_total_gbp", "cost_placements_gbp", "cost_workforce_gbp",
-                 "cost_levers_gbp"):
+    for name in ("cost_total_gbp", "cost_placements_gbp", "cost_workforce_gbp", "cost_levers_gbp"):
         assert min(yearly(model, name)) >= 0.0
     days = [e[0] for e in model.log]
     assert all(a <= b for a, b in itertools.pairwise(days)), "time ran backwards"

@@ -9,21 +9,35 @@ from results.compare import COMPARISON_HEADER, comparison_rows, cost_line
 
 def rows_for(values: dict[str, list[list[float]]], indicator: str = "unplanned_endings"):
     """values[scenario][replicate][k] is the value in DfE year 2025 + k."""
-    return [(s, r, 2025 + k, indicator, v)
-            for s, reps in values.items() for r, years in enumerate(reps)
-            for k, v in enumerate(years)]
+    return [
+        (s, r, 2025 + k, indicator, v)
+        for s, reps in values.items()
+        for r, years in enumerate(reps)
+        for k, v in enumerate(years)
+    ]
 
 
 def test_header_is_the_contract() -> None:
     assert COMPARISON_HEADER == (
-        "scenario", "baseline", "indicator", "unit", "baseline_mean", "scenario_mean",
-        "diff_mean", "diff_p5", "diff_p95", "pct_change", "year")
+        "scenario",
+        "baseline",
+        "indicator",
+        "unit",
+        "baseline_mean",
+        "scenario_mean",
+        "diff_mean",
+        "diff_p5",
+        "diff_p95",
+        "pct_change",
+        "year",
+    )
 
 
 def test_paired_differences_hand_computed() -> None:
     # Replicate luck (10, 20, 30) is shared; the scenario is 2 lower in every replicate.
-    data = rows_for({"baseline": [[10, 12], [20, 22], [30, 32]],
-                     "support": [[8, 10], [18, 20], [28, 30]]})
+    data = rows_for(
+        {"baseline": [[10, 12], [20, 22], [30, 32]], "support": [[8, 10], [18, 20], [28, 30]]}
+    )
     rows = comparison_rows(data, "baseline", ["baseline", "support"])
     assert [r[10] for r in rows] == ["all", 2025, 2026]
     whole = rows[0]
@@ -37,8 +51,7 @@ def test_paired_differences_hand_computed() -> None:
 
 
 def test_interval_is_of_differences_not_levels() -> None:
-    data = rows_for({"baseline": [[0], [10], [20], [30], [40]],
-                     "s": [[1], [10], [22], [30], [44]]})
+    data = rows_for({"baseline": [[0], [10], [20], [30], [40]], "s": [[1], [10], [22], [30], [44]]})
     (whole, _) = comparison_rows(data, "baseline", ["baseline", "s"])
     diffs = [1, 0, 2, 0, 4]
     assert whole[6] == pytest.approx(sum(diffs) / 5)
@@ -51,8 +64,9 @@ def test_zero_baseline_gives_empty_pct() -> None:
 
 
 def test_cost_line_per_ending_avoided() -> None:
-    data = (rows_for({"baseline": [[100], [100]], "s": [[90], [90]]}) +
-            rows_for({"baseline": [[1e6], [1e6]], "s": [[1.05e6], [1.05e6]]}, "cost_total_gbp"))
+    data = rows_for({"baseline": [[100], [100]], "s": [[90], [90]]}) + rows_for(
+        {"baseline": [[1e6], [1e6]], "s": [[1.05e6], [1.05e6]]}, "cost_total_gbp"
+    )
     rows = comparison_rows(data, "baseline", ["baseline", "s"])
     line = cost_line(rows, "s")
     assert "+£50,000 a year" in line and "£5,000 per unplanned ending avoided" in line

@@ -37,7 +37,10 @@ def test_baseline_has_no_changes() -> None:
 
 
 def test_valid_file_with_levers_assumptions_and_dates(tmp_path: Path) -> None:
-    path = write(tmp_path, "mine", """
+    path = write(
+        tmp_path,
+        "mine",
+        """
 title = "Mine"
 description = "A test."
 extends = "baseline"
@@ -51,7 +54,8 @@ extends = "baseline"
 "carers.support_deregistration_ratio" = "assumption: Mockingbird 82% as the low end"
 [costs]
 note = "£4,500 per household-year"
-""")
+""",
+    )
     s = load_scenario(str(path))
     assert s.name == "mine"
     assert s.files[0] == path.resolve() and s.files[1].name == "baseline.toml"
@@ -84,45 +88,63 @@ def test_out_of_range_names_bounds_and_unit(tmp_path: Path) -> None:
 
 
 def test_wrong_type(tmp_path: Path) -> None:
-    msg = error_of(write(tmp_path, "bad",
-                         'title = "x"\n[levers]\n"carers.support_share" = "lots"\n'))
+    msg = error_of(
+        write(tmp_path, "bad", 'title = "x"\n[levers]\n"carers.support_share" = "lots"\n')
+    )
     assert "carers.support_share" in msg and "expected a number" in msg and "'lots'" in msg
 
 
 def test_assumption_as_lever(tmp_path: Path) -> None:
-    msg = error_of(write(tmp_path, "bad", 'title = "x"\n[levers]\n'
-                         '"carers.support_deregistration_ratio" = 0.5\n'))
+    msg = error_of(
+        write(
+            tmp_path, "bad", 'title = "x"\n[levers]\n"carers.support_deregistration_ratio" = 0.5\n'
+        )
+    )
     assert "is an assumption parameter, not a lever" in msg
     assert "move it to [assumptions]" in msg
 
 
 def test_calibrated_as_lever(tmp_path: Path) -> None:
-    msg = error_of(write(tmp_path, "bad", 'title = "x"\n[levers]\n'
-                         '"matching.kinship_find_probability" = 0.5\n'))
+    msg = error_of(
+        write(tmp_path, "bad", 'title = "x"\n[levers]\n"matching.kinship_find_probability" = 0.5\n')
+    )
     assert "calibrated parameter, not a lever" in msg
 
 
 def test_lever_as_assumption(tmp_path: Path) -> None:
-    msg = error_of(write(tmp_path, "bad", 'title = "x"\n[assumptions]\n'
-                         '"carers.support_share" = 0.5\n'))
+    msg = error_of(
+        write(tmp_path, "bad", 'title = "x"\n[assumptions]\n"carers.support_share" = 0.5\n')
+    )
     assert "is a lever" in msg and "move it to [levers]" in msg
 
 
 def test_bad_date(tmp_path: Path) -> None:
-    msg = error_of(write(tmp_path, "bad", 'title = "x"\n[levers]\n'
-                         '"carers.support_share" = { from = "2026-13-01", value = 0.5 }\n'))
+    msg = error_of(
+        write(
+            tmp_path,
+            "bad",
+            'title = "x"\n[levers]\n'
+            '"carers.support_share" = { from = "2026-13-01", value = 0.5 }\n',
+        )
+    )
     assert "carers.support_share" in msg and "'2026-13-01' is not a date" in msg
 
 
 def test_date_before_start(tmp_path: Path) -> None:
-    msg = error_of(write(tmp_path, "bad", 'title = "x"\n[levers]\n'
-                         '"carers.support_share" = { from = 2023-01-01, value = 0.5 }\n'))
+    msg = error_of(
+        write(
+            tmp_path,
+            "bad",
+            'title = "x"\n[levers]\n"carers.support_share" = { from = 2023-01-01, value = 0.5 }\n',
+        )
+    )
     assert "before the model start 2024-04-01" in msg
 
 
 def test_dated_change_needs_from_and_value(tmp_path: Path) -> None:
-    msg = error_of(write(tmp_path, "bad", 'title = "x"\n[levers]\n'
-                         '"carers.support_share" = { value = 0.5 }\n'))
+    msg = error_of(
+        write(tmp_path, "bad", 'title = "x"\n[levers]\n"carers.support_share" = { value = 0.5 }\n')
+    )
     assert "needs exactly 'from' and 'value'" in msg
 
 
@@ -138,10 +160,16 @@ def test_extends_cycle(tmp_path: Path) -> None:
 
 
 def test_extends_chain_child_overrides(tmp_path: Path) -> None:
-    write(tmp_path, "parent", 'title = "p"\n[levers]\n"carers.support_share" = 0.2\n'
-          '"workforce.caseload_cap" = 18\n')
-    path = write(tmp_path, "child", 'title = "c"\nextends = "parent"\n[levers]\n'
-                 '"carers.support_share" = 0.4\n')
+    write(
+        tmp_path,
+        "parent",
+        'title = "p"\n[levers]\n"carers.support_share" = 0.2\n"workforce.caseload_cap" = 18\n',
+    )
+    path = write(
+        tmp_path,
+        "child",
+        'title = "c"\nextends = "parent"\n[levers]\n"carers.support_share" = 0.4\n',
+    )
     s = load_scenario(str(path))
     assert s.changes == {"carers.support_share": 0.4, "workforce.caseload_cap": 18.0}
     assert [f.name for f in s.files] == ["child.toml", "parent.toml"]

@@ -32,17 +32,27 @@ def test_unknown_assumption_is_an_error() -> None:
 
 @pytest.mark.skipif(not HAS_RUNNER, reason="simulation.runner has not landed")
 def test_tiny_sensitivity_run_writes_tornado_rows(tmp_path: Path) -> None:
-    folder = sensitivity("foster-carer-support", years=1, reps=2, seed=5,
-                         area="england-average", out=tmp_path, jobs=1, report=False,
-                         argv=["test"], assumptions=["carers.support_deregistration_ratio",
-                                                     "endings.needs_effect"])
+    folder = sensitivity(
+        "foster-carer-support",
+        years=1,
+        reps=2,
+        seed=5,
+        area="england-average",
+        out=tmp_path,
+        jobs=1,
+        report=False,
+        argv=["test"],
+        assumptions=["carers.support_deregistration_ratio", "endings.needs_effect"],
+    )
     assert (folder / "comparison.csv").exists()
     with (folder / "sensitivity.csv").open() as fh:
         reader = csv.DictReader(fh)
         assert tuple(reader.fieldnames or ()) == SENSITIVITY_HEADER
         rows = list(reader)
-    assert {r["assumption"] for r in rows} == {"carers.support_deregistration_ratio",
-                                              "endings.needs_effect"}
+    assert {r["assumption"] for r in rows} == {
+        "carers.support_deregistration_ratio",
+        "endings.needs_effect",
+    }
     assert {r["indicator"] for r in rows} <= set(KEY_OUTCOMES)
     dereg = {r["assumption"]: r for r in rows if r["indicator"] == "carer_deregistrations"}
     assert dereg["carers.support_deregistration_ratio"]["low"] == "0.18"

@@ -16,8 +16,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_small_baseline_summary_matches_the_golden_file(tmp_path):
     out = tmp_path / "runs"
-    cmd = [sys.executable, "run.py", "simulate", "baseline", "--years", "2", "--reps", "3",
-           "--seed", "1", "--jobs", "1", "--no-report", "--out", str(out)]
+    cmd = [
+        sys.executable,
+        "run.py",
+        "simulate",
+        "baseline",
+        "--years",
+        "2",
+        "--reps",
+        "3",
+        "--seed",
+        "1",
+        "--jobs",
+        "1",
+        "--no-report",
+        "--out",
+        str(out),
+    ]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     (folder,) = [p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")]

@@ -5,14 +5,21 @@ from tests.engine_helpers import run, total
 
 
 def test_no_deregistrations_when_the_hazard_is_zero():
-    assert total(run({"carers.deregistration_per_year": 0.0}, years=2),
-                 "carer_deregistrations") == 0
+    assert (
+        total(run({"carers.deregistration_per_year": 0.0}, years=2), "carer_deregistrations") == 0
+    )
 
 
 def test_enhanced_support_lowers_deregistration():
     base = run({"carers.deregistration_per_year": 0.3}, years=3)
-    supported = run({"carers.deregistration_per_year": 0.3, "carers.support_share": 1.0,
-                     "carers.support_deregistration_ratio": 0.2}, years=3)
+    supported = run(
+        {
+            "carers.deregistration_per_year": 0.3,
+            "carers.support_share": 1.0,
+            "carers.support_deregistration_ratio": 0.2,
+        },
+        years=3,
+    )
     assert total(supported, "carer_deregistrations") < total(base, "carer_deregistrations")
     assert total(supported, "cost_levers_gbp") > 0
 
@@ -45,7 +52,8 @@ def test_a_dated_change_of_agency_recruitment_applies_from_its_day():
 
     params = Parameters.defaults().with_changes(
         {"area.population_0_17": 30_000},
-        dated=[DatedChange(365.0, "carers.agency_recruit_per_year", 0.0)])
+        dated=[DatedChange(365.0, "carers.agency_recruit_per_year", 0.0)],
+    )
     model = CareSystem(params, seed=3, keep_log=True)
     model.run_years(2)
     joins = [e[0] for e in model.log if e[1] == "carer_join" and e[2] >= 300_000_000]

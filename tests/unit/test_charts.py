@@ -22,13 +22,33 @@ from results.palette import COLOURS
 YEARS = (2025, 2026, 2027, 2028, 2029)
 REPS = (0, 1, 2)
 SCENARIOS = ("baseline", "foster-carer-support")
-SHARES = {"cla_foster_kinship": 0.14, "cla_foster_inhouse": 0.30, "cla_foster_agency": 0.20,
-          "cla_residential": 0.11, "cla_supported": 0.08, "cla_with_parents": 0.06,
-          "cla_placed_for_adoption": 0.03, "cla_other": 0.08}
-ROUTES = {"returned_home": 0.30, "adopted": 0.10, "sgo": 0.12, "cao": 0.03, "age_18": 0.30,
-          "other": 0.15}
-FIRST = {"kinship": 0.15, "inhouse": 0.35, "agency": 0.22, "residential": 0.10,
-         "supported": 0.08, "with_parents": 0.07, "other": 0.03}
+SHARES = {
+    "cla_foster_kinship": 0.14,
+    "cla_foster_inhouse": 0.30,
+    "cla_foster_agency": 0.20,
+    "cla_residential": 0.11,
+    "cla_supported": 0.08,
+    "cla_with_parents": 0.06,
+    "cla_placed_for_adoption": 0.03,
+    "cla_other": 0.08,
+}
+ROUTES = {
+    "returned_home": 0.30,
+    "adopted": 0.10,
+    "sgo": 0.12,
+    "cao": 0.03,
+    "age_18": 0.30,
+    "other": 0.15,
+}
+FIRST = {
+    "kinship": 0.15,
+    "inhouse": 0.35,
+    "agency": 0.22,
+    "residential": 0.10,
+    "supported": 0.08,
+    "with_parents": 0.07,
+    "other": 0.03,
+}
 
 
 def _noise(*keys: object) -> float:
@@ -52,31 +72,45 @@ def _yearly(s: int, rep: int, year: int) -> dict[str, float]:
     ceased = started * 0.97
     out |= {"started": started, "ceased": ceased}
     out |= {f"ceased_{r}": ceased * v for r, v in ROUTES.items()}
-    out |= {"unplanned_endings": 160 * (1 - 1.5 * eff) * (1 + 0.1 * _noise("u", rep, year)),
-            "placement_moves": 260 * (1 - eff) * (1 + 0.1 * _noise("m", rep, year)),
-            "reentries_within_12m": 18 * (1 + 0.2 * _noise("r", rep, year)),
-            "placements_3plus_pct": 10.5 * (1 - eff) + _noise("p3", rep, year),
-            "long_term_stable_pct": 66 + 30 * eff + 2 * _noise("lt", rep, year),
-            "sw_changes_3plus_pct": 28 + 2 * _noise("sw", rep, year),
-            "carer_households": 160 * (1 + 2 * eff) + 5 * _noise("ch", rep, year),
-            "carer_approvals": 20 + 4 * _noise("ca", rep, year),
-            "carer_deregistrations": 20 * (1 - 3 * eff) + 4 * _noise("cd", rep, year),
-            "foster_vacancies": 30 + 6 * _noise("fv", rep, year),
-            "caseload_mean": 17 + 2 * _noise("cl", rep, year),
-            "sw_turnover_pct": 16 + 3 * _noise("to", rep, year),
-            "agency_share_pct": 17 + 3 * _noise("ag", rep, year)}
-    weekly = {"kinship": 350, "inhouse": 500, "agency": 1000, "residential": 6000,
-              "supported": 1500, "other": 2000}
-    stock = {"kinship": "cla_foster_kinship", "inhouse": "cla_foster_inhouse",
-             "agency": "cla_foster_agency", "residential": "cla_residential",
-             "supported": "cla_supported", "other": "cla_other"}
+    out |= {
+        "unplanned_endings": 160 * (1 - 1.5 * eff) * (1 + 0.1 * _noise("u", rep, year)),
+        "placement_moves": 260 * (1 - eff) * (1 + 0.1 * _noise("m", rep, year)),
+        "reentries_within_12m": 18 * (1 + 0.2 * _noise("r", rep, year)),
+        "placements_3plus_pct": 10.5 * (1 - eff) + _noise("p3", rep, year),
+        "long_term_stable_pct": 66 + 30 * eff + 2 * _noise("lt", rep, year),
+        "sw_changes_3plus_pct": 28 + 2 * _noise("sw", rep, year),
+        "carer_households": 160 * (1 + 2 * eff) + 5 * _noise("ch", rep, year),
+        "carer_approvals": 20 + 4 * _noise("ca", rep, year),
+        "carer_deregistrations": 20 * (1 - 3 * eff) + 4 * _noise("cd", rep, year),
+        "foster_vacancies": 30 + 6 * _noise("fv", rep, year),
+        "caseload_mean": 17 + 2 * _noise("cl", rep, year),
+        "sw_turnover_pct": 16 + 3 * _noise("to", rep, year),
+        "agency_share_pct": 17 + 3 * _noise("ag", rep, year),
+    }
+    weekly = {
+        "kinship": 350,
+        "inhouse": 500,
+        "agency": 1000,
+        "residential": 6000,
+        "supported": 1500,
+        "other": 2000,
+    }
+    stock = {
+        "kinship": "cla_foster_kinship",
+        "inhouse": "cla_foster_inhouse",
+        "agency": "cla_foster_agency",
+        "residential": "cla_residential",
+        "supported": "cla_supported",
+        "other": "cla_other",
+    }
     for k, w in weekly.items():
         out[f"cost_placements_{k}_gbp"] = out[stock[k]] * w * 52
     out["cost_placements_gbp"] = sum(out[f"cost_placements_{k}_gbp"] for k in weekly)
     out["cost_workforce_gbp"] = 12e6 * (1 + 0.02 * _noise("w", rep, year))
     out["cost_levers_gbp"] = 0.4 * 160 * 4500 * s * min(1.0, t / 1 + 0.5)
-    out["cost_total_gbp"] = (out["cost_placements_gbp"] + out["cost_workforce_gbp"]
-                             + out["cost_levers_gbp"])
+    out["cost_total_gbp"] = (
+        out["cost_placements_gbp"] + out["cost_workforce_gbp"] + out["cost_levers_gbp"]
+    )
     for g, gs in FIRST.items():
         for r, rs in ROUTES.items():
             out[f"pathway_{g}_to_{r}"] = ceased * gs * rs * (1 + 0.2 * _noise(g, r, rep, year))
@@ -100,18 +134,25 @@ def _indicators() -> dict[tuple[str, str, int], list[float]]:
     return vals
 
 
-def synthetic_run(folder: Path, *, comparison: bool = True, sensitivity: bool = True,
-                  fit: bool = True) -> Path:
+def synthetic_run(
+    folder: Path, *, comparison: bool = True, sensitivity: bool = True, fit: bool = True
+) -> Path:
     """Write a small but realistic compare run folder into ``folder`` and return it."""
     folder.mkdir(parents=True, exist_ok=True)
     vals = _indicators()
-    _write(folder / "indicators.csv", ["scenario", "replicate", "year", "indicator", "value"],
-           [[s, REPS[i], y, ind, v] for (s, ind, y), vs in vals.items()
-            for i, v in enumerate(vs)])
-    _write(folder / "summary.csv", ["scenario", "indicator", "year", "unit", "mean", "p5", "p50",
-                                    "p95"],
-           [[s, ind, y, _unit(ind), np.mean(v), *np.percentile(v, [5, 50, 95])]
-            for (s, ind, y), v in vals.items()])
+    _write(
+        folder / "indicators.csv",
+        ["scenario", "replicate", "year", "indicator", "value"],
+        [[s, REPS[i], y, ind, v] for (s, ind, y), vs in vals.items() for i, v in enumerate(vs)],
+    )
+    _write(
+        folder / "summary.csv",
+        ["scenario", "indicator", "year", "unit", "mean", "p5", "p50", "p95"],
+        [
+            [s, ind, y, _unit(ind), np.mean(v), *np.percentile(v, [5, 50, 95])]
+            for (s, ind, y), v in vals.items()
+        ],
+    )
     ts = []
     for name in SCENARIOS:
         for rep in REPS:
@@ -122,42 +163,102 @@ def synthetic_run(folder: Path, *, comparison: bool = True, sensitivity: bool = 
                 for ind, share in SHARES.items():
                     s = SCENARIOS.index(name)
                     adj = {"cla_foster_inhouse": 1, "cla_foster_agency": -1}.get(ind, 0)
-                    v = 700 * share * (1 + 0.05 * frac + 0.06 * s * adj * min(1, frac * 2.5)
-                                       + 0.04 * _noise(ind, rep, month))
+                    v = (
+                        700
+                        * share
+                        * (
+                            1
+                            + 0.05 * frac
+                            + 0.06 * s * adj * min(1, frac * 2.5)
+                            + 0.04 * _noise(ind, rep, month)
+                        )
+                    )
                     ts.append([name, rep, date, ind, round(v, 3)])
-    _write(folder / "timeseries.csv", ["scenario", "replicate", "date", "indicator", "value"],
-           ts)
+    _write(folder / "timeseries.csv", ["scenario", "replicate", "date", "indicator", "value"], ts)
     if comparison:
-        _write(folder / "comparison.csv",
-               ["scenario", "baseline", "indicator", "unit", "baseline_mean", "scenario_mean",
-                "diff_mean", "diff_p5", "diff_p95", "pct_change", "year"], _comparison(vals))
+        _write(
+            folder / "comparison.csv",
+            [
+                "scenario",
+                "baseline",
+                "indicator",
+                "unit",
+                "baseline_mean",
+                "scenario_mean",
+                "diff_mean",
+                "diff_p5",
+                "diff_p95",
+                "pct_change",
+                "year",
+            ],
+            _comparison(vals),
+        )
     if sensitivity:
         rows = []
-        for a, lo, hi, k in (("carers.support_deregistration_ratio", 0.18, 1.0, 1.0),
-                             ("carers.support_disruption_ratio", 0.7, 1.0, 0.6),
-                             ("endings.caseload_effect", 0.0, 0.04, 0.2)):
-            rows += [[a, lo, hi, "unplanned_endings", -20 * k - 8, -8 + 6 * k],
-                     [a, lo, hi, "cost_total_gbp", -2e5 * k + 1e5, 1e5 + 1e5 * k]]
-        _write(folder / "sensitivity.csv", ["assumption", "low", "high", "indicator",
-                                            "diff_at_low", "diff_at_high"], rows)
+        for a, lo, hi, k in (
+            ("carers.support_deregistration_ratio", 0.18, 1.0, 1.0),
+            ("carers.support_disruption_ratio", 0.7, 1.0, 0.6),
+            ("endings.caseload_effect", 0.0, 0.04, 0.2),
+        ):
+            rows += [
+                [a, lo, hi, "unplanned_endings", -20 * k - 8, -8 + 6 * k],
+                [a, lo, hi, "cost_total_gbp", -2e5 * k + 1e5, 1e5 + 1e5 * k],
+            ]
+        _write(
+            folder / "sensitivity.csv",
+            ["assumption", "low", "high", "indicator", "diff_at_low", "diff_at_high"],
+            rows,
+        )
     if fit:
-        _write(folder / "england-average-2024.fit.csv",
-               ["target", "year", "unit", "observed", "simulated_mean", "simulated_p5",
-                "simulated_p95", "rel_error", "tolerance", "within"], _fit_rows())
+        _write(
+            folder / "england-average-2024.fit.csv",
+            [
+                "target",
+                "year",
+                "unit",
+                "observed",
+                "simulated_mean",
+                "simulated_p5",
+                "simulated_p95",
+                "rel_error",
+                "tolerance",
+                "within",
+            ],
+            _fit_rows(),
+        )
     manifest = {
-        "tool_version": "0.1.0", "command": "compare", "area": "england-average", "years": 5,
-        "replicates": 3, "seed": 1, "calibration_file": "calibration/fitted/england-2024.toml",
+        "tool_version": "0.1.0",
+        "command": "compare",
+        "area": "england-average",
+        "years": 5,
+        "replicates": 3,
+        "seed": 1,
+        "calibration_file": "calibration/fitted/england-2024.toml",
         "command_line": "run.py compare baseline foster-carer-support --years 5 --reps 3",
-        "wall_seconds": 12.5, "finished_utc": "2026-11-27T03:00:00Z",
+        "wall_seconds": 12.5,
+        "finished_utc": "2026-11-27T03:00:00Z",
         "scenarios": [
-            {"name": "baseline", "title": "Baseline", "files": [], "levers": {},
-             "assumptions": {}, "evidence": {}},
-            {"name": "foster-carer-support", "title": "Enhanced carer support",
-             "description": "Enhanced support for 40% of in-house carers.", "files": [],
-             "levers": {"carers.support_share": {"from": "2025-04-01", "value": 0.4}},
-             "assumptions": {"carers.support_deregistration_ratio": 0.6},
-             "evidence": {"carers.support_deregistration_ratio":
-                          "Mockingbird evaluation: 82% less likely to deregister (weak design)"}},
+            {
+                "name": "baseline",
+                "title": "Baseline",
+                "files": [],
+                "levers": {},
+                "assumptions": {},
+                "evidence": {},
+            },
+            {
+                "name": "foster-carer-support",
+                "title": "Enhanced carer support",
+                "description": "Enhanced support for 40% of in-house carers.",
+                "files": [],
+                "levers": {"carers.support_share": {"from": "2025-04-01", "value": 0.4}},
+                "assumptions": {"carers.support_deregistration_ratio": 0.6},
+                "evidence": {
+                    "carers.support_deregistration_ratio": (
+                        "Mockingbird evaluation: 82% less likely to deregister (weak design)"
+                    )
+                },
+            },
         ],
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -167,8 +268,13 @@ def synthetic_run(folder: Path, *, comparison: bool = True, sensitivity: bool = 
 def trim_run(folder: Path, keep: set[str]) -> Path:
     """Cut a synthetic run down to ``keep`` indicators in summary.csv and nothing else, so a
     test that only needs a chart or two draws fast."""
-    for name in ("timeseries.csv", "indicators.csv", "comparison.csv", "sensitivity.csv",
-                 "england-average-2024.fit.csv"):
+    for name in (
+        "timeseries.csv",
+        "indicators.csv",
+        "comparison.csv",
+        "sensitivity.csv",
+        "england-average-2024.fit.csv",
+    ):
         (folder / name).unlink(missing_ok=True)
     with open(folder / "summary.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
@@ -189,23 +295,52 @@ def _comparison(vals: dict[tuple[str, str, int], list[float]]) -> list[list[obje
         b = np.array([vals[(base, ind, y)] for y in YEARS])  # years x reps
         s = np.array([vals[(scen, ind, y)] for y in YEARS])
         for label, bv, sv in [("all", b.mean(axis=0), s.mean(axis=0))] + [
-                (str(y), b[i], s[i]) for i, y in enumerate(YEARS)]:
+            (str(y), b[i], s[i]) for i, y in enumerate(YEARS)
+        ]:
             d = sv - bv
-            rows.append([scen, base, ind, _unit(ind), bv.mean(), sv.mean(), d.mean(),
-                         *np.percentile(d, [5, 95]), 100 * d.mean() / bv.mean(), label])
+            rows.append(
+                [
+                    scen,
+                    base,
+                    ind,
+                    _unit(ind),
+                    bv.mean(),
+                    sv.mean(),
+                    d.mean(),
+                    *np.percentile(d, [5, 95]),
+                    100 * d.mean() / bv.mean(),
+                    label,
+                ]
+            )
     return rows
 
 
 def _fit_rows() -> list[list[object]]:
-    targets = (("cla_31_march", "children", 700, 690), ("started", "children", 280, 300),
-               ("ceased", "children", 272, 268), ("placements_3plus_pct", "percent", 10, 10.8),
-               ("long_term_stable_pct", "percent", 68, 61), ("cla_foster_agency", "children",
-                                                             130, 139))
+    targets = (
+        ("cla_31_march", "children", 700, 690),
+        ("started", "children", 280, 300),
+        ("ceased", "children", 272, 268),
+        ("placements_3plus_pct", "percent", 10, 10.8),
+        ("long_term_stable_pct", "percent", 68, 61),
+        ("cla_foster_agency", "children", 130, 139),
+    )
     rows: list[list[object]] = []
     for t, unit, obs, sim in targets:
         rel = (sim - obs) / obs
-        rows.append([t, 2024, unit, obs, sim, sim * 0.95, sim * 1.05, rel, 0.1,
-                     str(abs(rel) <= 0.1).lower()])
+        rows.append(
+            [
+                t,
+                2024,
+                unit,
+                obs,
+                sim,
+                sim * 0.95,
+                sim * 1.05,
+                rel,
+                0.1,
+                str(abs(rel) <= 0.1).lower(),
+            ]
+        )
     return rows
 
 
@@ -228,13 +363,19 @@ def _artists(fig: Figure) -> int:
 
 @pytest.mark.parametrize("spec", charts.CHARTS, ids=[c.name for c in charts.CHARTS])
 def test_each_chart_has_title_axis_labels_source_and_content(
-        run: charts.RunData, spec: charts.ChartSpec, tmp_path: Path) -> None:
+    run: charts.RunData, spec: charts.ChartSpec, tmp_path: Path
+) -> None:
     fig = spec.make(run)
     assert isinstance(fig, Figure)
     assert len(fig.get_suptitle()) > 10
     texts = [t.get_text() for t in fig.texts]
-    assert any(t.startswith("Source: carepaths 0.1.0") and "3 replicates" in t
-               and "england-2024.toml" in t and "Enhanced carer support" in t for t in texts)
+    assert any(
+        t.startswith("Source: carepaths 0.1.0")
+        and "3 replicates" in t
+        and "england-2024.toml" in t
+        and "Enhanced carer support" in t
+        for t in texts
+    )
     visible = [ax for ax in fig.axes if ax.axison]
     assert visible and all(ax.get_xlabel() for ax in visible)
     assert all(_ylabel(ax, visible) for ax in visible)  # its own or its shared y axis's
@@ -244,8 +385,7 @@ def test_each_chart_has_title_axis_labels_source_and_content(
     assert png.stat().st_size > 20_000 and svg.read_text().startswith("<?xml")
 
 
-def test_children_in_care_draws_a_line_and_band_per_group_and_scenario(
-        run: charts.RunData) -> None:
+def test_children_in_care_draws_a_line_and_band_per_group_and_scenario(run: charts.RunData) -> None:
     fig = charts.children_in_care(run)
     assert len(fig.axes) == 2
     for ax in fig.axes:
@@ -263,8 +403,9 @@ def test_stability_shows_england_reference_lines(run: charts.RunData) -> None:
 
 def test_forest_plot_points_sit_at_percentage_difference(run: charts.RunData) -> None:
     fig = charts.comparison_forest(run)
-    row = next(r for r in run.comparison if r["indicator"] == "cla_foster_agency"
-               and r["year"] == "all")
+    row = next(
+        r for r in run.comparison if r["indicator"] == "cla_foster_agency" and r["year"] == "all"
+    )
     expected = float(row["diff_mean"]) / float(row["baseline_mean"]) * 100
     xs = [x for ln in fig.axes[0].lines for x in np.atleast_1d(ln.get_xdata())]
     assert any(math.isclose(float(x), expected, rel_tol=1e-9) for x in xs)

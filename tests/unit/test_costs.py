@@ -16,8 +16,14 @@ def test_costs_are_positive_and_add_up():
 def test_doubling_every_weekly_price_doubles_placement_spend_only():
     base = run({}, years=1)
     prices = [2 * x for x in (300.0, 600.0, 820.0, 6123.0, 1500.0, 100.0, 3000.0, 600.0)]
-    dear = run({"costs.weekly_gbp": prices, "costs.inhouse_residential_weekly_gbp": 9000.0,
-                "costs.staying_put_gbp_per_year": 2 * 8222.0}, years=1)
+    dear = run(
+        {
+            "costs.weekly_gbp": prices,
+            "costs.inhouse_residential_weekly_gbp": 9000.0,
+            "costs.staying_put_gbp_per_year": 2 * 8222.0,
+        },
+        years=1,
+    )
     ratio = total(dear, "cost_placements_gbp") / total(base, "cost_placements_gbp")
     assert abs(ratio - 2.0) < 1e-9
     assert total(dear, "unplanned_endings") == total(base, "unplanned_endings")

@@ -4,8 +4,7 @@ from simulation.agents import Group
 from simulation.rules.endings import UNPLANNED_REASONS
 from tests.engine_helpers import events, make_model, run, total
 
-NO_DISRUPTION = {"endings.disruption_per_year": [0.0] * 7,
-                 "carers.deregistration_per_year": 0.0}
+NO_DISRUPTION = {"endings.disruption_per_year": [0.0] * 7, "carers.deregistration_per_year": 0.0}
 
 
 def test_no_unplanned_endings_when_disruption_and_deregistration_are_zero():
@@ -29,8 +28,11 @@ def test_disruption_hazard_hand_computed():
     # first 91 days and not yet a year in the placement: rate = the in-house base rate exactly.
     model = make_model({"workforce.reference_caseload": 60.0})
     endings = next(r for r in model.rules if r.name == "endings")
-    child = next(c for c in model.children.values() if c.placement == Group.INHOUSE
-                 and c.age(0) < 10 and -365 < c.placement_start < -91)
+    child = next(
+        c
+        for c in model.children.values()
+        if c.placement == Group.INHOUSE and c.age(0) < 10 and -365 < c.placement_start < -91
+    )
     child.needs, child.quality = 0.3, 0.5
     if child.carer is not None:
         child.carer.enhanced = False

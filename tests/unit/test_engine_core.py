@@ -78,8 +78,11 @@ def test_a_dated_change_takes_effect_on_its_day_in_every_rule():
 
     params = Parameters.defaults().with_changes(
         {"area.population_0_17": 30_000},
-        dated=[DatedChange(365.0, "exits.return_home_per_year", (0.0, 0.0, 0.0)),
-               DatedChange(365.0, "entry.starts_per_10k_per_year", 0.0)])
+        dated=[
+            DatedChange(365.0, "exits.return_home_per_year", (0.0, 0.0, 0.0)),
+            DatedChange(365.0, "entry.starts_per_10k_per_year", 0.0),
+        ],
+    )
     from simulation.model import CareSystem
 
     model = CareSystem(params, seed=2, keep_log=True)

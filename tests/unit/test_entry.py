@@ -7,8 +7,10 @@ from tests.engine_helpers import events, make_model, run, total
 
 
 def test_no_arrivals_when_the_rate_is_zero():
-    model = run({"entry.starts_per_10k_per_year": 0.0,
-                 "reunification.reentry_per_year": [0.0, 0.0]}, years=1)
+    model = run(
+        {"entry.starts_per_10k_per_year": 0.0, "reunification.reentry_per_year": [0.0, 0.0]},
+        years=1,
+    )
     assert total(model, "started") == 0
 
 

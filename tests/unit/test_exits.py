@@ -9,18 +9,22 @@ def test_no_returns_home_when_the_hazard_is_zero():
 
 
 def test_higher_return_home_hazard_gives_more_returns():
-    low = total(run({"exits.return_home_per_year": [0.1, 0.05, 0.01]}, years=2),
-                "ceased_returned_home")
-    high = total(run({"exits.return_home_per_year": [0.6, 0.3, 0.06]}, years=2),
-                 "ceased_returned_home")
+    low = total(
+        run({"exits.return_home_per_year": [0.1, 0.05, 0.01]}, years=2), "ceased_returned_home"
+    )
+    high = total(
+        run({"exits.return_home_per_year": [0.6, 0.3, 0.06]}, years=2), "ceased_returned_home"
+    )
     assert high > 2 * low
 
 
 def test_leaving_at_18_happens_on_the_18th_birthday():
     model = make_model()
     ages = []
-    model.on("exited", lambda child, route, group, carer: route == "age_18" and ages.append(
-        child.age(model.now)))
+    model.on(
+        "exited",
+        lambda child, route, group, carer: route == "age_18" and ages.append(child.age(model.now)),
+    )
     model.run_years(2)
     assert ages and all(abs(a - 18.0) < 1e-6 for a in ages)
     assert all(c.age(model.now) < 18 for c in model.children.values())

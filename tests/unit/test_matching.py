@@ -14,8 +14,10 @@ def _entry_groups(model):
 
 
 def test_no_kinship_when_no_connected_carer_is_ever_found():
-    model = run({"matching.kinship_find_probability": 0.0,
-                 "matching.kinship_find_probability_move": 0.0}, years=1)
+    model = run(
+        {"matching.kinship_find_probability": 0.0, "matching.kinship_find_probability_move": 0.0},
+        years=1,
+    )
     assert Group.KINSHIP not in _entry_groups(model)
 
 

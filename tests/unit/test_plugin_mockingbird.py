@@ -31,8 +31,13 @@ def test_hubs_with_an_effect_lower_deregistration():
 def test_hubs_with_no_effect_change_no_event_only_cost():
     # ratios of 1.0: every event identical, only the lever cost differs (common random numbers)
     none = _run({"mockingbird.hub_share": 0.0})
-    hubs = _run({"mockingbird.hub_share": 1.0, "mockingbird.deregistration_ratio": 1.0,
-                 "mockingbird.disruption_ratio": 1.0})
+    hubs = _run(
+        {
+            "mockingbird.hub_share": 1.0,
+            "mockingbird.deregistration_ratio": 1.0,
+            "mockingbird.disruption_ratio": 1.0,
+        }
+    )
     for name in ("started", "ceased", "unplanned_endings", "carer_deregistrations"):
         assert yearly(hubs, name) == yearly(none, name)
     assert total(hubs, "cost_levers_gbp") > total(none, "cost_levers_gbp")

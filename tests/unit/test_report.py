@@ -15,7 +15,8 @@ from results.charts import CHARTS, load_run
 from simulation.errors import CarepathsError
 
 _spec = importlib.util.spec_from_file_location(
-    "_synthetic_run", Path(__file__).with_name("test_charts.py"))
+    "_synthetic_run", Path(__file__).with_name("test_charts.py")
+)
 assert _spec and _spec.loader
 _fixture = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_fixture)
@@ -41,7 +42,7 @@ def test_report_and_every_chart_are_written(written: tuple[Path, str]) -> None:
 def test_report_is_self_contained(written: tuple[Path, str]) -> None:
     _, page = written
     lowered = page.lower()
-    for banned in ("<script", "<link", "@import", "url(", "src=\"http", "src='http", "<iframe"):
+    for banned in ("<script", "<link", "@import", "url(", 'src="http', "src='http", "<iframe"):
         assert banned not in lowered, banned
     sources = re.findall(r'<img[^>]*src="([^"]+)"', page)
     assert len(sources) == len(CHARTS)
@@ -51,13 +52,14 @@ def test_report_is_self_contained(written: tuple[Path, str]) -> None:
     assert '<meta name="viewport"' in page and "@media print" in page
 
 
-def test_key_finding_reads_as_a_sentence_with_interval_and_cost(
-        written: tuple[Path, str]) -> None:
+def test_key_finding_reads_as_a_sentence_with_interval_and_cost(written: tuple[Path, str]) -> None:
     _, page = written
     match = re.search(
         r"<b>Enhanced carer support</b> compared with the baseline: ([\d.]+) fewer unplanned "
         r"placement endings a year \(90% interval ([\d.]+) to ([\d.]+) fewer\); "
-        r"net (cost|saving) £[\d.,]+[km]? a year", page)
+        r"net (cost|saving) £[\d.,]+[km]? a year",
+        page,
+    )
     assert match, page[:3000]
     n, a, b = (float(match.group(i)) for i in (1, 2, 3))
     assert a <= n <= b and 5 < n < 20  # the fixture's effect: about 10 fewer a year
@@ -72,11 +74,17 @@ def test_what_was_run_says_it_in_words(written: tuple[Path, str]) -> None:
 
 def test_levers_table_shows_evidence_kind_and_notes(written: tuple[Path, str]) -> None:
     _, page = written
-    lever_row = re.search(r"<tr[^>]*><td><code>carers\.support_share</code></td><td>0\.4 from "
-                          r"2025-04-01</td>.*?</tr>", page)
+    lever_row = re.search(
+        r"<tr[^>]*><td><code>carers\.support_share</code></td><td>0\.4 from "
+        r"2025-04-01</td>.*?</tr>",
+        page,
+    )
     assert lever_row and "lever (set by the council)" in lever_row.group(0)
-    assumption = re.search(r"<tr class=\"kind-assumption\"><td><code>carers\.support_"
-                           r"deregistration_ratio</code>.*?</tr>", page)
+    assumption = re.search(
+        r"<tr class=\"kind-assumption\"><td><code>carers\.support_"
+        r"deregistration_ratio</code>.*?</tr>",
+        page,
+    )
     assert assumption and "range 0.18 to 1.0" in assumption.group(0)
     assert "Mockingbird evaluation" in assumption.group(0)
     # an effect size the lever relies on, not changed by the scenario, is listed too
@@ -90,8 +98,10 @@ def test_caveats_flag_few_replicates_and_sources_are_listed(written: tuple[Path,
 
 
 def test_charts_without_inputs_are_skipped_and_named(tmp_path: Path) -> None:
-    folder = trim_run(synthetic_run(tmp_path / "bare"), {
-        "cla_31_march", "placements_3plus_pct", "long_term_stable_pct", "sw_changes_3plus_pct"})
+    folder = trim_run(
+        synthetic_run(tmp_path / "bare"),
+        {"cla_31_march", "placements_3plus_pct", "long_term_stable_pct", "sw_changes_3plus_pct"},
+    )
     page = report.write_report(folder).read_text(encoding="utf-8")
     assert page.count("<img ") == 1 and 'id="chart-stability"' in page
     assert "Charts not drawn for this run" in page and "no comparison.csv" in page
@@ -122,11 +132,15 @@ def test_regenerate_rewrites_the_report(tmp_path: Path) -> None:
 def test_whole_horizon_totals_are_turned_into_a_year(tmp_path: Path) -> None:
     folder = synthetic_run(tmp_path / "run", sensitivity=False, fit=False)
     run = load_run(folder)
-    row = next(r for r in run.comparison
-               if r["indicator"] == "unplanned_endings" and r["year"] == "all")
+    row = next(
+        r for r in run.comparison if r["indicator"] == "unplanned_endings" and r["year"] == "all"
+    )
     assert report._per_year(run, row) == 1.0  # the fixture's 'all' row is a yearly mean
-    yearly = [float(r["diff_mean"]) for r in run.comparison
-              if r["indicator"] == "unplanned_endings" and r["year"] != "all"]
+    yearly = [
+        float(r["diff_mean"])
+        for r in run.comparison
+        if r["indicator"] == "unplanned_endings" and r["year"] != "all"
+    ]
     total = dict(row, diff_mean=str(sum(yearly)))
     assert report._per_year(run, total) == 5.0
 
@@ -134,15 +148,22 @@ def test_whole_horizon_totals_are_turned_into_a_year(tmp_path: Path) -> None:
 def test_interval_that_crosses_zero_is_said_plainly(tmp_path: Path) -> None:
     folder = synthetic_run(tmp_path / "run", sensitivity=False, fit=False)
     run = load_run(folder)
-    row = {"scenario": "x", "indicator": "cla_residential", "unit": "children",
-           "diff_mean": "-2", "diff_p5": "-5", "diff_p95": "1.5"}
+    row = {
+        "scenario": "x",
+        "indicator": "cla_residential",
+        "unit": "children",
+        "diff_mean": "-2",
+        "diff_p5": "-5",
+        "diff_p95": "1.5",
+    }
     text = report.difference_sentence(run, row, "children in children's homes")
-    assert text == ("2.0 fewer children in children's homes on average over the run (90% "
-                    "interval from 5.0 fewer to 1.5 more, so no change is within the range)")
+    assert text == (
+        "2.0 fewer children in children's homes on average over the run (90% "
+        "interval from 5.0 fewer to 1.5 more, so no change is within the range)"
+    )
 
 
-def test_levers_come_from_the_scenario_file_when_the_manifest_lacks_them(
-        tmp_path: Path) -> None:
+def test_levers_come_from_the_scenario_file_when_the_manifest_lacks_them(tmp_path: Path) -> None:
     folder = synthetic_run(tmp_path / "run", comparison=False, sensitivity=False, fit=False)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["scenarios"] = [{"name": "baseline", "files": []}]
@@ -154,9 +175,22 @@ def test_levers_come_from_the_scenario_file_when_the_manifest_lacks_them(
 def test_a_calibration_folder_reports_the_fit(tmp_path: Path) -> None:
     folder = trim_run(synthetic_run(tmp_path / "cal"), set())
     (folder / "summary.csv").unlink()
-    _fixture._write(folder / "england-average-2024.fit.csv",
-                    ["target", "year", "unit", "observed", "simulated_mean", "simulated_p5",
-                     "simulated_p95", "rel_error", "tolerance", "within"], _fixture._fit_rows())
+    _fixture._write(
+        folder / "england-average-2024.fit.csv",
+        [
+            "target",
+            "year",
+            "unit",
+            "observed",
+            "simulated_mean",
+            "simulated_p5",
+            "simulated_p95",
+            "rel_error",
+            "tolerance",
+            "within",
+        ],
+        _fixture._fit_rows(),
+    )
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest.update(command="calibrate", scenarios=[])
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")

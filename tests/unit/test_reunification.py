@@ -17,8 +17,14 @@ def test_reentries_within_12_months_are_a_subset_of_all_reentries():
 
 def test_support_with_an_effect_lowers_reentries():
     base = run(MANY_RETURNS, years=3)
-    supported = run({**MANY_RETURNS, "reunification.support_share": 1.0,
-                     "reunification.support_reentry_ratio": 0.3}, years=3)
+    supported = run(
+        {
+            **MANY_RETURNS,
+            "reunification.support_share": 1.0,
+            "reunification.support_reentry_ratio": 0.3,
+        },
+        years=3,
+    )
     assert total(supported, "returns_home_breakdown") < total(base, "returns_home_breakdown")
     assert total(supported, "cost_levers_gbp") > 0 == total(base, "cost_levers_gbp")
 
