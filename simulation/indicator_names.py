@@ -42,7 +42,7 @@ INDICATOR_UNITS: dict[str, str] = {
     "carer_deregistrations": "households",
     "foster_vacancies": "places",
     "mean_match_quality": "index 0-1",
-    "wellbeing_mean": "index 0-100",
+    "wellbeing_mean": "index 0-100",  # 100 x (1 - SDQ / 40), children in care
     "cost_total_gbp": "GBP",
     "cost_placements_gbp": "GBP",
     "cost_workforce_gbp": "GBP",
@@ -65,6 +65,17 @@ INDICATOR_UNITS: dict[str, str] = {
     "carer_approvals_inhouse": "households",
     "carer_households_kinship": "households",
     "carer_deregistration_pct": "percent",
+    # needs, assessment and permanence (issue 12)
+    "sdq_mean": "SDQ score 0-40",
+    "sdq_concern_pct": "percent",
+    "sdq_borderline_pct": "percent",
+    "needs_improved_pct": "percent",
+    "assessment_mismatch_pct": "percent",
+    "permanence_breakdowns": "children",
+    "permanence_breakdowns_adoption": "children",
+    "permanence_breakdowns_sgo": "children",
+    "permanence_breakdowns_cao": "children",
+    "started_reentry_pct": "percent",
 }
 
 # Yearly flows are summed over the DfE year; stock and state measures are taken on 31 March.
@@ -84,6 +95,10 @@ FLOW_INDICATORS = frozenset(
         "returns_home_breakdown",
         "carer_approvals",
         "carer_deregistrations",
+        "permanence_breakdowns",
+        "permanence_breakdowns_adoption",
+        "permanence_breakdowns_sgo",
+        "permanence_breakdowns_cao",
         "cost_total_gbp",
         "cost_placements_gbp",
         "cost_workforce_gbp",

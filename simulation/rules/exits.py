@@ -13,11 +13,21 @@ one route's rate never re-draws another's luck.
 - Other (independent living before 18, custody, adult services, other): by age under/over 10.
 - Turning 18: the period ends on the 18th birthday; the carers rule handles Staying Put.
 Rates are calibrated to DfE 2024 ceased-by-reason counts (parameter tree).
+
+Needs and social workers reach these routes:
+- return home × ``exits.return_home_needs_ratio_per_sd`` per SD of SDQ above the CLA mean (the
+  route is re-evaluated when the needs rule announces a material change);
+- each change of social worker in the period delays permanence and reunification by
+  ``workforce.change_delay_days``: when an SGO, a CAO or a return home is due (its hazard
+  fires), or a placement for adoption or an adoption order, it completes after that many days
+  per change of worker not yet charged (a new worker takes the plan and the court work over);
+  the child may leave by another route meanwhile. At 0 days every exit is immediate, as before.
 """
 
 from __future__ import annotations
 
 from simulation.agents import FOSTER_GROUPS, YEAR_DAYS, Child, Group
+from simulation.rules.needs import NEEDS_STEP, sdq_sds
 from simulation.rules.registry import Rule, register_rule
 
 HALF_YEAR = 182.0
@@ -33,7 +43,7 @@ class Exits(Rule):
     """Competing exit hazards per period of care, set at each placement with their known
     future steps (6 and 24 months in care, 10th and 16th birthdays)."""
 
-    reads = ("exits.",)
+    reads = ("exits.", "workforce.change_delay_days")
 
     def setup(self) -> None:
         m = self.model
@@ -43,9 +53,12 @@ class Exits(Rule):
             ("exit.cao", self._cao),
             ("exit.other", self._other),
         )
+        self.charged: dict[int, int] = {}  # child -> changes of worker already charged
+        self.pending: set[int] = set()  # children whose delayed exit is on its way
         self._load()
         m.on("admitted", self._admitted)
         m.on("placed", self._placed)
+        m.on("needs_changed", self._needs_changed)
 
     def _load(self) -> None:
         """Cache the rates read at every placement (reloaded on a dated change)."""
@@ -57,10 +70,14 @@ class Exits(Rule):
         self.sgo = p["exits.sgo_per_year"]
         self.cao = p["exits.cao_per_year"]
         self.other = p["exits.other_per_year"]
+        self.rh_needs_ratio = p["exits.return_home_needs_ratio_per_sd"]
+        self.change_delay = p["workforce.change_delay_days"]
 
     def _admitted(self, child: Child, reentry: bool) -> None:
         m, p, s = self.model, self.p, self.model.streams
         now, cid, k = m.now, child.child_id, child.period
+        if self.charged:
+            self.charged.pop(cid, None)
         age = child.age(now)
         existing = child.existing and child.period == 0
         if existing:  # the starting population: some are already on the adoption pathway
@@ -88,15 +105,25 @@ class Exits(Rule):
         # The routes' rates depend on the placement only through its class (kinship, other
         # foster, with parents, adoption, elsewhere): a move within a class changes nothing,
         # so it is skipped unless a researcher's rule modifies exit hazards.
+        # Needs act on the return-home rate: a move also re-evaluates it when they have moved
+        # materially since the route last saw them.
         state = (
             child.period,
             EXIT_CLASS[child.placement],
             child.legal == "s20",
             child.adoption_plan,
         )
-        if state == child.data.get("_exit_state") and not self._modified():
+        data = child.data
+        if (
+            state == data.get("_exit_state")
+            and not self._modified()
+            and (
+                self.rh_needs_ratio == 1.0
+                or abs(child.needs - data.get("_exit_needs", child.needs)) < NEEDS_STEP
+            )
+        ):
             return
-        child.data["_exit_state"] = state
+        data["_exit_state"] = state
         self._refresh(child)
 
     def _modified(self) -> bool:
@@ -125,6 +152,8 @@ class Exits(Rule):
             rh *= self.with_parents_ratio
         if child.uasc:
             rh *= 0.02
+        if self.rh_needs_ratio != 1.0:
+            rh *= self.rh_needs_ratio ** sdq_sds(child.needs)
         if child.adoption_plan or group == Group.ADOPTION:
             rh = 0.0
         orders_open = t >= HALF_YEAR and age < 16 and not child.uasc and not child.adoption_plan
@@ -137,8 +166,14 @@ class Exits(Rule):
         other = 0.0 if group == Group.ADOPTION else self.other[0 if age < 10 else 1]
         return rh, sgo, cao, other
 
-    def _refresh(self, child: Child) -> None:
-        """Set every route's hazard with its known future steps, solved in closed form."""
+    def _needs_changed(self, child: Child) -> None:
+        """Needs moved materially: only the return-home route depends on them."""
+        if self.rh_needs_ratio != 1.0 and child.placement >= 0:
+            self._refresh(child, routes=1)
+
+    def _refresh(self, child: Child, routes: int = 4) -> None:
+        """Set the hazards of the first ``routes`` routes (all by default) with their known
+        future steps, solved in closed form."""
         m = self.model
         now = m.now
         start, born = child.period_start, child.birth_day
@@ -149,9 +184,11 @@ class Exits(Rule):
         )
         current = self._rates(child, now)
         future = [(d, self._rates(child, d)) for d in changes]
+        if self.rh_needs_ratio != 1.0:
+            child.data["_exit_needs"] = child.needs
         modified = self._modified()
         mod = 1.0 / YEAR_DAYS
-        for i, (process, fire) in enumerate(self.routes):
+        for i, (process, fire) in enumerate(self.routes[:routes]):
             if modified:
                 mod = m.modify(process, child, 1.0) / YEAR_DAYS
             steps = tuple([(d, r[i] * mod) for d, r in future])
@@ -160,14 +197,44 @@ class Exits(Rule):
             )
 
     # ---- events -------------------------------------------------------------------------
+    def _delay(self, child: Child) -> float:
+        """Days of delay for the changes of worker in this period not yet charged (charged
+        now): 0 when there are none or ``workforce.change_delay_days`` is 0."""
+        if not self.change_delay:
+            return 0.0
+        done = self.charged.get(child.child_id, 0)
+        n = child.period_worker_changes - done
+        if n <= 0:
+            return 0.0
+        self.charged[child.child_id] = child.period_worker_changes
+        return n * self.change_delay
+
+    def _due(self, child: Child, route: str) -> None:
+        """An SGO, a CAO or a return home is due: now, or after the changes-of-worker delay."""
+        cid = child.child_id
+        if cid in self.pending:
+            return  # already on its way (a route re-armed during the delay fired again)
+        delay = self._delay(child)
+        if delay > 0.0:
+            self.pending.add(cid)
+            m = self.model
+            m.at(m.now + delay, self._delayed_exit, child, child.period, route)
+        else:
+            self.model.discharge(child, route)
+
+    def _delayed_exit(self, child: Child, period: int, route: str) -> None:
+        self.pending.discard(child.child_id)
+        if child.in_care and child.period == period:
+            self.model.discharge(child, route)
+
     def _return_home(self, child: Child) -> None:
-        self.model.discharge(child, "returned_home")
+        self._due(child, "returned_home")
 
     def _sgo(self, child: Child) -> None:
-        self.model.discharge(child, "sgo")
+        self._due(child, "sgo")
 
     def _cao(self, child: Child) -> None:
-        self.model.discharge(child, "cao")
+        self._due(child, "cao")
 
     def _other(self, child: Child) -> None:
         self.model.discharge(child, "other")
@@ -180,6 +247,10 @@ class Exits(Rule):
         m = self.model
         if not (child.in_care and child.period == period and child.adoption_plan):
             return
+        delay = self._delay(child)
+        if delay > 0.0:  # a new worker takes the plan over: the placement comes later
+            m.at(m.now + delay, self._place_for_adoption, child, period)
+            return
         if child.placement != Group.ADOPTION:
             m.end_placement(child, "CARPL", unplanned=False, next_group=int(Group.ADOPTION))
         child.legal = "placement_order"
@@ -191,4 +262,8 @@ class Exits(Rule):
 
     def _adopted(self, child: Child, period: int) -> None:
         if child.in_care and child.period == period and child.placement == Group.ADOPTION:
+            delay = self._delay(child)
+            if delay > 0.0:
+                self.model.at(self.model.now + delay, self._adopted, child, period)
+                return
             self.model.discharge(child, "adopted")

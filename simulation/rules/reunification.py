@@ -6,11 +6,18 @@ cohort figures (about 1 in 5 re-enter within a year and over a third within six 
 reentry.*), times ``reunification.support_reentry_ratio`` for families given intensive support
 (the lever ``reunification.support_share``; the effect is an assumption whose range includes
 no effect, LEVERS.md §5). Children are followed for ``reunification.track_years`` or until 18.
+
+Needs and social work reach the breakdown: the hazard is × ``reunification.reentry_needs_ratio_
+per_sd`` per SD of the child's SDQ above the CLA mean at the return, and × ``workforce.change_
+reentry_ratio`` for a return made within ``workforce.handover_days`` of a change of social worker
+(reunification planned by a worker who had just taken the case over). Both ratios are fixed at
+the return (needs are not followed out of care); at 1 they change nothing.
 """
 
 from __future__ import annotations
 
 from simulation.agents import YEAR_DAYS, CarerHousehold, Child
+from simulation.rules.needs import sdq_sds
 from simulation.rules.registry import Rule, register_rule
 
 
@@ -18,7 +25,11 @@ from simulation.rules.registry import Rule, register_rule
 class Reunification(Rule):
     """Follows returned children; re-admits those whose return breaks down."""
 
-    reads = ("reunification.",)
+    reads = (
+        "reunification.",
+        "workforce.change_reentry_ratio",
+        "workforce.handover_days",
+    )
 
     def setup(self) -> None:
         self.model.on("exited", self._exited)
@@ -41,6 +52,7 @@ class Reunification(Rule):
             < p["reunification.support_share"]
         )
         child.data["reunification_supported"] = supported
+        child.data["_reentry_ratio"] = self._return_ratio(child, handover=False)
         first_year = since < YEAR_DAYS
         self._set_rate(child, first_year=first_year)
         if first_year:
@@ -53,6 +65,7 @@ class Reunification(Rule):
     def _exited(self, child: Child, route: str, group: int, carer: CarerHousehold | None) -> None:
         m, p = self.model, self.p
         if route != "returned_home" or child.age(m.now) >= 17.5:
+            child.returned_day = None  # its last exit was not a return home it is followed in
             return
         child.returned_day = m.now
         m.returned[child.child_id] = child
@@ -61,6 +74,7 @@ class Reunification(Rule):
             < p["reunification.support_share"]
         )
         child.data["reunification_supported"] = supported
+        child.data["_reentry_ratio"] = self._return_ratio(child, handover=True)
         if supported:
             m.ledger.one_off(
                 "reunification_support", p["reunification.support_cost_gbp_per_family"]
@@ -71,11 +85,31 @@ class Reunification(Rule):
         stop = min(m.now + p["reunification.track_years"] * YEAR_DAYS, child.day_of_age(18))
         m.at(stop, self._stop_following, child, period)
 
+    def _return_ratio(self, child: Child, handover: bool) -> float:
+        """The re-entry hazard ratio fixed at the return: needs, and a change of worker in the
+        handover window before it."""
+        p = self.p
+        ratio = 1.0
+        needs_ratio = p["reunification.reentry_needs_ratio_per_sd"]
+        if needs_ratio != 1.0:
+            ratio *= needs_ratio ** sdq_sds(child.needs)
+        change_ratio = p["workforce.change_reentry_ratio"]
+        if (
+            handover
+            and change_ratio != 1.0
+            and self.model.now - child.worker_changed_day < p["workforce.handover_days"]
+        ):
+            ratio *= change_ratio
+        return ratio
+
     def _set_rate(self, child: Child, first_year: bool) -> None:
         p = self.p
         rate = p["reunification.reentry_per_year"][0 if first_year else 1]
         if child.data.get("reunification_supported"):
             rate *= p["reunification.support_reentry_ratio"]
+        ratio = child.data.get("_reentry_ratio", 1.0)
+        if ratio != 1.0:
+            rate *= ratio
         rate = self.model.modify("reentry", child, rate)
         self.model.set_hazard(
             child, "reentry", rate / YEAR_DAYS, self._reenter, occurrence=child.period
