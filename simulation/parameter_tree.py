@@ -934,8 +934,8 @@ ISSUE_12 = {
     ),
     "workforce.change_delay_days": asm(
         30.0,
-        "days added, per change of social worker in the period of care, to the time to "
-        "adoption (placement and order), an SGO, a CAO and a return home",
+        "days added, per change of social worker in the period of care, to the time to an "
+        "adoption order, an SGO or a CAO",
         0.0,
         90.0,
         "assumption: permanency within 18 months 74.5% with one caseworker vs 17.5% with two "

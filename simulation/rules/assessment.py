@@ -8,8 +8,10 @@ child: ``child.assessed_needs`` = true needs + error, on the SDQ scale, with
                (when the worker has reflective supervision and training),
 
 so the error grows with caseload and shrinks with supervision, continuously on both sides of the
-reference. The standard normal behind each error is keyed by (child, placement number): the same
-child meets the same luck in every scenario and only its size changes with the worker's load.
+reference. The standard normal behind each error is keyed by (child, period of care, changes of
+worker in it, DfE year): a worker's view of a child holds until a new worker takes the case or
+a year closes; the same child meets the same luck in every scenario and only the error's size
+changes with the worker's load.
 The placement policy reads the assessed needs through one method (matching's ``_needs_seen``)
 and a planned move for quality reads them too. A decision for a group the care plan has fixed
 (placed for adoption) needs no assessment.
@@ -42,6 +44,8 @@ class Assessment(Rule):
         self.assessments = 0
         self.mismatches = 0
         self.mismatch_pct = 0.0
+        self.k = 0  # DfE years closed
+        self.errors: dict[int, tuple[tuple[int, int, int], float]] = {}  # child -> (key, z)
         self._load()
         self.model.on("placement_request", self._assess)
         self.model.indicators.add_state("assessment_mismatch_pct", lambda: self.mismatch_pct)
@@ -72,17 +76,25 @@ class Assessment(Rule):
             return
         needs = child.needs
         sd = self.error_sd(child)
-        if sd:
-            u = self.model.streams.uniform(
-                "assessment.error", child.child_id, child.placement_count
-            )
-            assessed = min(1.0, max(0.0, needs + sd * _Z(u)))
-        else:
-            assessed = needs
+        assessed = min(1.0, max(0.0, needs + sd * self._error(child))) if sd else needs
         child.assessed_needs = assessed
         self.assessments += 1
         self.mismatches += (assessed >= CONCERN_NEEDS) != (needs >= CONCERN_NEEDS)
 
+    def _error(self, child: Child) -> float:
+        """The standard normal behind the child's assessment. A worker's view of a child holds
+        until a new worker takes the case, a new period of care starts or a year closes: the
+        draw is keyed by (child, period, changes of worker in it, DfE year)."""
+        key = (child.period, child.period_worker_changes, self.k)
+        cached = self.errors.get(child.child_id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        occurrence = (child.period * 1000 + child.period_worker_changes) * 100 + self.k
+        z = _Z(self.model.streams.uniform("assessment.error", child.child_id, occurrence))
+        self.errors[child.child_id] = (key, z)
+        return z
+
     def year_end(self, year: int) -> None:
+        self.k += 1
         self.mismatch_pct = 100.0 * self.mismatches / self.assessments if self.assessments else 0.0
         self.assessments = self.mismatches = 0

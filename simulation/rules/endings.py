@@ -89,18 +89,17 @@ class Endings(Rule):
         the child's 11th birthday) and before researchers' modifiers."""
         group = child.placement
         rate = 0.1 * self.base[Group.OTHER] if group == Group.ADOPTION else self.base[group]
-        rate *= math.exp(
-            self.needs_effect * (child.needs - 0.3) + self.quality_effect * (0.5 - child.quality)
+        log_ratio = self.needs_effect * (child.needs - 0.3) + self.quality_effect * (
+            0.5 - child.quality
         )
+        if child.worker is not None and self.caseload_effect:
+            log_ratio += self.caseload_effect * (self.model.caseload(child.worker) - self.reference)
+        rate *= math.exp(log_ratio)
         if group == Group.KINSHIP:
             rate *= self.kinship_ratio
         carer = child.carer
         if carer is not None and carer.enhanced:
             rate *= self.support
-        if child.worker is not None and self.caseload_effect:
-            rate *= math.exp(
-                self.caseload_effect * (self.model.caseload(child.worker) - self.reference)
-            )
         if self.handover_ratio != 1.0:
             rate *= self.handover_ratio  # thinned at the event (see the module docstring)
         return self.model.modify("disruption", child, rate) / YEAR_DAYS

@@ -15,19 +15,21 @@ one route's rate never re-draws another's luck.
 Rates are calibrated to DfE 2024 ceased-by-reason counts (parameter tree).
 
 Needs and social workers reach these routes:
-- return home × ``exits.return_home_needs_ratio_per_sd`` per SD of SDQ above the CLA mean (the
-  route is re-evaluated when the needs rule announces a material change);
-- each change of social worker in the period delays permanence and reunification by
-  ``workforce.change_delay_days``: when an SGO, a CAO or a return home is due (its hazard
-  fires), or a placement for adoption or an adoption order, it completes after that many days
-  per change of worker not yet charged (a new worker takes the plan and the court work over);
-  the child may leave by another route meanwhile. At 0 days every exit is immediate, as before.
+- return home × ``exits.return_home_needs_ratio_per_sd`` per SD of SDQ above the CLA mean, at
+  the needs of the day the routes are set (each placement in a new exit class, a dated change):
+  a slow route, so it is not re-evaluated at every annual review;
+- each change of social worker in the period delays permanence by ``workforce.change_delay_
+  days``: when an SGO or a CAO is due (its hazard fires) it is made that many days later per
+  change of worker not yet charged (a new worker takes the plan and the court work over; the
+  child may leave by another route meanwhile); the changes before a placement for adoption
+  delay the adoption order, those during it delay it again. At 0 days every exit is immediate,
+  as before. (Reunification planning is reached through re-entry: rules/reunification.py.)
 """
 
 from __future__ import annotations
 
 from simulation.agents import FOSTER_GROUPS, YEAR_DAYS, Child, Group
-from simulation.rules.needs import NEEDS_STEP, sdq_sds
+from simulation.rules.needs import sdq_sds
 from simulation.rules.registry import Rule, register_rule
 
 HALF_YEAR = 182.0
@@ -58,7 +60,6 @@ class Exits(Rule):
         self._load()
         m.on("admitted", self._admitted)
         m.on("placed", self._placed)
-        m.on("needs_changed", self._needs_changed)
 
     def _load(self) -> None:
         """Cache the rates read at every placement (reloaded on a dated change)."""
@@ -71,6 +72,7 @@ class Exits(Rule):
         self.cao = p["exits.cao_per_year"]
         self.other = p["exits.other_per_year"]
         self.rh_needs_ratio = p["exits.return_home_needs_ratio_per_sd"]
+        self.needs_factor = 1.0
         self.change_delay = p["workforce.change_delay_days"]
 
     def _admitted(self, child: Child, reentry: bool) -> None:
@@ -105,25 +107,15 @@ class Exits(Rule):
         # The routes' rates depend on the placement only through its class (kinship, other
         # foster, with parents, adoption, elsewhere): a move within a class changes nothing,
         # so it is skipped unless a researcher's rule modifies exit hazards.
-        # Needs act on the return-home rate: a move also re-evaluates it when they have moved
-        # materially since the route last saw them.
         state = (
             child.period,
             EXIT_CLASS[child.placement],
             child.legal == "s20",
             child.adoption_plan,
         )
-        data = child.data
-        if (
-            state == data.get("_exit_state")
-            and not self._modified()
-            and (
-                self.rh_needs_ratio == 1.0
-                or abs(child.needs - data.get("_exit_needs", child.needs)) < NEEDS_STEP
-            )
-        ):
+        if state == child.data.get("_exit_state") and not self._modified():
             return
-        data["_exit_state"] = state
+        child.data["_exit_state"] = state
         self._refresh(child)
 
     def _modified(self) -> bool:
@@ -152,8 +144,7 @@ class Exits(Rule):
             rh *= self.with_parents_ratio
         if child.uasc:
             rh *= 0.02
-        if self.rh_needs_ratio != 1.0:
-            rh *= self.rh_needs_ratio ** sdq_sds(child.needs)
+        rh *= self.needs_factor  # of this refresh's child (set by _refresh)
         if child.adoption_plan or group == Group.ADOPTION:
             rh = 0.0
         orders_open = t >= HALF_YEAR and age < 16 and not child.uasc and not child.adoption_plan
@@ -166,14 +157,8 @@ class Exits(Rule):
         other = 0.0 if group == Group.ADOPTION else self.other[0 if age < 10 else 1]
         return rh, sgo, cao, other
 
-    def _needs_changed(self, child: Child) -> None:
-        """Needs moved materially: only the return-home route depends on them."""
-        if self.rh_needs_ratio != 1.0 and child.placement >= 0:
-            self._refresh(child, routes=1)
-
-    def _refresh(self, child: Child, routes: int = 4) -> None:
-        """Set the hazards of the first ``routes`` routes (all by default) with their known
-        future steps, solved in closed form."""
+    def _refresh(self, child: Child) -> None:
+        """Set every route's hazard with its known future steps, solved in closed form."""
         m = self.model
         now = m.now
         start, born = child.period_start, child.birth_day
@@ -182,13 +167,16 @@ class Exits(Rule):
             for d in (start + HALF_YEAR, start + TWO_YEARS, born + AGE_10, born + AGE_16)
             if d > now
         )
+        ratio = self.rh_needs_ratio
+        self.needs_factor = ratio ** sdq_sds(child.needs) if ratio != 1.0 else 1.0
         current = self._rates(child, now)
         future = [(d, self._rates(child, d)) for d in changes]
-        if self.rh_needs_ratio != 1.0:
-            child.data["_exit_needs"] = child.needs
         modified = self._modified()
         mod = 1.0 / YEAR_DAYS
-        for i, (process, fire) in enumerate(self.routes[:routes]):
+        timers = child.timers
+        for i, (process, fire) in enumerate(self.routes):
+            if not current[i] and process not in timers and not any(r[i] for _, r in future):
+                continue  # never due and nothing to cancel (set_hazard would do nothing)
             if modified:
                 mod = m.modify(process, child, 1.0) / YEAR_DAYS
             steps = tuple([(d, r[i] * mod) for d, r in future])
@@ -210,7 +198,7 @@ class Exits(Rule):
         return n * self.change_delay
 
     def _due(self, child: Child, route: str) -> None:
-        """An SGO, a CAO or a return home is due: now, or after the changes-of-worker delay."""
+        """An SGO or a CAO is due: now, or after the changes-of-worker delay."""
         cid = child.child_id
         if cid in self.pending:
             return  # already on its way (a route re-armed during the delay fired again)
@@ -228,7 +216,7 @@ class Exits(Rule):
             self.model.discharge(child, route)
 
     def _return_home(self, child: Child) -> None:
-        self._due(child, "returned_home")
+        self.model.discharge(child, "returned_home")
 
     def _sgo(self, child: Child) -> None:
         self._due(child, "sgo")
@@ -247,18 +235,14 @@ class Exits(Rule):
         m = self.model
         if not (child.in_care and child.period == period and child.adoption_plan):
             return
-        delay = self._delay(child)
-        if delay > 0.0:  # a new worker takes the plan over: the placement comes later
-            m.at(m.now + delay, self._place_for_adoption, child, period)
-            return
         if child.placement != Group.ADOPTION:
             m.end_placement(child, "CARPL", unplanned=False, next_group=int(Group.ADOPTION))
         child.legal = "placement_order"
         wait = (
             m.streams.exponential("exits.adoption_order", child.child_id, period)
             * self.p["exits.days_placed_to_adoption_order"]
-        )
-        m.at(m.now + wait, self._adopted, child, period)
+        )  # changes of worker so far delay the order (a new worker takes the plan over)
+        m.at(m.now + wait + self._delay(child), self._adopted, child, period)
 
     def _adopted(self, child: Child, period: int) -> None:
         if child.in_care and child.period == period and child.placement == Group.ADOPTION:

@@ -10,15 +10,16 @@ for children aged 5-16 looked after continuously for 12 months; 0-13 normal, 14-
   quality`` × (match quality - 0.5) per year (good placements lower it, poor ones raise it);
 - each unplanned ending adds ``needs.sdq_per_unplanned_ending``, each change of social worker
   ``needs.sdq_per_worker_change`` (both persist);
-- its own fluctuation is a moving average of yearly normal draws keyed by (child, DfE year),
-  with a year-to-year change of SD ``needs.sdq_yearly_sd``: it adds spread but never drifts;
+- its own fluctuation is a first-order autoregression (0.5) of yearly normal draws keyed by
+  (child, DfE year), from 0 at its first admission, with a year-to-year change of SD
+  ``needs.sdq_yearly_sd``: it adds spread but never drifts;
 - out of care the score is frozen (nobody assesses it) until the child comes back.
 
 Updates are lazy: the level is brought up to date when a placement ends or the child leaves
 (``wellbeing_update``) and at each 31 March, the annual review, which also takes the yearly
 fluctuation. When a child's needs have moved by ``NEEDS_STEP`` since its hazards last saw them,
-the rule announces ``needs_changed`` and the rules that own those hazards re-evaluate them
-(endings: disruption; exits: return home); every placement sees the needs of its day.
+the rule announces ``needs_changed`` and the rule that owns the disruption hazard re-evaluates
+it; every placement, and every hazard set at it, sees the needs of its day.
 
 Needs act on disruption (``endings.needs_effect``), on the placement a child needs (matching's
 children's-home threshold), on reunification and its breakdown (exits, reunification,
@@ -43,7 +44,9 @@ SDQ_CONCERN = 17  # a cause for concern: 17+ (DfE)
 SDQ_BORDERLINE = 14
 SDQ_REFERENCE = 14.7  # mean SDQ of CLA 12 months+ aged 5-16, 2024 (PF:sdq.mean_score_cla row 374)
 SDQ_SD = 7.0  # assumption: the spread effects "per SD" refer to (the model's stock SD is ~7.5)
-NEEDS_STEP = 3.0 / SDQ_MAX  # a "material" change of needs (3 SDQ points): hazards re-evaluated
+# A "material" change of needs, after which the hazards that depend on them are re-evaluated:
+# 4 SDQ points, 0.1 on the needs scale (the width of a carer-skill bucket).
+NEEDS_STEP = 4.0 / SDQ_MAX
 CONCERN_NEEDS = (SDQ_CONCERN - 0.5) / SDQ_MAX  # needs at which the integer score reaches 17
 # Placements that cost more for a child whose SDQ is 17+: ledger level -> cost component.
 PREMIUM_KEYS = {
@@ -51,14 +54,15 @@ PREMIUM_KEYS = {
     int(Group.AGENCY): "needs_premium_agency",
     int(Group.RESIDENTIAL): "needs_premium_residential",  # purchased homes (not in-house beds)
 }
-_SQRT_HALF = math.sqrt(0.5)
+_AR_INNOVATION = math.sqrt(0.75)  # AR(1) at 0.5 with unit stationary SD
 NO_KNOT = -(10**9)  # a needs state whose fluctuation is not drawn yet
+FLUCTUATION = "needs.fluctuation"  # the stream of the yearly fluctuation's draws
 _Z = NormalDist().inv_cdf
 
 declare_signal(
     "needs_changed",
     ("child",),
-    "a child's needs moved materially (3 SDQ points) since its hazards last saw them",
+    "a child's needs moved materially (4 SDQ points) since its hazards last saw them",
 )
 
 
@@ -84,7 +88,6 @@ class _Needs:
         "review_score",
         "t",
         "w",
-        "z",
     )
 
     def __init__(self) -> None:
@@ -93,7 +96,6 @@ class _Needs:
         self.changes = 0  # changes of worker already counted in the level (this period)
         self.knot = NO_KNOT  # DfE year index of the fluctuation in the score
         self.w = 0.0  # the fluctuation in the score (SDQ points)
-        self.z = 0.0  # the normal draw of year ``knot`` behind it
         self.announced = 0.0  # needs the child's hazards were last evaluated with
         self.review_score = -1  # integer score at the last 31 March (or at the start)
         self.review_period = -1
@@ -146,18 +148,21 @@ class Needs(Rule):
 
     # ---- the child's fluctuation ----------------------------------------------------------
     def _z(self, child_id: int, year: int) -> float:
-        return _Z(self.model.streams.uniform("needs.fluctuation", child_id, year + 1))
+        return _Z(self.model.streams.uniform(FLUCTUATION, child_id, year + 1))
 
     def _set_knot(self, child_id: int, st: _Needs, year: int) -> None:
-        """Move the child's fluctuation to DfE year ``year`` (0 = the first): sd x (z_year +
-        z_year-1) / sqrt(2), each z keyed by (child, year), so its year-to-year change has SD
-        ``sd`` and it never drifts."""
-        if st.knot == year:
+        """Move the child's fluctuation to DfE year ``year`` (0 = the first): a first-order
+        autoregression in yearly steps from 0 at the child's first admission (its drawn needs
+        are its score then), w = 0.5 w_before + sqrt(0.75) sd z_year, each z keyed by (child,
+        year): its year-to-year change has SD ``sd`` once settled and it never drifts."""
+        if st.knot == NO_KNOT:
+            st.knot = year
             return
         if self.sd:
-            z_prev = st.z if st.knot == year - 1 else self._z(child_id, year - 1)
-            st.z = self._z(child_id, year)
-            st.w = self.sd * (z_prev + st.z) * _SQRT_HALF
+            w = st.w
+            for k in range(st.knot + 1, year + 1):  # more than one only after years away
+                w = 0.5 * w + _AR_INNOVATION * self.sd * self._z(child_id, k)
+            st.w = w
         st.knot = year
 
     def _set_needs(self, child: Child, st: _Needs) -> None:
@@ -179,24 +184,27 @@ class Needs(Rule):
         st.announced = child.needs
 
     def _accrue(self, child: Child) -> None:
-        """Bring the child's needs up to date (a placement ends or the child leaves)."""
+        """Bring the child's needs up to date (a placement ends or the child leaves): the
+        placement's effect since the last update and the changes of worker since then."""
+        if not self.moves:
+            return
         st = self.state.get(child.child_id)
-        if st is not None and self.moves:
-            self._accrue_level(child, st)
-            self._set_needs(child, st)
-
-    def _accrue_level(self, child: Child, st: _Needs) -> None:
-        """Add the placement's effect since the last update and the changes of worker."""
+        if st is None:
+            return
         now = self.model.now
-        if child.placement >= 0 and now > st.t:
-            st.level += (self.drift_per_day + self.quality_per_day * (child.quality - 0.5)) * (
+        level = st.level
+        if child.placement >= 0:
+            level += (self.drift_per_day + self.quality_per_day * (child.quality - 0.5)) * (
                 now - st.t
             )
         st.t = now
         changes = child.period_worker_changes - st.changes
         if changes > 0:
-            st.level += self.per_change * changes
+            level += self.per_change * changes
             st.changes = child.period_worker_changes
+        st.level = level
+        needs = (level + st.w) / SDQ_MAX
+        child.needs = 1.0 if needs > 1.0 else (0.0 if needs < 0.0 else needs)
 
     def _ended(
         self, child: Child, group: int, carer: CarerHousehold | None, reason: str, unplanned: bool
@@ -234,36 +242,49 @@ class Needs(Rule):
         """31 March: every child's needs up to date with this year's fluctuation; material
         changes announced; the share whose score fell since the last 31 March recorded."""
         m = self.model
-        self.k += 1
+        self.k = k = self.k + 1
         now = m.now
         emit = m.emit
+        state = self.state
+        moves, sd, premium = self.moves, self.sd, self.premium_share
+        drift, slope, per_change = self.drift_per_day, self.quality_per_day, self.per_change
+        counted = self.premium
+        uniform = m.streams.uniform
+        innovation = _AR_INNOVATION * sd
         n = improved = 0
-        premium = self.premium_share
         for child in list(m.children.values()):
-            st = self.state.get(child.child_id)
+            st = state.get(child.child_id)
             if st is None:
                 continue
-            self._accrue_review(child, st)
-            if abs(child.needs - st.announced) >= NEEDS_STEP:
-                st.announced = child.needs
-                emit("needs_changed", child)
-            score = sdq_score(child)
+            if moves:  # the placement's effect since the last update, the changes of worker
+                if child.placement >= 0:
+                    st.level += (drift + slope * (child.quality - 0.5)) * (now - st.t)
+                st.t = now
+                changes = child.period_worker_changes - st.changes
+                if changes > 0:
+                    st.level += per_change * changes
+                    st.changes = child.period_worker_changes
+            if sd and st.knot == k - 1:  # the usual case: one year on, one draw
+                st.w = 0.5 * st.w + innovation * _Z(uniform(FLUCTUATION, child.child_id, k + 1))
+                st.knot = k
+            elif sd:
+                self._set_knot(child.child_id, st, k)
+            else:
+                st.knot = k
+            if moves or sd:
+                needs = (st.level + st.w) / SDQ_MAX
+                child.needs = needs = 1.0 if needs > 1.0 else (0.0 if needs < 0.0 else needs)
+                if abs(needs - st.announced) >= NEEDS_STEP:
+                    st.announced = needs
+                    emit("needs_changed", child)
+            score = int(SDQ_MAX * child.needs + 0.5)
             if st.review_period == child.period and now - child.period_start >= YEAR_DAYS - 1:
                 n += 1
                 improved += score < st.review_score
             st.review_score, st.review_period = score, child.period
-            if premium:
-                counted = child.child_id in self.premium
-                if counted != (child.needs >= CONCERN_NEEDS):
-                    if counted:
-                        m.ledger.add_level(self.premium.pop(child.child_id), -1)
-                    else:
-                        self._price_in(child)
+            if premium and (child.child_id in counted) != (score >= SDQ_CONCERN):
+                if child.child_id in counted:
+                    m.ledger.add_level(counted.pop(child.child_id), -1)
+                else:
+                    self._price_in(child)
         self.improved_pct = 100.0 * improved / n if n else 0.0
-
-    def _accrue_review(self, child: Child, st: _Needs) -> None:
-        if self.moves:
-            self._accrue_level(child, st)
-        self._set_knot(child.child_id, st, self.k)
-        if self.moves or self.sd:
-            self._set_needs(child, st)

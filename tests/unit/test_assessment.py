@@ -60,8 +60,6 @@ def test_assessed_needs_use_the_childs_own_draw_scaled_by_the_error_sd():
 
 
 def test_mismatch_counts_assessments_across_the_concern_line():
-    from simulation.rules.assessment import _Z
-
     model = make_model({"assessment.error_sd_sdq": 0.2})  # 0.005 on the needs scale
     rule = _rule(model, "assessment")
     rule.year_end(2024)  # reset the counters
@@ -71,7 +69,7 @@ def test_mismatch_counts_assessments_across_the_concern_line():
         # just below the line, just above it, or far from it: the sign of the child's own
         # draw says whether the assessment crosses the line
         child.needs = (CONCERN_NEEDS - 0.001, CONCERN_NEEDS + 0.001, 0.1)[i % 3]
-        z = _Z(model.streams.uniform("assessment.error", child.child_id, child.placement_count))
+        z = rule._error(child)
         sd = rule.error_sd(child)
         crosses = (child.needs + sd * z >= CONCERN_NEEDS) != (child.needs >= CONCERN_NEEDS)
         expected += crosses

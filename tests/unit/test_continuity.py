@@ -55,7 +55,7 @@ def test_each_change_of_worker_delays_an_sgo_by_the_stated_days():
     assert not child.in_care and exits[-1][3] == "sgo" and exits[-1][0] == 90.0
 
 
-def test_no_delay_at_zero_days_and_an_adoption_placement_waits_per_change():
+def test_no_delay_at_zero_days_and_an_adoption_order_waits_per_change():
     model = make_model({**QUIET, **all_off()})
     exits = _rule(model, "exits")
     child = _child(model, Group.KINSHIP)
@@ -68,9 +68,13 @@ def test_no_delay_at_zero_days_and_an_adoption_placement_waits_per_change():
     young.adoption_plan = True
     delayed.allocate(young, next(w for w in delayed.workers.values() if w is not young.worker))
     exits._place_for_adoption(young, young.period)
-    assert young.placement != Group.ADOPTION
-    delayed.clock.run_until(30.1)
-    assert young.placement == Group.ADOPTION
+    assert young.placement == Group.ADOPTION  # placed now; the order comes 30 days later
+    wait = delayed.streams.exponential("exits.adoption_order", young.child_id, young.period)
+    due = wait * delayed.p["exits.days_placed_to_adoption_order"] + 30.0
+    delayed.clock.run_until(due - 0.1)
+    assert young.in_care
+    delayed.clock.run_until(due + 0.1)
+    assert not young.in_care
 
 
 def test_a_return_home_planned_in_a_handover_breaks_down_more():

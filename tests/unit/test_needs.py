@@ -94,11 +94,12 @@ def test_the_yearly_fluctuation_has_the_stated_year_to_year_sd_and_does_not_drif
     changes, levels = [], []
     for cid in range(5000):
         st = _Needs()
-        rule._set_knot(10**7 + cid, st, 0)
-        w0 = st.w
-        rule._set_knot(10**7 + cid, st, 1)
-        changes.append(st.w - w0)
-        rule._set_knot(10**7 + cid, st, 6)
+        rule._set_knot(10**7 + cid, st, 0)  # first admitted: its drawn needs, no fluctuation
+        assert st.w == 0.0
+        rule._set_knot(10**7 + cid, st, 8)
+        w8 = st.w
+        rule._set_knot(10**7 + cid, st, 9)
+        changes.append(st.w - w8)
         levels.append(st.w)
     n = len(changes)
     sd = math.sqrt(sum(c * c for c in changes) / n)
@@ -112,7 +113,7 @@ def test_a_material_change_of_needs_re_evaluates_the_disruption_hazard():
             **QUIET,
             **all_off(),
             "endings.disruption_per_year": [0.2] * 7,
-            "needs.sdq_per_worker_change": 4.0,  # one change moves needs past the step
+            "needs.sdq_per_worker_change": 5.0,  # one change moves needs past the step
         }
     )
     child = _foster_child(model)
@@ -122,10 +123,10 @@ def test_a_material_change_of_needs_re_evaluates_the_disruption_hazard():
     model.allocate(child, worker)
     stale = endings.disruption_rate(child)  # needs not yet updated: the change is lazy
     model._year_end(1)  # the annual review brings the change in and announces it
-    assert 4.0 / SDQ_MAX >= NEEDS_STEP
+    assert 5.0 / SDQ_MAX >= NEEDS_STEP
     fresh = endings.disruption_rate(child)
     assert math.isclose(child.timers["disruption"].rate, fresh)
-    assert math.isclose(fresh / stale, math.exp(model.p["endings.needs_effect"] * 4.0 / SDQ_MAX))
+    assert math.isclose(fresh / stale, math.exp(model.p["endings.needs_effect"] * 5.0 / SDQ_MAX))
 
 
 def test_higher_needs_cost_more_in_agency_foster_care():
