@@ -9,6 +9,7 @@ written into an atomically-created run folder (:mod:`results.store`): ``timeseri
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,6 +23,37 @@ from results.summary import summarise
 from simulation.errors import CarepathsError
 from simulation.executor import Task, check_executor, run_many
 from simulation.scenario import Scenario, calibration_source, load_scenario, resolve_params
+
+SCHEDULER_RE = re.compile(
+    r"^(?:(?P<scheme>tcp|tls|ucx|ws|wss)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)"
+    r":(?P<port>\d{1,5})/?$"
+)
+
+
+def check_scheduler(address: str) -> str:
+    """A Dask scheduler address ``[tcp://]HOST:PORT``, refused with one message otherwise."""
+    match = SCHEDULER_RE.match(address.strip())
+    if match is None or not 1 <= int(match.group("port")) <= 65535:
+        raise CarepathsError(
+            f"--scheduler {address!r} is not a Dask scheduler address; write it as "
+            "tcp://HOST:PORT (port 1 to 65535), e.g. --scheduler tcp://127.0.0.1:8786"
+        )
+    return address.strip()
+
+
+def check_options(executor: str, scheduler: str | None, jobs: int) -> int:
+    """Validate --executor, --scheduler and --jobs before anything runs; return the workers."""
+    workers = check_executor(executor, scheduler, jobs)
+    if scheduler is not None:
+        check_scheduler(scheduler)
+    return workers
+
+
+def note_stale(run: store.RunFolder, console: Console | None = None) -> None:
+    """Tell the user about partial folders of interrupted runs found in the same --out."""
+    note = run.stale_note()
+    if note:
+        (console or Console(stderr=True)).print(f"note: {note}", markup=False, highlight=False)
 
 
 def build_tasks(scenario: Scenario, area: str, years: int, reps: int, seed: int) -> list[Task]:
@@ -131,10 +163,11 @@ def simulate(
 ) -> Path:
     """Run one scenario and write its run folder; return the folder's final path."""
     started = store.utc_now()
-    check_executor(executor, scheduler, jobs)
+    out = store.out_folder(out)
+    check_options(executor, scheduler, jobs)
     loaded = load_scenario(scenario)
     tasks = build_tasks(loaded, area, years, reps, seed)  # validates the area too
-    store.check_out_folder(out)
+    store.check_out_folder(out)  # the first write, once every input is known to be good
     results = run_with_progress(tasks, jobs, executor, scheduler, f"simulate {loaded.name}")
     with store.create_run(out, loaded.name) as run:
         write_tables(run, tasks, results)
@@ -151,11 +184,12 @@ def simulate(
             finished=store.utc_now(),
             executor=executor,
             jobs=jobs,
-            extra={"calibration_source": calibration_source(area)},
+            extra={"calibration_source": store.display_source(calibration_source(area))},
         )
         store.write_manifest(run.file("manifest.json"), manifest)
         if report:
             _write_report(run.path)
+    note_stale(run)
     if run.final is None:  # pragma: no cover - create_run always sets it on success
         raise CarepathsError("the run folder was not published")
     return run.final
