@@ -59,8 +59,7 @@ def _load(path: Path) -> dict[str, Any]:
     if not isinstance(parameters, dict) or not parameters:
         got = "nothing" if parameters is None else repr(parameters)[:40]
         raise DataError(
-            f"{path}: a fit file needs a [parameters] table of fitted values, found {got}; "
-            f"{again}"
+            f"{path}: a fit file needs a [parameters] table of fitted values, found {got}; {again}"
         )
     _check_values(path, "[parameters]", parameters)
     members = data.get("ensemble", [])

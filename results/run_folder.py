@@ -199,12 +199,18 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise RunFolderError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RunFolderError(
             f"{path}: not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x}); the run "
             "folder is damaged, so run the command again"
         ) from None
+    if "\0" in text:
+        raise RunFolderError(
+            f"{path}: holds NUL bytes (byte {text.index(chr(0))}), so it is not a text file; "
+            "the run folder is damaged, so run the command again"
+        )
+    return text
 
 
 def _check_fields(

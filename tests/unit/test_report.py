@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from results import report
+from results import report, store
 from results.charts import CHARTS, load_run
-from results.report import findings
+from results.report import findings, page
 from results.report.manifest import enriched_manifest
 from simulation.errors import CarepathsError
 
@@ -200,3 +200,51 @@ def test_a_calibration_folder_reports_the_fit(tmp_path: Path) -> None:
     assert page.count("<img ") == 1 and 'id="chart-calibration"' in page
     assert "meets 5 of 6 targets within tolerance; it misses % long-term stable (2024)" in page
     assert "We fitted the model" in page
+
+
+def test_a_scenario_title_is_text_not_markup(tmp_path: Path) -> None:
+    folder = trim_run(synthetic_run(tmp_path / "run"), {"long_term_stable_pct"})
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["scenarios"][1]["title"] = "<script>alert('x')</script> & <b>more</b>"
+    manifest["scenarios"][1]["description"] = "<img src=x onerror=alert(1)>"
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    page = report.write_report(folder).read_text(encoding="utf-8")
+    assert "<script" not in page and "<img src=x" not in page and "<b>more" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;more&lt;/b&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_report_and_charts_are_byte_identical_and_0644(tmp_path: Path) -> None:
+    folders = [trim_run(synthetic_run(tmp_path / n), {"long_term_stable_pct"}) for n in ("a", "b")]
+    for folder in folders:
+        report.write_report(folder)
+    a, b = (
+        {p.relative_to(f): p.read_bytes() for p in f.rglob("*") if p.is_file()} for f in folders
+    )
+    assert a == b and Path("charts/stability.svg") in a
+    mode = (folders[0] / "report.html").stat().st_mode & 0o777
+    assert mode == (folders[0] / "summary.csv").stat().st_mode & 0o777 == store.file_mode()
+    page = re.sub(r"base64,[^\"]+", "", a[Path("report.html")].decode())
+    assert "UTC" not in page and "2026-11-27" not in page  # no time of writing, no finish time
+    assert "--jobs" not in page and "--out" not in page.split("<footer>")[1].split("</code>")[0]
+
+
+def test_the_footer_command_leaves_out_where_and_how_it_ran() -> None:
+    line = "/home/me/carepaths/run.py compare baseline x --jobs 2 --out /home/me/r --executor=dask"
+    assert page.reproduce_command({"command_line": line}) == "python run.py compare baseline x"
+
+
+def test_a_chart_that_fails_is_an_error_not_a_skip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from results import charts
+
+    folder = trim_run(synthetic_run(tmp_path / "run"), {"long_term_stable_pct"})
+
+    def broken(run: object) -> None:
+        raise ValueError("'xerr' must not contain negative values")
+
+    monkeypatch.setattr(report, "CHARTS", (charts.ChartSpec("stability", broken, "c"),))
+    with pytest.raises(report.ReportError, match=r"chart 'stability' cannot be drawn.*xerr"):
+        report.write_report(folder)
+    assert not (folder / "report.html").exists()
