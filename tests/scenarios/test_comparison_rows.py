@@ -93,3 +93,16 @@ def test_a_saving_is_claimed_only_when_the_whole_interval_saves() -> None:
     line = cost_line(_cost_rows([-500e3, -400e3, -300e3, -450e3], [-9, -10, -11, -10]), "s")
     assert "saves money and avoids 10.0 unplanned endings a year" in line
     assert "includes no change" not in line
+
+
+def test_user_text_in_the_console_table_is_printed_literally() -> None:
+    from rich.console import Console
+
+    from results.compare import key_table
+
+    rows = _cost_rows([-5e3, -4e3, -3e3], [-1, -2, -3])
+    console = Console(record=True, width=200)
+    console.print(key_table(rows, "s", "[levers] and [bold]assumptions[/bold] vs baseline"))
+    console.print(cost_line(rows, "s"), markup=False)
+    text = console.export_text()
+    assert "[levers] and [bold]assumptions[/bold] vs baseline" in text
