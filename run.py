@@ -19,9 +19,19 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import typer
-from rich.console import Console
-from rich.markup import escape
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    sys.stderr.write("error: interrupted before the command started; nothing was written\n")
+    raise SystemExit(2)
+
+
+if __name__ == "__main__":  # a Ctrl-C or SIGTERM while the imports below load is one line too
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    signal.signal(signal.SIGTERM, _interrupted_while_starting)
+
+import typer  # noqa: E402  (after the handlers above)
+from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
 
 app = typer.Typer(
     add_completion=False,
@@ -60,14 +70,16 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 @app.callback()
 def _before_any_command() -> None:
-    # Before a command imports the engine (seconds), so SIGTERM is never a traceback.
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    # While a command imports the engine (seconds), an interrupt is one line and exit 2.
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    signal.signal(signal.SIGTERM, _interrupted_while_starting)
 
 
 def _guard(fn, *args, **kwargs):
     """Run a command; turn our own errors into one clear message and exit code 2."""
     from simulation.errors import CarepathsError
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return fn(*args, **kwargs)
