@@ -322,7 +322,7 @@ def compare(
     loaded = load_all(scenarios)
     baseline = loaded[0].name
     tasks = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
-    store.check_out_folder(out)  # the first write, once every input is known to be good
+    store.check_out_folder(out)  # writes nothing; --out is made with the run folder
     results = run_with_progress(
         tasks, jobs, executor, scheduler, f"compare {len(loaded)} scenarios"
     )

@@ -168,7 +168,7 @@ def simulate(
     check_options(executor, scheduler, jobs)
     loaded = load_scenario(scenario)
     tasks = build_tasks(loaded, area, years, reps, seed)  # validates the area too
-    store.check_out_folder(out)  # the first write, once every input is known to be good
+    store.check_out_folder(out)  # writes nothing; --out is made with the run folder
     results = run_with_progress(tasks, jobs, executor, scheduler, f"simulate {loaded.name}")
     with store.create_run(out, loaded.name) as run:
         write_tables(run, tasks, results)

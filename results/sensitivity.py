@@ -160,7 +160,7 @@ def sensitivity(
     swings = swung_assumptions(assumptions)
     central = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
     swing = _swing_tasks(loaded, swings, area, years, reps, seed)
-    store.check_out_folder(out)  # the first write, once every input is known to be good
+    store.check_out_folder(out)  # writes nothing; --out is made with the run folder
     say = console or Console(stderr=True)
     total = (1 + 2 * len(swings)) * 2 * reps
     say.print(

@@ -83,24 +83,37 @@ def out_folder(text: str | Path) -> Path:
 
 
 def check_out_folder(out: Path) -> Path:
-    """Create ``out`` if needed and prove it is writable; raise OutputError naming it.
+    """Prove ``out`` can take a run folder, without writing anything; raise OutputError.
 
-    Call it only after every other input has been validated: it is the first thing that
-    writes to the disk.
+    ``out`` must be a writable folder, or not exist yet under a writable folder (it is
+    created with the run folder, so a run that fails leaves not even an empty ``--out``).
     """
     out = out_folder(out)
     try:
-        if out.exists() and not out.is_dir():
-            raise OutputError(f"--out {out} is a file, not a folder; choose a folder")
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-"):
-            pass
+        existing = next(p for p in (out, *out.parents) if p.exists())
+        if not existing.is_dir():
+            where = "is a file" if existing == out else f"is under {existing}, a file"
+            raise OutputError(f"--out {out} {where}, not a folder; choose a folder")
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise OutputError(
+                f"cannot write to the output folder {out} ({existing} is not writable); "
+                "choose another --out"
+            )
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise OutputError(
             f"cannot write to the output folder {out} ({reason}); choose another --out"
         ) from None
     return out
+
+
+def _make_out_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the output folder {out} ({exc.strerror or exc}); choose another --out"
+        ) from None
 
 
 def folder_name(name: str, when: datetime | None = None) -> str:
@@ -208,6 +221,7 @@ def create_run(out: Path, name: str) -> Iterator[RunFolder]:
     :func:`clean_stale_partials`); :meth:`RunFolder.stale_note` says what was found.
     """
     check_out_folder(out)
+    _make_out_folder(Path(out))
     run = RunFolder(out, name)
     run.stale_removed, run.stale_kept = clean_stale_partials(run.out)
     try:
