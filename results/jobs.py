@@ -54,7 +54,9 @@ def note_stale(run: store.RunFolder, console: Console | None = None) -> None:
     """Tell the user about partial folders of interrupted runs found in the same --out."""
     note = run.stale_note()
     if note:
-        (console or Console(stderr=True)).print(f"note: {note}", markup=False, highlight=False)
+        (console or Console(stderr=True)).print(
+            f"note: {note}", markup=False, highlight=False, soft_wrap=True
+        )
 
 
 def build_tasks(scenario: Scenario, area: str, years: int, reps: int, seed: int) -> list[Task]:
