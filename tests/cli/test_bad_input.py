@@ -673,3 +673,14 @@ def test_case_count() -> None:
     """Issue 16 asks for at least 60 distinct bad inputs across the classes."""
     ids = [c.id for c in OPTION_CASES + SCENARIO_CASES + FIT_CASES] + [c[0] for c in FOLDER_CASES]
     assert len(ids) == len(set(ids)) and len(ids) >= 60
+
+
+def test_the_seed_bound_is_the_range_the_engine_uses() -> None:
+    """Replicate seeds are derived modulo 2**SEED_BITS: a larger --seed would silently repeat
+    a smaller one (seed 7 and 7 + 2**63 gave identical runs), so --seed stops below it."""
+    import run
+    from simulation.model import SEED_BITS, replicate_seed
+
+    assert run.SEED_MAX == 2**SEED_BITS - 1
+    assert replicate_seed(7, 0) == replicate_seed(7 + 2**SEED_BITS, 0)  # why the bound exists
+    assert len({replicate_seed(s, 0) for s in (0, 1, 7, run.SEED_MAX)}) == 4
