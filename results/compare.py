@@ -27,7 +27,6 @@ from rich.text import Text
 from results import store
 from results.jobs import (
     build_tasks,
-    check_options,
     note_stale,
     replicate_seeds,
     run_with_progress,
@@ -36,7 +35,7 @@ from results.jobs import (
 )
 from results.summary import paired_differences
 from simulation.errors import CarepathsError, ScenarioError
-from simulation.executor import Task
+from simulation.executor import Task, check_executor
 from simulation.indicator_names import unit_of
 
 COMPARISON_HEADER = (
@@ -317,7 +316,7 @@ def compare(
 
     started = store.utc_now()
     out = store.out_folder(out)
-    check_options(executor, scheduler, jobs)
+    check_executor(executor, scheduler, jobs)
     area_changes(area)
     loaded = load_all(scenarios)
     baseline = loaded[0].name

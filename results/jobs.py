@@ -9,7 +9,6 @@ written into an atomically-created run folder (:mod:`results.store`): ``timeseri
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,30 +23,6 @@ from results.summary import summarise
 from simulation.errors import CarepathsError
 from simulation.executor import Task, check_executor, run_many
 from simulation.scenario import Scenario, load_scenario
-
-SCHEDULER_RE = re.compile(
-    r"^(?:(?P<scheme>tcp|tls|ucx|ws|wss)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)"
-    r":(?P<port>\d{1,5})/?$"
-)
-
-
-def check_scheduler(address: str) -> str:
-    """A Dask scheduler address ``[tcp://]HOST:PORT``, refused with one message otherwise."""
-    match = SCHEDULER_RE.match(address.strip())
-    if match is None or not 1 <= int(match.group("port")) <= 65535:
-        raise CarepathsError(
-            f"--scheduler {address!r} is not a Dask scheduler address; write it as "
-            "tcp://HOST:PORT (port 1 to 65535), e.g. --scheduler tcp://127.0.0.1:8786"
-        )
-    return address.strip()
-
-
-def check_options(executor: str, scheduler: str | None, jobs: int) -> int:
-    """Validate --executor, --scheduler and --jobs before anything runs; return the workers."""
-    workers = check_executor(executor, scheduler, jobs)
-    if scheduler is not None:
-        check_scheduler(scheduler)
-    return workers
 
 
 def note_stale(run: store.RunFolder, console: Console | None = None) -> None:
@@ -167,7 +142,7 @@ def simulate(
     """Run one scenario and write its run folder; return the folder's final path."""
     started = store.utc_now()
     out = store.out_folder(out)
-    check_options(executor, scheduler, jobs)
+    check_executor(executor, scheduler, jobs)
     loaded = load_scenario(scenario)
     tasks = build_tasks(loaded, area, years, reps, seed)  # validates the area too
     store.check_out_folder(out)  # writes nothing; --out is made with the run folder

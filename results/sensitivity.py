@@ -28,7 +28,6 @@ from results.compare import ALL_YEARS, KEY_OUTCOMES, comparison_rows, write_repo
 from results.compare import write_comparison as write_comparison_csv
 from results.jobs import (
     build_tasks,
-    check_options,
     note_stale,
     replicate_seeds,
     run_with_progress,
@@ -36,7 +35,7 @@ from results.jobs import (
     write_tables,
 )
 from simulation.errors import CarepathsError
-from simulation.executor import Task, run_task
+from simulation.executor import Task, check_executor, run_task
 from simulation.params import SPEC, Parameters
 
 SENSITIVITY_HEADER = ("assumption", "low", "high", "indicator", "diff_at_low", "diff_at_high")
@@ -154,7 +153,7 @@ def sensitivity(
 
     started = store.utc_now()
     out = store.out_folder(out)
-    check_options(executor, scheduler, jobs)
+    check_executor(executor, scheduler, jobs)
     area_changes(area)
     loaded = load_all([baseline, scenario])
     swings = swung_assumptions(assumptions)

@@ -22,6 +22,7 @@ import logging
 import math
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import time
@@ -71,12 +72,31 @@ def worker_count(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
 
 
+SCHEDULER_RE = re.compile(
+    r"^(?:(?P<scheme>tcp|tls|ucx|ws|wss)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)"
+    r":(?P<port>\d{1,5})/?$"
+)
+
+
+def check_scheduler(address: str) -> str:
+    """A Dask scheduler address ``[tcp://]HOST:PORT``, refused with one message otherwise."""
+    match = SCHEDULER_RE.match(address.strip())
+    if match is None or not 1 <= int(match.group("port")) <= 65535:
+        raise CarepathsError(
+            f"--scheduler {address!r} is not a Dask scheduler address; write it as "
+            "tcp://HOST:PORT (port 1 to 65535), e.g. --scheduler tcp://127.0.0.1:8786"
+        )
+    return address.strip()
+
+
 def check_executor(executor: str, scheduler: str | None, jobs: int) -> int:
     """Validate the executor options before any work; return the number of workers."""
     if executor not in EXECUTORS:
         raise CarepathsError(f"unknown executor {executor!r}; use 'local' or 'dask'")
     if scheduler is not None and executor != "dask":
         raise CarepathsError("--scheduler is only used with --executor dask")
+    if scheduler is not None:
+        check_scheduler(scheduler)
     if executor == "dask" and importlib.util.find_spec("distributed") is None:
         raise CarepathsError(DASK_MISSING)
     return worker_count(jobs)
@@ -198,7 +218,7 @@ def _dask_client(workers: int, scheduler: str | None) -> Any:
         if scheduler is None:
             return _local_cluster_client(workers)
         return Client(scheduler, timeout="15s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         where = scheduler or "a local cluster"
         raise CarepathsError(f"cannot connect to the Dask scheduler at {where}: {exc}") from None
 
