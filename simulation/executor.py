@@ -266,7 +266,7 @@ def _local_cluster_client(workers: int) -> Any:
             n_workers=0,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,  # type: ignore[arg-type]  # None: no dashboard
+            dashboard_address=":0",  # any free port: never clashes with another cluster
             silence_logs=logging.CRITICAL,  # errors come back as our own one message
             preload=["simulation.executor"],  # runs dask_setup in each worker process
         )
