@@ -269,7 +269,7 @@ def _check_outputs(folder: Path, manifest: dict[str, Any]) -> None:
             )
         size = path.stat().st_size
         if size != entry["bytes"] or store.sha256_file(path) != entry["sha256"]:
-            how = "cut short" if size < entry["bytes"] else "changed"
+            how = "cut short or changed" if size < entry["bytes"] else "changed"
             raise RunFolderError(
                 f"{path}: not the file the run wrote ({size} bytes, the manifest records "
                 f"{entry['bytes']} and a different sha256: {how} since the run); run the "
