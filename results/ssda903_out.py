@@ -15,9 +15,10 @@ stated here, not evidence):
   are merged so no episode lasts less than a day (DfE rule 355).
 - PLACE by group: kinship U3 (U1 once in care a year), stranger foster U6 (U4 once in care a
   year) with provider PR1 in-house or PR4/PR5 agency, children's home K2 (PR1 in-house bed,
-  else PR4), supported accommodation H5 to 2024-25 and K3 from 2025-26, placed with parents P1,
+  else PR4), supported accommodation K3 (from 2024-25, when it replaced H5), with parents P1,
   placed for adoption A6, other settings R3 (under 5), S1, K1 or R5 (10+).
-- Legal status: s20 V2, care order C2, placement order E1 (and every adoptive placement),
+- Legal status: s20 V2, care order C2, placement order E1 under 10 (and every adoptive
+  placement; the starting population's placement orders at 10 or over are written C2),
   police protection L1 for its first 3 days then an interim care order C1, youth justice J1
   (V2 under 10, DfE rule 358).
 - Category of need: N8 for UASC, N2 for disabled children, otherwise drawn from DfE 2024
@@ -56,6 +57,7 @@ CIN_WEIGHTS = (18510, 720, 2420, 3150, 550, 30)
 # Ethnicity of children looked after, England 2024 (DfE CLA): assumption by broad group.
 ETHNIC_CODES = ("WBRI", "WOTH", "MWBC", "MOTH", "AOTH", "BAFR", "BCRB", "OOTH")
 ETHNIC_WEIGHTS = (0.66, 0.05, 0.04, 0.06, 0.05, 0.06, 0.03, 0.05)
+PLACEMENT_ORDER_AGE = 10  # adoption plans are made for children under 10 (rules/exits.py)
 POLICE_DAYS = 3  # police protection lasts at most 72 hours (Children Act 1989 s.46)
 LONG_TERM_DAYS = 365  # an assumption: a placement begun after a year in care is long-term
 
@@ -115,7 +117,7 @@ class Writer:
         if group == G.RESIDENTIAL:
             return "K2", ("PR1" if p.inhouse_bed else "PR4")
         if group == G.SUPPORTED:
-            return ("H5" if year <= 2025 else "K3"), "PR4"
+            return "K3", "PR4"
         if group == G.WITH_PARENTS:
             return "P1", "PR0"
         if group == G.ADOPTION:
@@ -128,8 +130,11 @@ class Writer:
         return options[i], ("PR3" if options[i] == "R5" else "PR4")
 
     def _legal(self, h: ChildHistory, legal: str, day: float, group: int) -> str:
-        if group == G.ADOPTION or legal == "placement_order":
+        age = (day - h.birth_day) / YEAR_DAYS
+        if group == G.ADOPTION or (legal == "placement_order" and age < PLACEMENT_ORDER_AGE):
             return "E1"
+        if legal == "placement_order":
+            return "C2"  # the starting population's placement orders at 10+: a care order
         if legal == "care_order":
             return "C2"
         if legal == "police_protection":
@@ -179,7 +184,24 @@ class Writer:
         cin = self._cin(h, k)
         home = self._postcode("home", h.key)
         raw: list[Episode] = []
-        for i, p in enumerate(period.placements):
+        placements = list(period.placements)
+        if period.existing and placements and placements[0].group == G.SUPPORTED:
+            # the starting population's placement start is drawn without regard to age:
+            # supported accommodation begins at 16 at the earliest (DfE rule 371)
+            sixteen = h.birth_day + 16 * YEAR_DAYS
+            first = placements[0]
+            placements[0] = Placement(
+                max(first.start, sixteen), first.group, first.carer, first.inhouse_bed, first.legal
+            )
+            placements[0].end, placements[0].reason = first.end, first.reason
+        if period.existing and placements and placements[0].start > period.start:
+            # in care before the run began: the placements before the current one are not
+            # known; the time is written as one in-house foster placement
+            first = placements[0]
+            earlier = Placement(period.start, int(G.INHOUSE), None, False, first.legal)
+            earlier.end, earlier.reason = first.start, "CARPL"
+            placements.insert(0, earlier)
+        for i, p in enumerate(placements):
             decom = day_date(self.start, p.start if i else min(p.start, period.start))
             place, provider = self._place(h, period, p, i, self._year(decom))
             post, urn = self._where(h, p, place, provider, i)
@@ -227,11 +249,11 @@ class Writer:
             return self._postcode("home", h.key), ""
         key = p.carer if p.carer is not None else 1_000_000 + h.key * 100 + i
         post = self._postcode("place", key)
-        if place in ("K1", "K2") or (place in FOSTER_CODES and provider != "PR1"):
-            return post, f"SC{100000 + key % 900000:06d}"
-        if place in FOSTER_CODES:
+        if place in NO_URN:
+            return post, ""
+        if place in FOSTER_CODES and provider == "PR1":
             return post, INHOUSE_URN
-        return post, ""
+        return post, f"SC{100000 + key % 900000:06d}"
 
     def _postcode(self, kind: str, key: int) -> str:
         """A well-formed postcode in no real area (the validator's look-ups cannot place it)."""
@@ -245,6 +267,8 @@ class Writer:
 
 
 FOSTER_CODES = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
+# Placements with no Ofsted registration of their own (DfE rule 218 exempts them).
+NO_URN = frozenset({"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1", "Z11"})
 INHOUSE_URN = "SC900001"  # the council's own fostering service (synthetic)
 
 

@@ -51,6 +51,11 @@ class YearTables:
     def open_in_year(self, ep: Episode) -> bool:
         return ep.decom <= self.last and (ep.dec is None or ep.dec >= self.first)
 
+    def period_in_year(self, period: list[Episode]) -> bool:
+        return period[0].decom <= self.last and (
+            period[-1].dec is None or period[-1].dec >= self.first
+        )
+
     def build(self, children: list[ChildYear]) -> dict[str, list[Row]]:
         t: dict[str, list[Row]] = {name: [] for name in TABLES_ORDER}
         for whole in children:
@@ -63,8 +68,8 @@ class YearTables:
             leaver = self._oc3(cy)
             if not eps and leaver is None:
                 continue
-            t["Header"].append(self._header(cy))
-            if cy.h.uasc:
+            t["Header"].append(self._header(cy, looked_after=bool(eps)))
+            if cy.h.uasc and birthday(cy.dob, 18) >= self.first:  # DUC in or after the year
                 t["UASC"].append(self._uasc(cy))
             t["Episodes"] += [self._episode(cy, ep) for ep in eps]
             if leaver is not None:
@@ -82,7 +87,7 @@ class YearTables:
         return t
 
     # ---- rows ---------------------------------------------------------------------------
-    def _header(self, cy: ChildYear) -> Row:
+    def _header(self, cy: ChildYear, looked_after: bool) -> Row:
         h, s = cy.h, self.w.streams
         ethnic = ETHNIC[s.choice(ETHNIC_WEIGHTS, "ssda903.ethnic", h.key)]
         if h.uasc:
@@ -93,7 +98,8 @@ class YearTables:
             "DOB": fmt(cy.dob),
             "ETHNIC": ethnic,
             "UPN": self._upn(cy),
-            "MOTHER": "0" if h.female else "",  # every girl: not a mother (rules 165, 393)
+            # every girl looked after in the year: not a mother (DfE rules 165, 393, 628)
+            "MOTHER": "0" if h.female and looked_after else "",
             "MC_DOB": "",
         }
 
@@ -114,7 +120,7 @@ class YearTables:
             "CHILD": cy.child,
             "SEX": self._sex(cy.h),
             "DOB": fmt(cy.dob),
-            "DUC": fmt(eighteen) if eighteen <= self.last else "",
+            "DUC": fmt(eighteen),  # the status ends at 18 (the same date every year: rule 205B)
         }
 
     def _episode(self, cy: ChildYear, ep: Episode) -> Row:
@@ -145,7 +151,12 @@ class YearTables:
                 if day >= self.first:
                     code = "PN0" if age_on(cy.dob, day) < 4 else "PN1"
                     rows.append(
-                        {"CHILD": cy.child, "DOB": fmt(cy.dob), "REVIEW": fmt(day), "REVIEW_CODE": code}
+                        {
+                            "CHILD": cy.child,
+                            "DOB": fmt(cy.dob),
+                            "REVIEW": fmt(day),
+                            "REVIEW_CODE": code,
+                        }
                     )
                 day += timedelta(days=gap)
                 gap = REVIEW_LATER_DAYS
@@ -187,12 +198,20 @@ class YearTables:
         return row
 
     def _oc3(self, cy: ChildYear) -> Row | None:
-        """A care leaver whose 17th to 21st birthday falls in the year, out of care on it."""
+        """A former relevant child (looked after 13 weeks or more since 14, some of it at 16
+        or over) who left care at 18, in the year of their 19th to 21st birthday."""
         if not cy.periods:
             return None
         last = cy.periods[-1]
         left = last[-1].dec
         if left is None or last[-1].rec not in ("E17", "E5"):
+            return None
+        since14 = sum(
+            (min(p[-1].dec or left, left) - max(p[0].decom, birthday(cy.dob, 14))).days
+            for p in cy.periods
+            if (p[-1].dec or left) > birthday(cy.dob, 14)
+        )
+        if since14 < 91:
             return None
         for age in (19, 20, 21):
             day = birthday(cy.dob, age)
@@ -202,7 +221,8 @@ class YearTables:
                     "DOB": fmt(cy.dob),
                     "IN_TOUCH": "YES",
                     "ACTIV": "F2",
-                    "ACCOM": "S" if last[-1].rec == "E17" else "T",
+                    # with former foster carers (Z) or in independent living (U), suitable (1)
+                    "ACCOM": "Z1" if last[-1].rec == "E17" else "U1",
                 }
         return None
 
@@ -216,9 +236,14 @@ class YearTables:
             placed = next((ep.decom for ep in period if ep.place.startswith("A")), None)
             decision = max(
                 period[0].decom,
-                min(first.decom, (placed or first.decom) - timedelta(days=DECISION_BEFORE_PLACEMENT_DAYS)),
+                min(
+                    first.decom,
+                    (placed or first.decom) - timedelta(days=DECISION_BEFORE_PLACEMENT_DAYS),
+                ),
             )
-            match = max(decision, (placed or first.decom) - timedelta(days=MATCH_BEFORE_PLACEMENT_DAYS))
+            match = max(
+                decision, (placed or first.decom) - timedelta(days=MATCH_BEFORE_PLACEMENT_DAYS)
+            )
             return decision, match, period
         return None
 
@@ -246,8 +271,8 @@ class YearTables:
 
     def _placed_adoption(self, cy: ChildYear) -> list[Row]:
         found = self._adoption(cy)
-        if found is None or found[0] > self.last:
-            return []
+        if found is None or found[0] > self.last or not self.period_in_year(found[2]):
+            return []  # no decision, or one from a period that ended before this year
         end = found[2][-1]
         ceased = end.dec is not None and end.rec not in ("E11", "E12") and end.dec <= self.last
         return [
@@ -265,26 +290,33 @@ class YearTables:
         if not any(self.first <= period[0].decom <= self.last for period in cy.periods):
             return []
         return [
-            {"CHILD": cy.child, "DOB": fmt(cy.dob), "PREV_PERM": "Z1", "LA_PERM": "", "DATE_PERM": ""}
+            {
+                "CHILD": cy.child,
+                "DOB": fmt(cy.dob),
+                "PREV_PERM": "Z1",
+                "LA_PERM": "",
+                "DATE_PERM": "",
+            }
         ]
 
     def _sw(self, cy: ChildYear) -> list[Row]:
+        """Social-worker spells, each ending when the next begins: a child keeps their worker
+        between periods of care, and the latest spell stays open (DfE rules SW10, SW17)."""
         rows = []
-        start = self.w.start
-        for spell in cy.h.workers:
-            decom = start + timedelta(days=int(spell.start // 1))
-            dec = None if spell.end is None else start + timedelta(days=int(spell.end // 1))
-            if decom > self.last or (dec is not None and dec < self.first) or dec == decom:
+        spells = _day_spells(self.w.start, cy.h.workers)
+        for i, (decom, reason, worker) in enumerate(spells):
+            dec = spells[i + 1][0] if i + 1 < len(spells) else None
+            if decom > self.last or (dec is not None and dec < self.first):
                 continue
             ended = dec is not None and dec <= self.last
             rows.append(
                 {
                     "CHILD": cy.child,
                     "DOB": fmt(cy.dob),
-                    "SW_ID": f"SW{spell.worker:05d}",
+                    "SW_ID": f"SW{worker:05d}",
                     "SW_DECOM": fmt(decom),
                     "SW_DEC": fmt(dec) if ended else "",
-                    "SW_REASON": SW_REASONS.get(spell.reason, "OTHERS"),
+                    "SW_REASON": SW_REASONS.get(reason, "OTHERS"),
                 }
             )
         return rows
@@ -307,9 +339,31 @@ ETHNIC = ("WBRI", "WOTH", "MWBC", "MOTH", "AOTH", "BAFR", "BCRB", "OOTH")
 ETHNIC_WEIGHTS = (0.66, 0.05, 0.04, 0.06, 0.05, 0.06, 0.03, 0.05)
 # Why a child's worker changed: the worker left their post (LEFTRL) or a manager moved the
 # case (MANAGE) — the two ways the workforce rule changes a child's worker.
-# A child's first worker in a period of care: FCONTA (the only reason DfE rule SW10 lets a
-# new spell start more than 7 days after the previous one ended).
-SW_REASONS = {"": "FCONTA", "left": "LEFTRL", "transfer": "MANAGE"}
+# A child's first worker: FCONTA, first contact (DfE rule SW10 lets only it start without a
+# spell just ended).
+SW_REASONS = {"": "FCONTA", "reentry": "TSPROC", "left": "LEFTRL", "transfer": "MANAGE"}
+
+
+SW_MIN_DAYS = 3  # DfE rule SW09 (2025-26) reads spells under 3 days as under 24 hours: merged
+
+
+def _day_spells(start: date, workers: list[Any]) -> list[tuple[date, str, int]]:
+    """(start date, reason, worker) per spell, in dates. A spell shorter than two days gives
+    way to the next, which starts in its place with the earlier reason if it was the first
+    allocation; a re-allocation on re-entry is a transfer between teams (TSPROC), since the
+    child kept a worker while out of care."""
+    out: list[tuple[date, str, int]] = []
+    for spell in workers:
+        d = start + timedelta(days=int(spell.start // 1))
+        reason = spell.reason or ("" if not out else "reentry")
+        if out and (d - out[-1][0]).days < SW_MIN_DAYS:
+            d, first = out[-1][0], out[-1][1]
+            out[-1] = (d, first if first in ("", "reentry") else reason, spell.worker)
+        elif out and out[-1][2] == spell.worker:
+            continue  # the same worker again on re-entry: the spell goes on
+        else:
+            out.append((d, reason, spell.worker))
+    return out
 
 
 def child_years(writer: Writer, histories: list[ChildHistory]) -> list[ChildYear]:

@@ -162,9 +162,32 @@ SW_REASON = frozenset(
         "OTHERS",
     }
 )
-_PLACE_ALWAYS = (
-    "A3 A4 A5 A6 K1 K2 P1 P3 R1 R2 R3 R5 S1 T0 T1 T2 T3 T4 U1 U2 U3 U4 U5 U6".split()
-)
+_PLACE_ALWAYS = [
+    "A3",
+    "A4",
+    "A5",
+    "A6",
+    "K1",
+    "K2",
+    "P1",
+    "P3",
+    "R1",
+    "R2",
+    "R3",
+    "R5",
+    "S1",
+    "T0",
+    "T1",
+    "T2",
+    "T3",
+    "T4",
+    "U1",
+    "U2",
+    "U3",
+    "U4",
+    "U5",
+    "U6",
+]
 
 
 def place_codes(year: int) -> frozenset[str]:

@@ -33,8 +33,9 @@ def ruleset_for(year):
     try:
         module = importlib.import_module(f"lac_validator.rules.{name}")
     except ModuleNotFoundError:
-        import lac_validator.rules as rules
         from pathlib import Path
+
+        import lac_validator.rules as rules
 
         names = sorted(p.name for p in Path(rules.__file__).parent.glob("lac20*_*"))
         older = [n for n in names if n < name]
@@ -70,7 +71,12 @@ def main(out):
             flagged = df.index[df[column].fillna(False).astype(bool)]
             for row in flagged:
                 findings.append(
-                    {"rule": code, "message": messages.get(code, ""), "table": table, "row": int(row)}
+                    {
+                        "rule": code,
+                        "message": messages.get(code, ""),
+                        "table": table,
+                        "row": int(row),
+                    }
                 )
     answer = {
         "ruleset": name,
