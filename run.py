@@ -75,6 +75,13 @@ def simulate(
     executor: Executor = "local",
     scheduler: Scheduler = None,
     no_report: NoReport = False,
+    ssda903_out: Annotated[
+        bool,
+        typer.Option(
+            "--ssda903-out",
+            help="Also write each replicate's synthetic SSDA903 tables (ssda903/rep-<r>/<year>/).",
+        ),
+    ] = False,
 ) -> None:
     """Run one scenario for N years and R replicates; write a run folder."""
     from results.jobs import simulate as run_simulate
@@ -92,6 +99,7 @@ def simulate(
         scheduler=scheduler,
         report=not no_report,
         argv=sys.argv,
+        ssda903_out=ssda903_out,
     )
     console.print(f"Run folder: [bold]{folder}[/]")
 

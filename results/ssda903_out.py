@@ -190,10 +190,11 @@ class Writer:
             # supported accommodation begins at 16 at the earliest (DfE rule 371)
             sixteen = h.birth_day + 16 * YEAR_DAYS
             first = placements[0]
-            placements[0] = Placement(
-                max(first.start, sixteen), first.group, first.carer, first.inhouse_bed, first.legal
-            )
-            placements[0].end, placements[0].reason = first.end, first.reason
+            if first.start < sixteen and (first.end is None or first.end > sixteen):
+                placements[0] = Placement(
+                    sixteen, first.group, first.carer, first.inhouse_bed, first.legal
+                )
+                placements[0].end, placements[0].reason = first.end, first.reason
         if period.existing and placements and placements[0].start > period.start:
             # in care before the run began: the placements before the current one are not
             # known; the time is written as one in-house foster placement
@@ -363,3 +364,17 @@ def write_replicate(folder: Path, tables: dict[int, dict[str, list[dict[str, Any
         out.mkdir(parents=True, exist_ok=True)
         for table, path in table_files(out).items():
             write_csv(path, table, by_table.get(table, []))
+
+
+def write_run(folder: Path, tasks: Any, tables: list[dict[int, dict[str, list[dict[str, Any]]]]]
+              ) -> None:
+    """``folder/rep-<r>/<year>/`` for every replicate, and a README saying what it is."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for task, by_year in zip(tasks, tables, strict=True):
+        write_replicate(folder / f"rep-{task.replicate:03d}", by_year)
+    (folder / "README.txt").write_text(
+        "Synthetic SSDA903 written by carepaths from each replicate's simulated care "
+        "histories (python run.py simulate --ssda903-out). No record describes a real child: "
+        "CHILD is the model's own number, postcodes and Ofsted URNs are made up. The writer's "
+        "conventions are in results/ssda903_out.py.\n"
+    )
