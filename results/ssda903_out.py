@@ -366,8 +366,9 @@ def write_replicate(folder: Path, tables: dict[int, dict[str, list[dict[str, Any
             write_csv(path, table, by_table.get(table, []))
 
 
-def write_run(folder: Path, tasks: Any, tables: list[dict[int, dict[str, list[dict[str, Any]]]]]
-              ) -> None:
+def write_run(
+    folder: Path, tasks: Any, tables: list[dict[int, dict[str, list[dict[str, Any]]]]]
+) -> None:
     """``folder/rep-<r>/<year>/`` for every replicate, and a README saying what it is."""
     folder.mkdir(parents=True, exist_ok=True)
     for task, by_year in zip(tasks, tables, strict=True):

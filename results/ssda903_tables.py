@@ -249,8 +249,9 @@ class YearTables:
 
     def _ad1(self, cy: ChildYear) -> list[Row]:
         last = cy.periods[-1][-1]
-        adopted = last.rec in ("E11", "E12") and last.dec is not None
-        if not adopted or not (self.first <= last.dec <= self.last):
+        if last.rec not in ("E11", "E12") or last.dec is None:
+            return []
+        if not (self.first <= last.dec <= self.last):
             return []
         found = self._adoption(cy)
         if found is None:

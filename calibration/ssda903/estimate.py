@@ -58,9 +58,7 @@ def _shares(counts: Counter[Any], keys: tuple[Any, ...]) -> tuple[float, ...] | 
     return tuple(round(counts[k] / total, 4) for k in keys)
 
 
-def direct_estimates(
-    data: SSDA903Data, start: date, population: float | None = None
-) -> Estimate:
+def direct_estimates(data: SSDA903Data, start: date, population: float | None = None) -> Estimate:
     """Parameter changes the episodes give directly (see the module docstring)."""
     est = Estimate()
     first, last = window(data)
@@ -90,8 +88,9 @@ def direct_estimates(
     return est
 
 
-def _stock(est: Estimate, stock: list[tuple[int, int, bool, float]], scale: float, start: date
-           ) -> None:
+def _stock(
+    est: Estimate, stock: list[tuple[int, int, bool, float]], scale: float, start: date
+) -> None:
     src = f"SSDA903 children in care on {start:%d/%m/%Y}"
     est.set("area.cla_per_10k_start", round(len(stock) / scale, 3), src)
     uasc = sum(1 for s in stock if s[2])
@@ -102,13 +101,35 @@ def _stock(est: Estimate, stock: list[tuple[int, int, bool, float]], scale: floa
     groups = _shares(Counter(s[1] for s in stock), tuple(range(len(Group))))
     if groups:
         est.set("area.stock_placement_shares", groups, src + " by placement group")
+    # the aggregate table the population builder starts from: counts by row (age band less
+    # UASC, then UASC) and placement group, and mean years in care by row
+    table = [0.0] * (6 * len(Group))
+    years = [0.0] * 6
+    n = [0] * 6
+    for band, group, uasc_child, in_care in stock:
+        row = 5 if uasc_child else band
+        table[row * len(Group) + group] += 1
+        years[row] += in_care
+        n[row] += 1
+    est.set(
+        "area.stock_placement_by_age",
+        tuple(table),
+        src + ": counts by age band "
+        "(less UASC, then UASC) and placement group (no child-level record is kept)",
+    )
+    est.set(
+        "area.stock_years_in_care",
+        tuple(round(years[r] / n[r], 3) if n[r] else 0.0 for r in range(6)),
+        src + ": mean years since the period of care began, by the same rows",
+    )
 
 
 _LEGAL_ORDER = ("s20", "care_order", "police_protection", "youth_justice")
 
 
-def _entries(est: Estimate, data: SSDA903Data, first: date, last: date, scale: float,
-             label: str) -> None:
+def _entries(
+    est: Estimate, data: SSDA903Data, first: date, last: date, scale: float, label: str
+) -> None:
     years = (last - first).days / 365.25
     starts = 0
     uasc = 0
@@ -130,25 +151,36 @@ def _entries(est: Estimate, data: SSDA903Data, first: date, last: date, scale: f
             disabled += period.cin == "N2"
     if starts == 0:
         return
-    est.set("entry.starts_per_10k_per_year", round(starts / years / scale, 3),
-            f"{label}: {starts} periods of care started in {years:.2f} years")
+    est.set(
+        "entry.starts_per_10k_per_year",
+        round(starts / years / scale, 3),
+        f"{label}: {starts} periods of care started in {years:.2f} years",
+    )
     est.set("entry.uasc_share", round(uasc / starts, 4), f"{label}: UASC share of starts")
     shares = _shares(ages, (0, 1, 2, 3, 4))
     if shares:
         est.set("entry.age_shares_non_uasc", shares, f"{label}: non-UASC starts by age band")
     legal_shares = _shares(legal, _LEGAL_ORDER)
     if legal_shares:
-        est.set("entry.legal_status_shares", legal_shares,
-                f"{label}: legal status at entry (V2/V3/V4 s20; C1/C2/D1/E1 care order; "
-                "L1-L3 police protection; J1-J3 youth justice)")
-    est.set("entry.placed_with_parents_share", round(with_parents / starts, 4),
-            f"{label}: starts first placed with parents (P1)")
-    est.set("entry.disability_share", round(disabled / starts, 4),
-            f"{label}: starts whose category of need is the child's disability (N2)")
+        est.set(
+            "entry.legal_status_shares",
+            legal_shares,
+            f"{label}: legal status at entry (V2/V3/V4 s20; C1/C2/D1/E1 care order; "
+            "L1-L3 police protection; J1-J3 youth justice)",
+        )
+    est.set(
+        "entry.placed_with_parents_share",
+        round(with_parents / starts, 4),
+        f"{label}: starts first placed with parents (P1)",
+    )
+    est.set(
+        "entry.disability_share",
+        round(disabled / starts, 4),
+        f"{label}: starts whose category of need is the child's disability (N2)",
+    )
 
 
-def _adoption_times(est: Estimate, data: SSDA903Data, first: date, last: date,
-                    label: str) -> None:
+def _adoption_times(est: Estimate, data: SSDA903Data, first: date, last: date, label: str) -> None:
     to_placement: list[float] = []
     placed_to_order: list[float] = []
     for child in data.children:
@@ -161,15 +193,19 @@ def _adoption_times(est: Estimate, data: SSDA903Data, first: date, last: date,
             if period.rec in ("E11", "E12") and period.end and first <= period.end <= last:
                 placed_to_order.append((period.end - placed.start).days)
     if len(to_placement) >= MIN_EVENTS:
-        est.set("exits.days_to_placement_for_adoption",
-                round(sum(to_placement) / len(to_placement), 1),
-                f"{label}: mean days from entry to a placement for adoption "
-                f"({len(to_placement)} placements)")
+        est.set(
+            "exits.days_to_placement_for_adoption",
+            round(sum(to_placement) / len(to_placement), 1),
+            f"{label}: mean days from entry to a placement for adoption "
+            f"({len(to_placement)} placements)",
+        )
     if len(placed_to_order) >= MIN_EVENTS:
-        est.set("exits.days_placed_to_adoption_order",
-                round(sum(placed_to_order) / len(placed_to_order), 1),
-                f"{label}: mean days placed before the adoption order "
-                f"({len(placed_to_order)} adoptions)")
+        est.set(
+            "exits.days_placed_to_adoption_order",
+            round(sum(placed_to_order) / len(placed_to_order), 1),
+            f"{label}: mean days placed before the adoption order "
+            f"({len(placed_to_order)} adoptions)",
+        )
 
 
 def _needs(est: Estimate, data: SSDA903Data, label: str) -> None:
@@ -181,8 +217,10 @@ def _needs(est: Estimate, data: SSDA903Data, label: str) -> None:
     if not (0 < m < 1) or v <= 0 or v >= m * (1 - m):
         return
     k = m * (1 - m) / v - 1
-    src = (f"{label}: Beta by moments of SDQ/40 over {len(scores)} OC2 scores "
-           f"(mean SDQ {40 * m:.1f}); the model's needs index is SDQ/40")
+    src = (
+        f"{label}: Beta by moments of SDQ/40 over {len(scores)} OC2 scores "
+        f"(mean SDQ {40 * m:.1f}); the model's needs index is SDQ/40"
+    )
     est.set("entry.needs_beta_a", round(max(0.1, m * k), 3), src)
     est.set("entry.needs_beta_b", round(max(0.1, (1 - m) * k), 3), src)
 
@@ -233,8 +271,9 @@ class HazardFit:
 Simulate = Callable[[Parameters], Measures]
 
 
-def simulated_measures(params: Parameters, years: int, reps: int, seed: int, start: date
-                       ) -> Measures:
+def simulated_measures(
+    params: Parameters, years: int, reps: int, seed: int, start: date
+) -> Measures:
     """The model's own synthetic SSDA903 for ``params`` measured like the council's: ``reps``
     replicates of ``years`` DfE years from ``start`` pooled (events and years at risk add)."""
     from results.ssda903_out import record_replicate
@@ -251,15 +290,20 @@ def simulated_measures(params: Parameters, years: int, reps: int, seed: int, sta
 
 
 def _pool(a: Measures, b: Measures) -> Measures:
-    rates = {k: Rate(a.rates.get(k, Rate()).events + b.rates.get(k, Rate()).events,
-                     a.rates.get(k, Rate()).years + b.rates.get(k, Rate()).years)
-             for k in set(a.rates) | set(b.rates)}
+    rates = {
+        k: Rate(
+            a.rates.get(k, Rate()).events + b.rates.get(k, Rate()).events,
+            a.rates.get(k, Rate()).years + b.rates.get(k, Rate()).years,
+        )
+        for k in set(a.rates) | set(b.rates)
+    }
     counts = {k: a.counts.get(k, 0.0) + b.counts.get(k, 0.0) for k in set(a.counts) | set(b.counts)}
     return Measures(rates, counts, a.years + b.years)
 
 
-def fit_hazards(observed: Measures, base: Parameters, simulate: Simulate, steps: int = 2
-                ) -> HazardFit:
+def fit_hazards(
+    observed: Measures, base: Parameters, simulate: Simulate, steps: int = 2
+) -> HazardFit:
     """Scale each knob's parameter by (observed rate ÷ simulated rate), ``steps`` times, each
     simulation on the parameters of the step before (a fixed-point iteration: the model's
     own factors — needs, quality, time in placement — change a little as the rates move)."""
@@ -283,9 +327,8 @@ def fit_hazards(observed: Measures, base: Parameters, simulate: Simulate, steps:
     out = {k.path: params[k.path] for k in HAZARD_KNOBS if params[k.path] != base[k.path]}
     sources = {
         path: "SSDA903: scaled by observed ÷ simulated rate (the model's synthetic SSDA903 "
-        "measured the same way), " + ", ".join(
-            f"{k.rate} ×{total[k.rate]:.3f}" for k in HAZARD_KNOBS if k.path == path
-        )
+        "measured the same way), "
+        + ", ".join(f"{k.rate} ×{total[k.rate]:.3f}" for k in HAZARD_KNOBS if k.path == path)
         for path in out
     }
     return HazardFit(out, sources, total, rse, observed, sim)

@@ -37,7 +37,7 @@ def ruleset_for(year):
 
         import lac_validator.rules as rules
 
-        names = sorted(p.name for p in Path(rules.__file__).parent.glob("lac20*_*"))
+        names = sorted(p.name for p in Path(str(rules.__file__)).parent.glob("lac20*_*"))
         older = [n for n in names if n < name]
         name = (older or names)[-1]
         module = importlib.import_module(f"lac_validator.rules.{name}")

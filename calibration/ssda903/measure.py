@@ -136,8 +136,14 @@ def measure(children: list[ChildRecord], first: date, last: date) -> Measures:
     return Measures(dict(rates), dict(counts), years)
 
 
-def _period_rates(rates: dict[str, Rate], counts: dict[str, float], child: ChildRecord,
-                  period: Period, first: date, last: date) -> None:
+def _period_rates(
+    rates: dict[str, Rate],
+    counts: dict[str, float],
+    child: ChildRecord,
+    period: Period,
+    first: date,
+    last: date,
+) -> None:
     hi = last + timedelta(days=1)
     if first <= period.start <= last:
         counts["starts"] += 1
@@ -167,8 +173,9 @@ def _period_rates(rates: dict[str, Rate], counts: dict[str, float], child: Child
         _placement_rates(rates, child, p, first, hi)
 
 
-def _placement_rates(rates: dict[str, Rate], child: ChildRecord, p: Placement, first: date,
-                     hi: date) -> None:
+def _placement_rates(
+    rates: dict[str, Rate], child: ChildRecord, p: Placement, first: date, hi: date
+) -> None:
     name = GROUP_NAMES[p.group]
     years = _overlap(p.start, p.end, first, hi)
     rates[f"unplanned.{name}"].years += years
@@ -190,8 +197,14 @@ def _placement_rates(rates: dict[str, Rate], child: ChildRecord, p: Placement, f
         rates[f"unplanned.foster.age.{0 if p.end < _birthday(child.dob, 11) else 1}"].events += 1
 
 
-def _reentry(rates: dict[str, Rate], returned: date, back: date | None, child: ChildRecord,
-             first: date, last: date) -> None:
+def _reentry(
+    rates: dict[str, Rate],
+    returned: date,
+    back: date | None,
+    child: ChildRecord,
+    first: date,
+    last: date,
+) -> None:
     """Re-entry after a return home, in the first year and later (until 18)."""
     hi = min(last + timedelta(days=1), _birthday(child.dob, 18))
     cut = returned + timedelta(days=round(YEAR))
@@ -202,8 +215,9 @@ def _reentry(rates: dict[str, Rate], returned: date, back: date | None, child: C
         rates["reentry.0" if back < cut else "reentry.1"].events += 1
 
 
-def _sw_rates(rates: dict[str, Rate], child: ChildRecord, periods: list[Period], first: date,
-              last: date) -> None:
+def _sw_rates(
+    rates: dict[str, Rate], child: ChildRecord, periods: list[Period], first: date, last: date
+) -> None:
     """Changes of social worker while in care, per child-year in care."""
     hi = last + timedelta(days=1)
     for period in periods:
@@ -230,9 +244,7 @@ def stock_on(children: list[ChildRecord], day: date) -> list[tuple[int, int, boo
     for child in children:
         for period in periods_of(child):
             if period.start <= day and (period.end is None or period.end > day):
-                group = next(
-                    (p.group for p in reversed(period.placements) if p.start <= day), -1
-                )
+                group = next((p.group for p in reversed(period.placements) if p.start <= day), -1)
                 if group < 0:
                     continue
                 age = (day - child.dob).days / YEAR

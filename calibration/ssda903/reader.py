@@ -29,6 +29,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from calibration.ssda903 import codes
@@ -265,8 +266,12 @@ def read_ssda903(folder: Path) -> SSDA903Data:
     for needed in ("Header", "Episodes"):
         if not by_name.get(needed):
             findings.append(
-                Finding(str(folder), None, "tables", f"no {needed} table found (columns: "
-                        f"{', '.join(codes.TABLES[needed])})")
+                Finding(
+                    str(folder),
+                    None,
+                    "tables",
+                    f"no {needed} table found (columns: {', '.join(codes.TABLES[needed])})",
+                )
             )
     severe = [f for f in findings if f.severe]
     if severe:
@@ -286,21 +291,39 @@ def read_ssda903(folder: Path) -> SSDA903Data:
     )
 
 
-def _code(findings: list[Finding], rel: str, line: int, field_name: str, value: str,
-          allowed: frozenset[str], rule: str, blank_ok: bool = False, severe: bool = True) -> str:
+def _code(
+    findings: list[Finding],
+    rel: str,
+    line: int,
+    field_name: str,
+    value: str,
+    allowed: frozenset[str],
+    rule: str,
+    blank_ok: bool = False,
+    severe: bool = True,
+) -> str:
     value = value.strip().upper()
     if not value and blank_ok:
         return ""
     if value not in allowed:
         shown = ", ".join(sorted(allowed))
         findings.append(
-            Finding(rel, line, rule, f"{field_name} {value!r} is not a valid code ({shown})", severe)
+            Finding(
+                rel, line, rule, f"{field_name} {value!r} is not a valid code ({shown})", severe
+            )
         )
     return value
 
 
-def _date(findings: list[Finding], rel: str, line: int, field_name: str, value: str,
-          rule: str, blank_ok: bool = False) -> date | None:
+def _date(
+    findings: list[Finding],
+    rel: str,
+    line: int,
+    field_name: str,
+    value: str,
+    rule: str,
+    blank_ok: bool = False,
+) -> date | None:
     try:
         d = parse_date(value)
     except ValueError:
@@ -318,9 +341,7 @@ def _link(folder: Path, by_name: dict[str, list[Table]]) -> tuple[list[ChildReco
     findings: list[Finding] = []
     index: dict[str, int] = {}
     records: list[ChildRecord] = []
-    uasc_ids = {
-        row.get("CHILD", "") for t in by_name.get("UASC", []) for row in t.rows
-    }
+    uasc_ids = {row.get("CHILD", "") for t in by_name.get("UASC", []) for row in t.rows}
     for t in by_name["Header"]:
         rel = _rel(t.path, folder)
         for row, line in zip(t.rows, t.lines, strict=True):
@@ -371,8 +392,9 @@ def _link(folder: Path, by_name: dict[str, list[Table]]) -> tuple[list[ChildReco
     return [r for r in records if r.episodes], findings
 
 
-def _episode(findings: list[Finding], rel: str, line: int, year: int, row: dict[str, str]
-             ) -> Episode | None:
+def _episode(
+    findings: list[Finding], rel: str, line: int, year: int, row: dict[str, str]
+) -> Episode | None:
     n = len(findings)
     decom = _date(findings, rel, line, "DECOM", row.get("DECOM", ""), "141")
     dec = _date(findings, rel, line, "DEC", row.get("DEC", ""), "147", blank_ok=True)
@@ -381,13 +403,26 @@ def _episode(findings: list[Finding], rel: str, line: int, year: int, row: dict[
     cin = _code(findings, rel, line, "CIN", row.get("CIN", ""), codes.CIN, "145")
     place = _code(findings, rel, line, "PLACE", row.get("PLACE", ""), codes.ALL_PLACE, "146")
     provider = _code(
-        findings, rel, line, "PLACE_PROVIDER", row.get("PLACE_PROVIDER", ""),
-        codes.PLACE_PROVIDER, "178", blank_ok=True,
+        findings,
+        rel,
+        line,
+        "PLACE_PROVIDER",
+        row.get("PLACE_PROVIDER", ""),
+        codes.PLACE_PROVIDER,
+        "178",
+        blank_ok=True,
     )
     rec = _code(findings, rel, line, "REC", row.get("REC", ""), codes.REC, "149", blank_ok=True)
     reason = _code(
-        findings, rel, line, "REASON_PLACE_CHANGE", row.get("REASON_PLACE_CHANGE", ""),
-        codes.REASON_PLACE_CHANGE, "1009", blank_ok=True, severe=False,
+        findings,
+        rel,
+        line,
+        "REASON_PLACE_CHANGE",
+        row.get("REASON_PLACE_CHANGE", ""),
+        codes.REASON_PLACE_CHANGE,
+        "1009",
+        blank_ok=True,
+        severe=False,
     )
     if len([f for f in findings[n:] if f.severe]) or decom is None:
         return None
@@ -401,7 +436,9 @@ def _episode(findings: list[Finding], rel: str, line: int, year: int, row: dict[
         which = "DECOM" if decom > last else "DEC"
         findings.append(
             Finding(
-                rel, line, "354" if which == "DECOM" else "385",
+                rel,
+                line,
+                "354" if which == "DECOM" else "385",
                 f"{which} is after 31/03/{year}, the end of the file's collection year "
                 f"{year - 1}-{year % 100:02d}: is this the right year's file?",
             )
@@ -410,7 +447,9 @@ def _episode(findings: list[Finding], rel: str, line: int, year: int, row: dict[
     if dec is not None and dec < first:
         findings.append(
             Finding(
-                rel, line, "year",
+                rel,
+                line,
+                "year",
                 f"episode ended {dec:%d/%m/%Y}, before the file's collection year "
                 f"{year - 1}-{year % 100:02d} began: is this the right year's file?",
             )
@@ -432,23 +471,35 @@ def _check_child(findings: list[Finding], eps: list[tuple[Episode, str, int]]) -
             latest[ep.decom] = item
         elif ep.year == kept[0].year:
             findings.append(
-                Finding(item[1], item[2], "501",
-                        f"a second episode starting {ep.decom:%d/%m/%Y} for the same child "
-                        f"(line {kept[2]} starts the same day)")
+                Finding(
+                    item[1],
+                    item[2],
+                    "501",
+                    f"a second episode starting {ep.decom:%d/%m/%Y} for the same child "
+                    f"(line {kept[2]} starts the same day)",
+                )
             )
     ordered = sorted(latest.values(), key=lambda x: x[0].decom)
-    for (a, _, la), (b, rel, lb) in zip(ordered, ordered[1:], strict=False):
+    for (a, _, la), (b, rel, lb) in pairwise(ordered):
         if a.dec is None:
             findings.append(
-                Finding(rel, lb, "142",
-                        f"a new episode starts {b.decom:%d/%m/%Y} while the episode on line "
-                        f"{la} has not ended: the child would be in two placements at once")
+                Finding(
+                    rel,
+                    lb,
+                    "142",
+                    f"a new episode starts {b.decom:%d/%m/%Y} while the episode on line "
+                    f"{la} has not ended: the child would be in two placements at once",
+                )
             )
         elif b.decom < a.dec:
             findings.append(
-                Finding(rel, lb, "501",
-                        f"episode starts {b.decom:%d/%m/%Y}, before the previous episode "
-                        f"(line {la}) ends on {a.dec:%d/%m/%Y}: episodes overlap")
+                Finding(
+                    rel,
+                    lb,
+                    "501",
+                    f"episode starts {b.decom:%d/%m/%Y}, before the previous episode "
+                    f"(line {la}) ends on {a.dec:%d/%m/%Y}: episodes overlap",
+                )
             )
     return [e for e, _, _ in ordered]
 

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from calibration.ssda903 import codes
 from calibration.ssda903.reader import Finding
@@ -117,7 +118,9 @@ def environment() -> Path:
     python = _python()
     version = subprocess.run(
         [python, "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     home = cache_dir() / f"lac-validator-0.1.17-py{version}"
     exe = home / "bin" / "python"
@@ -131,12 +134,13 @@ def environment() -> Path:
             subprocess.run([python, "-m", "venv", str(tmp)], check=True, capture_output=True)
             done = subprocess.run(
                 [str(tmp / "bin" / "python"), "-m", "pip", "install", "-q", VALIDATOR],
-                capture_output=True, text=True,
+                capture_output=True,
+                text=True,
             )
             if done.returncode != 0:
+                last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
                 raise ValidatorUnavailable(
-                    f"could not install {VALIDATOR} into its own environment: "
-                    f"{done.stderr.strip().splitlines()[-1] if done.stderr.strip() else 'pip failed'}"
+                    f"could not install {VALIDATOR} into its own environment: {last}"
                 )
             # ``bin/python`` finds its site-packages from pyvenv.cfg beside it, so the
             # environment works after the rename (only pip's own scripts keep the old path)
@@ -183,6 +187,7 @@ def validate_years(by_year: dict[int, list[Path]], root: Path | None = None) -> 
         done = subprocess.run(
             [str(exe), str(WORKER)], input=json.dumps(request), capture_output=True, text=True
         )
+        answer: dict[str, Any]
         try:
             answer = json.loads(done.stdout or "{}")
         except json.JSONDecodeError:
