@@ -70,6 +70,8 @@ def calibrate_ssda903(
     validate: bool = True,
     out_dir: Path = FITTED_DIR,
     say: Any = None,
+    fit_reps: int = FIT_REPS,
+    fit_steps: int = FIT_STEPS,
 ) -> Path:
     """Fit an area to a council's SSDA903 files; return the fit file's path."""
     say = say or (lambda *a, **k: None)
@@ -98,13 +100,13 @@ def calibrate_ssda903(
     years = max(1, len(data.years))
     say(
         f"Fitting {len(HAZARD_KNOBS)} hazard scales by simulation "
-        f"({FIT_STEPS} steps x {FIT_REPS} replicates x {years} years)"
+        f"({fit_steps} steps x {fit_reps} replicates x {years} years)"
     )
     fit = fit_hazards(
         observed,
         base,
-        lambda p: simulated_measures(p, years, FIT_REPS, seed, date(2024, 4, 1)),
-        steps=FIT_STEPS,
+        lambda p: simulated_measures(p, years, fit_reps, seed, date(2024, 4, 1)),
+        steps=fit_steps,
     )
     changes.update(fit.changes)
     sources.update(fit.sources)
@@ -116,7 +118,7 @@ def calibrate_ssda903(
         "start": on.isoformat(),
         "seed": seed,
         "method": "direct estimates from the episodes; hazard scales by observed / simulated "
-        f"rates on the model's own synthetic SSDA903 ({FIT_STEPS} steps, {FIT_REPS} "
+        f"rates on the model's own synthetic SSDA903 ({fit_steps} steps, {fit_reps} "
         "replicates per step, common random numbers)",
         "validator": checks,
         "children_read": len(data.children),

@@ -245,7 +245,8 @@ HAZARD_KNOBS: tuple[HazardKnob, ...] = (
     HazardKnob("exit.returned_home.0", "exits.return_home_per_year", 0),
     HazardKnob("exit.returned_home.1", "exits.return_home_per_year", 1),
     HazardKnob("exit.returned_home.2", "exits.return_home_per_year", 2),
-    HazardKnob("exit.sgo", "exits.sgo_per_year"),
+    HazardKnob("exit.sgo.kinship", "exits.sgo_per_year", 0),
+    HazardKnob("exit.sgo.foster", "exits.sgo_per_year", 1),
     HazardKnob("exit.cao", "exits.cao_per_year"),
     HazardKnob("exit.other.0", "exits.other_per_year", 0),
     HazardKnob("exit.other.1", "exits.other_per_year", 1),
@@ -332,6 +333,19 @@ def fit_hazards(
         for path in out
     }
     return HazardFit(out, sources, total, rse, observed, sim)
+
+
+def pooled_multiplier(fit: HazardFit, prefix: str) -> tuple[float, float]:
+    """The knobs named ``prefix*`` as one: their multipliers averaged with the observed
+    events as weights, and the relative standard error of the pooled ratio (Poisson, from
+    the events observed and simulated)."""
+    knobs = [k.rate for k in HAZARD_KNOBS if k.rate.startswith(prefix) and k.rate in fit.rse]
+    weights = [fit.observed.rates[k].events for k in knobs]
+    if not knobs or sum(weights) <= 0:
+        return math.nan, math.inf
+    value = sum(w * fit.multipliers[k] for w, k in zip(weights, knobs, strict=True)) / sum(weights)
+    sim = sum(fit.simulated.rates[k].events for k in knobs)
+    return value, math.sqrt(1.0 / sum(weights) + 1.0 / max(sim, 1.0))
 
 
 def _scaled(value: Any, ratio: float, index: int | None, spec: Any) -> Any:

@@ -25,6 +25,7 @@ YEAR = 365.25
 UNPLANNED = frozenset({"CREQB", "CREQO", "CHILD", "ALLEG", "STAND", "OTHER", "CLOSE", "APPRR"})
 TIME_IN_CARE_BANDS = (182.0, 730.0)  # days: <6 months, 6-24 months, 24+ (rules/exits.py)
 EARLY_DAYS, SETTLED_DAYS = 91.0, 365.0  # a placement's first months; settled after a year
+ORDER_GROUPS = frozenset({Group.KINSHIP, Group.INHOUSE, Group.AGENCY, Group.WITH_PARENTS})
 
 
 @dataclass
@@ -156,8 +157,22 @@ def _period_rates(
     for band, years in enumerate(_split_at(start, end, [ten], first, hi)):
         rates[f"exit.other.{band}"].years += years
     total = _overlap(start, end, first, hi)
-    for route in ("sgo", "cao", "adopted"):
-        rates[f"exit.{route}"].years += total
+    rates["exit.adopted"].years += total
+    # SGO and CAO as the model allows them: after 6 months in care, under 16, from foster
+    # care (SGO: kinship apart from other foster care) or, for CAO, also from home
+    six_months = start + timedelta(days=TIME_IN_CARE_BANDS[0])
+    sixteen = _birthday(child.dob, 16)
+    for p in period.placements:
+        if p.group not in ORDER_GROUPS:
+            continue
+        a = max(p.start, six_months)
+        b = min(p.end or sixteen, sixteen)
+        if b <= a:
+            continue
+        years = _overlap(a, b, first, hi)
+        rates["exit.cao"].years += years
+        if p.group != Group.WITH_PARENTS:
+            rates["exit.sgo." + ("kinship" if p.group == Group.KINSHIP else "foster")].years += years
     if end is not None and first <= end <= last:
         route = codes.exit_route(period.rec, (end - child.dob).days / YEAR)
         counts[f"ceased.{route}"] += 1
@@ -167,7 +182,10 @@ def _period_rates(
             rates[f"exit.returned_home.{band}"].events += 1
         elif route == "other":
             rates[f"exit.other.{0 if end < ten else 1}"].events += 1
-        elif route in ("sgo", "cao", "adopted"):
+        elif route == "sgo":
+            last_group = period.placements[-1].group if period.placements else -1
+            rates["exit.sgo." + ("kinship" if last_group == Group.KINSHIP else "foster")].events += 1
+        elif route in ("cao", "adopted"):
             rates[f"exit.{route}"].events += 1
     for p in period.placements:
         _placement_rates(rates, child, p, first, hi)
