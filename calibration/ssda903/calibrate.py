@@ -33,7 +33,7 @@ from calibration.ssda903.estimate import (
     window,
 )
 from calibration.ssda903.measure import measure
-from calibration.ssda903.reader import SSDA903Data, read_ssda903
+from calibration.ssda903.reader import Finding, SSDA903Data, SSDA903Error, read_ssda903
 from simulation.errors import CarepathsError
 from simulation.params import Parameters
 
@@ -76,7 +76,10 @@ def calibrate_ssda903(
     """Fit an area to a council's SSDA903 files; return the fit file's path."""
     say = say or (lambda *a, **k: None)
     started = time.perf_counter()
-    data = read_ssda903(Path(folder))  # refuses what the model cannot use: nothing written
+    try:
+        data = read_ssda903(Path(folder))  # refuses what the model cannot use: nothing written
+    except SSDA903Error as exc:
+        raise _with_validator(exc, Path(folder)) if validate else exc from None
     stem = f"{area_name(folder, name)}-{data.years[-1]}"
     first, last = window(data)
     on = parse_start(start, data)
@@ -130,6 +133,28 @@ def calibrate_ssda903(
     path = write_fit_file(out_dir / f"{stem}.toml", meta, sources, changes)
     say(f"{len(fit.changes)} hazard parameters scaled; area --area {stem}")
     return path
+
+
+def _with_validator(exc: SSDA903Error, folder: Path) -> SSDA903Error:
+    """The refusal with DfE's validator's findings on the same lines (and rules) added, where
+    its environment can be made; the refusal stands either way."""
+    from calibration.ssda903 import validator
+
+    by_year = validator.year_files(folder)
+    if not by_year:
+        return exc
+    try:
+        report = validator.validate_years(by_year, folder)
+    except CarepathsError as err:  # unavailable, or it cannot read what we refused
+        note = Finding(str(folder), None, "validator", f"DfE validator not run: {err}", False)
+        return SSDA903Error([*exc.findings, note])
+    ours = {(f.file, f.line) for f in exc.findings} | {f.rule for f in exc.findings}
+    theirs = [
+        Finding(f.file, f.line, f.rule, f"DfE validator: {f.message}")
+        for f in report.findings
+        if (f.file, f.line) in ours or f.rule in ours
+    ]
+    return SSDA903Error([*exc.findings, *theirs])
 
 
 def _validator(folder: Path, validate: bool, say: Any) -> str:

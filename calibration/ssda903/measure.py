@@ -172,7 +172,9 @@ def _period_rates(
         years = _overlap(a, b, first, hi)
         rates["exit.cao"].years += years
         if p.group != Group.WITH_PARENTS:
-            rates["exit.sgo." + ("kinship" if p.group == Group.KINSHIP else "foster")].years += years
+            rates[
+                "exit.sgo." + ("kinship" if p.group == Group.KINSHIP else "foster")
+            ].years += years
     if end is not None and first <= end <= last:
         route = codes.exit_route(period.rec, (end - child.dob).days / YEAR)
         counts[f"ceased.{route}"] += 1
@@ -184,11 +186,17 @@ def _period_rates(
             rates[f"exit.other.{0 if end < ten else 1}"].events += 1
         elif route == "sgo":
             last_group = period.placements[-1].group if period.placements else -1
-            rates["exit.sgo." + ("kinship" if last_group == Group.KINSHIP else "foster")].events += 1
+            rates[
+                "exit.sgo." + ("kinship" if last_group == Group.KINSHIP else "foster")
+            ].events += 1
         elif route in ("cao", "adopted"):
             rates[f"exit.{route}"].events += 1
     for p in period.placements:
         _placement_rates(rates, child, p, first, hi)
+
+
+def _sgo_key(group: int) -> str:
+    return "exit.sgo.kinship" if group == Group.KINSHIP else "exit.sgo.foster"
 
 
 def _placement_rates(

@@ -113,8 +113,9 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def environment() -> Path:
-    """The validator's Python, making its environment on first use."""
+def isolated_python(slug: str, requirement: str) -> Path:
+    """The Python of ``<cache>/<slug>-py<version>``, an environment of its own holding
+    ``requirement``, made on first use (under a lock; renamed into place only once complete)."""
     python = _python()
     version = subprocess.run(
         [python, "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"],
@@ -122,25 +123,25 @@ def environment() -> Path:
         text=True,
         check=True,
     ).stdout.strip()
-    home = cache_dir() / f"lac-validator-0.1.17-py{version}"
+    home = cache_dir() / f"{slug}-py{version}"
     exe = home / "bin" / "python"
     if exe.exists():
         return exe
-    with _locked(cache_dir() / ".lac-validator.lock"):
+    with _locked(cache_dir() / f".{slug}.lock"):
         if exe.exists():
             return exe
-        tmp = Path(tempfile.mkdtemp(prefix=".lac-validator-", dir=cache_dir()))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{slug}-", dir=cache_dir()))
         try:
             subprocess.run([python, "-m", "venv", str(tmp)], check=True, capture_output=True)
             done = subprocess.run(
-                [str(tmp / "bin" / "python"), "-m", "pip", "install", "-q", VALIDATOR],
+                [str(tmp / "bin" / "python"), "-m", "pip", "install", "-q", requirement],
                 capture_output=True,
                 text=True,
             )
             if done.returncode != 0:
                 last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
                 raise ValidatorUnavailable(
-                    f"could not install {VALIDATOR} into its own environment: {last}"
+                    f"could not install {requirement} into its own environment: {last}"
                 )
             # ``bin/python`` finds its site-packages from pyvenv.cfg beside it, so the
             # environment works after the rename (only pip's own scripts keep the old path)
@@ -149,6 +150,11 @@ def environment() -> Path:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return exe
+
+
+def environment() -> Path:
+    """The validator's Python, making its environment on first use."""
+    return isolated_python("lac-validator-0.1.17", VALIDATOR)
 
 
 def available() -> bool:

@@ -6,11 +6,12 @@ unplanned endings and 330 returns home). The fit starts from the defaults and ta
 steps on two simulated replicates (:func:`calibration.ssda903.estimate.fit_hazards`).
 
 Tolerances: three Poisson standard errors of the pooled ratio (√(1/n_observed + 1/n_simulated))
-plus 5% for the bias two fixed-point steps leave (measured: after three steps on four
-replicates, disruption 1.484 and return home 0.600). Hazards the truth did not change must
-come back within 25% of 1: they move with the changed ones (more moves reach kinship carers,
-who become special guardians), and the fixed point leaves up to ~20% there (measured: SGO
-×1.18 ± 0.07, other exits ×0.92 ± 0.06, social-worker changes ×0.96 ± 0.01).
+plus 5% for the bias two fixed-point steps leave. Measured here: disruption ×1.412 (relative
+standard error 0.031), return home ×0.534 (0.101). Hazards the truth did not change must come
+back within 25% of 1 or three standard errors, whichever is wider: they move with the changed
+ones (more moves reach kinship carers, who become special guardians). Measured here: SGO
+×1.109 (0.096), other exits ×0.832 (0.091), CAO ×1.228 (0.183), adoption ×0.994 (0.106),
+social-worker changes ×0.964 (0.018).
 """
 
 from __future__ import annotations
@@ -42,6 +43,6 @@ def test_known_hazard_scales_are_recovered_from_synthetic_ssda903() -> None:
         assert abs(value / target - 1) < tolerance, (prefix, value, target, tolerance)
     value, _ = pooled_multiplier(fit, "exit.returned_home")
     assert value < 0.8  # the change is detected, not just tolerated
-    for prefix in ("exit.sgo", "exit.other", "exit.cao", "sw_change"):
-        value, _ = pooled_multiplier(fit, prefix)
-        assert abs(value - 1) < 0.25, (prefix, value)
+    for prefix in ("exit.sgo", "exit.other", "exit.cao", "exit.adopted", "sw_change"):
+        value, rse = pooled_multiplier(fit, prefix)
+        assert abs(value - 1) < max(0.25, 3 * rse), (prefix, value, rse)

@@ -57,9 +57,25 @@ def test_tables_use_valid_codes_and_agree_with_each_other() -> None:
 def test_simulate_ssda903_out_writes_each_replicate(tmp_path: Path) -> None:
     env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}
     done = subprocess.run(
-        [sys.executable, "run.py", "simulate", "--years", "2", "--reps", "2", "--jobs", "2",
-         "--no-report", "--ssda903-out", "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, env=env,
+        [
+            sys.executable,
+            "run.py",
+            "simulate",
+            "--years",
+            "2",
+            "--reps",
+            "2",
+            "--jobs",
+            "2",
+            "--no-report",
+            "--ssda903-out",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     (run,) = [p for p in tmp_path.iterdir() if p.is_dir()]
