@@ -48,19 +48,20 @@ REFERENCE_RULES: dict[str, str] = {
     "392c": "postcodes checked against the ONS postcode directory",
     "1015": "own provision placed outside the LA: needs the placement LA from its postcode",
     "241": "supported accommodation outside the LA: needs the placement LA from its postcode",
-    "1001": "care leavers' earlier episodes are older than the previous year's return, which "
-    "is all the validator is given (rule 1002's own note says so)",
+    "1001": "care leavers' earlier episodes are older than the previous year's return (or, in "
+    "the first synthetic year, before the run began), and the validator is given only this "
+    "year and the previous one (rule 1002's own note says so)",
     "1002": "as 1001: episodes older than the previous year's return are not loaded",
 }
 VALIDATOR_DEFECTS: dict[str, str] = {
     "146": "in the 2024-25 ruleset the list of valid placement codes has 'k3' in lower case, "
     "so supported accommodation (K3) is rejected; the 2025-26 ruleset has 'K3'",
-    "SW12STG2": "pairs every period-start episode with every earlier social-worker spell, so a "
-    "child who re-entered care, or whose open episode is not the period's first, is flagged "
-    "however complete the spells are",
-    "SW11bSTG2": "compares each spell with the spell after the next one (a shift in the wrong "
-    "direction), so a change of worker in the last five days of March is flagged although the "
-    "next spell is reported",
+    "SW12STG2": "pairs each period-start episode (RNE S) that does not itself end the period "
+    "with every social-worker spell of the child, so a spell that began before a re-entry in "
+    "the year is flagged, although DfE asks for spells while the child was out of care too",
+    "SW11bSTG2": "pairs each spell with the wrong neighbour, so a spell ending in the last five "
+    "days of March is flagged whenever the child had an earlier spell, although the next "
+    "spell is reported",
 }
 
 

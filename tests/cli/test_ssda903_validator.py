@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from calibration.ssda903 import validator
+from calibration.ssda903 import codes, validator
 from calibration.ssda903.calibrate import calibrate_ssda903
 from calibration.ssda903.reader import SSDA903Error
 from tests.ssda903_helpers import council_set, rewrite
@@ -40,9 +40,7 @@ def test_a_default_small_run_has_no_finding_outside_the_listed_rules(
 
 
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
-EPISODES = (
-    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
-)
+EPISODES = ",".join(codes.TABLES["Episodes"]) + "\n"
 SW = "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON\n"
 
 
