@@ -13,6 +13,11 @@ Backends:
   worker is not round-tripped per tiny task.
 * ``executor="dask"``: ``client.map(..., pure=False)`` (Dask would otherwise merge identical
   calls) on the scheduler at ``scheduler`` or on a ``LocalCluster`` started for this call.
+
+Interruptions: worker processes ignore Ctrl-C (the parent stops them and cleans up) and end
+when their parent dies, even by SIGKILL (local pool: a parent-watch thread; Dask's local
+workers already do). A Dask run logs nothing of its own: a failed task or an interrupt is one
+message from the caller.
 """
 
 from __future__ import annotations
