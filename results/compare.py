@@ -31,6 +31,7 @@ from results.jobs import (
     replicate_seeds,
     run_with_progress,
     scenario_entries,
+    write_report,
     write_tables,
 )
 from results.summary import paired_differences
@@ -287,13 +288,6 @@ def load_all(names: Sequence[str]) -> list[Any]:
             raise ScenarioError(f"scenario {name!r} is given twice (as {seen[scenario.name]!r})")
         seen[scenario.name] = name
     return loaded
-
-
-def write_report(run_dir: Path) -> Path:
-    """Charts and report.html for a run folder (an error, never a skip, if they fail)."""
-    from results.report import write_report as write
-
-    return write(run_dir)
 
 
 def compare(

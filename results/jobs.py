@@ -181,14 +181,22 @@ def simulate(
         )
         store.write_manifest(run.file("manifest.json"), manifest)
         if report:
-            _write_report(run.path)
+            write_report(run.path)
     note_stale(run)
     if run.final is None:  # pragma: no cover - create_run always sets it on success
         raise CarepathsError("the run folder was not published")
     return run.final
 
 
-def _write_report(run_dir: Path) -> Path:
-    from results.report import write_report
-
-    return write_report(run_dir)
+def write_report(run_dir: Path) -> Path:
+    """Charts and report.html for a run folder: an error with a message if they cannot be
+    made (a chart that fails, or a missing dependency), never a silent skip."""
+    try:
+        from results.report import write_report as draw
+    except ModuleNotFoundError as exc:
+        raise CarepathsError(
+            f"cannot draw the charts and report.html: the package {exc.name!r} is not "
+            "installed (reinstall carepaths as the README says); nothing was written, or run "
+            "again with --no-report"
+        ) from None
+    return draw(run_dir)

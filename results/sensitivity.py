@@ -24,7 +24,7 @@ from rich.console import Console
 
 from calibration.resolve import resolve_params
 from results import store
-from results.compare import ALL_YEARS, KEY_OUTCOMES, comparison_rows, write_report
+from results.compare import ALL_YEARS, KEY_OUTCOMES, comparison_rows
 from results.compare import write_comparison as write_comparison_csv
 from results.jobs import (
     build_tasks,
@@ -32,6 +32,7 @@ from results.jobs import (
     replicate_seeds,
     run_with_progress,
     scenario_entries,
+    write_report,
     write_tables,
 )
 from simulation.errors import CarepathsError

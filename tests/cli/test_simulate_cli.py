@@ -159,7 +159,7 @@ def test_failing_report_leaves_no_run_folder(
         assert (run_dir / "manifest.json").exists()  # the report sees the finished tables
         raise RuntimeError("chart failed")
 
-    monkeypatch.setattr(jobs, "_write_report", broken_report)
+    monkeypatch.setattr(jobs, "write_report", broken_report)
     with pytest.raises(RuntimeError, match="chart failed"):
         jobs.simulate(
             "baseline",

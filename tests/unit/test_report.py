@@ -248,3 +248,20 @@ def test_a_chart_that_fails_is_an_error_not_a_skip(
     with pytest.raises(report.ReportError, match=r"chart 'stability' cannot be drawn.*xerr"):
         report.write_report(folder)
     assert not (folder / "report.html").exists()
+
+
+def test_a_missing_dependency_is_an_error_not_a_skipped_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from results import jobs
+
+    for name in [
+        m for m in sys.modules if m == "results.report" or m.startswith("results.report.")
+    ]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "jinja2", None)  # as if it were not installed
+    with pytest.raises(CarepathsError, match="'jinja2' is not installed"):
+        jobs.write_report(tmp_path)
+    assert list(tmp_path.iterdir()) == []
