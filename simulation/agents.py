@@ -47,9 +47,10 @@ EXIT_ROUTES = ("returned_home", "adopted", "sgo", "cao", "age_18", "other")
 
 # Domain ids of households made for one placement (common random numbers: a household's id,
 # and so its draws, follow from the child and placement it was made for, never from how many
-# households were made before it). Child ids stay below 10**11 / 1000.
-KINSHIP_ID_BASE = 10**11
-SPOT_ID_BASE = 2 * 10**11
+# households were made before it). Child ids stay below 10**12 (CHILD_ID_LIMIT).
+CHILD_ID_LIMIT = 10**12
+KINSHIP_ID_BASE = 10**15
+SPOT_ID_BASE = 2 * 10**15
 
 
 def placement_household_id(base: int, child: Child) -> int:
