@@ -1011,15 +1011,20 @@ ISSUE_12 = {
         bounds=(0.1, 3),
     ),
     # ---- permanence breakdown (rules/permanence.py) ---------------------------------------
-    "permanence.breakdown_per_year": pub(
-        (0.0014, 0.0049, 0.0117, 0.0318),
+    "permanence.breakdown_per_year": cal(
+        (0.0020, 0.0070, 0.0076, 0.0112),
         "breakdown (return to care) hazard per year after an order: adoption before the "
         "child's 11th birthday, adoption from 11, SGO, CAO",
-        "derived from Selwyn et al 2014 5-year risks per 1,000 orders, adoption 7, SGO 57, "
-        "residence order 147 (PF:order_disruption_5yr.* rows 183-185; h = -ln(1 - risk)/5), "
-        "and adoption 3.2% over 12 years (PF:adoption.post_order_disruption_km row 562) with "
-        "two-thirds in the teenage years (PF row 563): at a typical order age of 3, the "
-        "5-year rate carries a third to age 11 and the rest falls in the 4 years after",
+        "hand-set so the baseline's starts after a permanence order match DfE 2024 (adoption "
+        "170, SGO 320, CAO 110 of 33,050 starts, PF:cla.starts_previous_permanence.* rows "
+        "481-483; 1.8%, row 493; the 6,590 unknown counted as none, so a lower bound), with the "
+        "shape of Selwyn et al 2014 and Wijedasa & Selwyn 2017: adoption 3.2% over 12 years "
+        "(row 562) with two-thirds in the teenage years (row 563), so the rate from 11 is 3.5 "
+        "times the earlier one. Selwyn's own 5-year risks per 1,000 orders (adoption 7, SGO 57, "
+        "residence order 147, rows 183-185) give -ln(1 - risk)/5 = 0.0014, 0.0117, 0.0318: "
+        "with them the baseline makes 0.7 times DfE's adoption, 1.5 times its SGO and 2.8 "
+        "times its CAO breakdowns (measured, 40 replicates x 5 years), so the older cohort's "
+        "risks are scaled to today's counts",
         bounds=(0, 10),
     ),
     "permanence.needs_ratio_per_sd": asm(

@@ -211,6 +211,9 @@ def _build_children(model: CareSystem) -> None:
     )
     row = np.where(uasc, len(PLACEMENT_BY_AGE), band)
     group = _choose(rng, table[row])
+    # no supported accommodation under 16 (SSDA903 rule 371): a UASC aged 10-15 drawn into it
+    # is in agency foster care (the UASC row's next group; the market branch splits the row)
+    group = np.where((group == G.SUPPORTED) & (age < 16.0), int(G.AGENCY), group)
     # mean time in care by row: the area's own (SSDA903) where given, else the assumption
     years = np.asarray(p["area.stock_years_in_care"], dtype=float)
     mean_days = np.where(years[row] > 0, years[row] * YEAR_DAYS, MEAN_DAYS_IN_CARE)
