@@ -57,6 +57,7 @@ PREMIUM_KEYS = {
 _AR_INNOVATION = math.sqrt(0.75)  # AR(1) at 0.5 with unit stationary SD
 NO_KNOT = -(10**9)  # a needs state whose fluctuation is not drawn yet
 FLUCTUATION = "needs.fluctuation"  # the stream of the yearly fluctuation's draws
+_TWO_52 = float(2**52)
 _Z = NormalDist().inv_cdf
 
 declare_signal(
@@ -148,7 +149,14 @@ class Needs(Rule):
 
     # ---- the child's fluctuation ----------------------------------------------------------
     def _z(self, child_id: int, year: int) -> float:
-        return _Z(self.model.streams.uniform(FLUCTUATION, child_id, year + 1))
+        """The standard normal of the child's fluctuation in DfE year ``year``. One keyed
+        uniform serves four years: its 52 bits are cut into four 13-bit uniforms (a normal's
+        quantiles to 1/8192 are plenty for a fluctuation), so a child-year costs a quarter of
+        a draw; each year's value still depends only on (seed, child, year)."""
+        block, j = divmod(year + 1, 4)
+        u = self.model.streams.uniform(FLUCTUATION, child_id, block)
+        bits = (int(u * _TWO_52) >> (13 * j)) & 8191
+        return _Z((bits + 0.5) / 8192.0)
 
     def _set_knot(self, child_id: int, st: _Needs, year: int) -> None:
         """Move the child's fluctuation to DfE year ``year`` (0 = the first): a first-order
@@ -249,7 +257,7 @@ class Needs(Rule):
         moves, sd, premium = self.moves, self.sd, self.premium_share
         drift, slope, per_change = self.drift_per_day, self.quality_per_day, self.per_change
         counted = self.premium
-        uniform = m.streams.uniform
+        z = self._z
         innovation = _AR_INNOVATION * sd
         n = improved = 0
         for child in list(m.children.values()):
@@ -265,7 +273,7 @@ class Needs(Rule):
                     st.level += per_change * changes
                     st.changes = child.period_worker_changes
             if sd and st.knot == k - 1:  # the usual case: one year on, one draw
-                st.w = 0.5 * st.w + innovation * _Z(uniform(FLUCTUATION, child.child_id, k + 1))
+                st.w = 0.5 * st.w + innovation * z(child.child_id, k)
                 st.knot = k
             elif sd:
                 self._set_knot(child.child_id, st, k)

@@ -102,6 +102,8 @@ class Workforce(Rule):
         m.on("caseload_changed", self._caseload_changed)
         m.indicators.add_state("sw_vacancy_pct", self._vacancy_pct)
         self.supervised = 0
+        self.started = False  # turnover hazards are set once the starting population is in
+        m.at(0.0, self._start)
         m.ledger.register_price(
             "sw_supervised",
             "levers",
@@ -175,8 +177,18 @@ class Workforce(Rule):
         self.held.add(worker.post)
         self.index.put(worker)
         self._set_supervision(worker)
-        self._refresh_turnover(worker)
+        if self.started:
+            self._refresh_turnover(worker)
         self._levels(worker, +1)
+
+    def _start(self) -> None:
+        """Day 0, the starting population built: every worker's turnover hazard at the real
+        mean caseload. (Set as each worker joined, the first ones would see the area's other
+        cases shared among a handful of workers: hundreds of cases each, and a turnover hazard
+        that emptied the first posts, the agency ones, in the first weeks.)"""
+        self.started = True
+        for worker in list(self.model.workers.values()):
+            self._refresh_turnover(worker)
 
     def transfer_rate(self, child: Child) -> float:
         """Changes of worker per day other than leavers: team transfers, more frequent when
