@@ -183,3 +183,13 @@ def test_no_quality_move_out_of_kinship_care_above_its_own_threshold():
         child.timers.pop("quality_move", None)
         endings._placed(child)
     assert "quality_move" not in kin.timers and "quality_move" in stranger.timers
+
+
+def test_the_starting_workforce_keeps_its_agency_share_in_the_first_weeks():
+    # turnover is set on day 0 at the real caseload: built one by one, the first (agency)
+    # workers used to see the area's other cases shared among a handful and left at once
+    model = make_model({"area.population_0_17": 100_000})
+    start = sum(w.agency for w in model.workers.values()) / len(model.workers)
+    model.clock.run_until(30.0)
+    after = sum(w.agency for w in model.workers.values()) / len(model.workers)
+    assert start > 0.1 and after > 0.8 * start
