@@ -45,7 +45,7 @@ class Assessment(Rule):
         self.mismatches = 0
         self.mismatch_pct = 0.0
         self.k = 0  # DfE years closed
-        self.errors: dict[int, tuple[tuple[int, int, int], float]] = {}  # child -> (key, z)
+        self.errors: dict[int, tuple[int, float]] = {}  # child -> (occurrence, z)
         self._load()
         self.model.on("placement_request", self._assess)
         self.model.indicators.add_state("assessment_mismatch_pct", lambda: self.mismatch_pct)
@@ -75,23 +75,35 @@ class Assessment(Rule):
         if request.group is not None:  # the care plan decided the group: no needs matching
             return
         needs = child.needs
-        sd = self.error_sd(child)
-        assessed = min(1.0, max(0.0, needs + sd * self._error(child))) if sd else needs
+        sd = self.sd
+        if sd:  # error_sd and _error, written out (an assessment precedes every placement)
+            worker = child.worker
+            if worker is not None:
+                if self.growth:
+                    m = self.model
+                    caseload = len(worker.children) + m.other_cases_total / max(len(m.workers), 1)
+                    sd *= math.exp(self.growth * (caseload - self.reference))
+                if worker.supervised:
+                    sd *= self.supervised_ratio
+            assessed = needs + sd * self._error(child)
+            assessed = 1.0 if assessed > 1.0 else (0.0 if assessed < 0.0 else assessed)
+        else:
+            assessed = needs
         child.assessed_needs = assessed
         self.assessments += 1
-        self.mismatches += (assessed >= CONCERN_NEEDS) != (needs >= CONCERN_NEEDS)
+        if (assessed >= CONCERN_NEEDS) != (needs >= CONCERN_NEEDS):
+            self.mismatches += 1
 
     def _error(self, child: Child) -> float:
         """The standard normal behind the child's assessment. A worker's view of a child holds
         until a new worker takes the case, a new period of care starts or a year closes: the
         draw is keyed by (child, period, changes of worker in it, DfE year)."""
-        key = (child.period, child.period_worker_changes, self.k)
-        cached = self.errors.get(child.child_id)
-        if cached is not None and cached[0] == key:
-            return cached[1]
         occurrence = (child.period * 1000 + child.period_worker_changes) * 100 + self.k
+        cached = self.errors.get(child.child_id)
+        if cached is not None and cached[0] == occurrence:
+            return cached[1]
         z = _Z(self.model.streams.uniform("assessment.error", child.child_id, occurrence))
-        self.errors[child.child_id] = (key, z)
+        self.errors[child.child_id] = (occurrence, z)
         return z
 
     def year_end(self, year: int) -> None:
