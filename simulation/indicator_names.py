@@ -77,6 +77,8 @@ INDICATOR_UNITS: dict[str, str] = {
     "shortfall_outside_area": "placements",
     "shortfall_less_suitable": "placements",
     "shortfall_emergency": "placements",
+    "shortfall_unregistered": "placements",
+    "cla_unregistered": "children",
     "occupancy_inhouse_foster_pct": "percent",
     "occupancy_agency_foster_pct": "percent",
     "occupancy_residential_pct": "percent",
@@ -109,6 +111,7 @@ FLOW_INDICATORS = frozenset(
         "shortfall_outside_area",
         "shortfall_less_suitable",
         "shortfall_emergency",
+        "shortfall_unregistered",
     }
 )
 

@@ -11,7 +11,7 @@ with DfE definitions:
 - ``sw_changes_3plus_pct``: children looked after at 31 March who had 3 or more social workers
   during the year.
 
-Market measures (issue 11), taken on 31 March and in the monthly snapshots:
+Market measures (issue 11), taken on 31 March (a scan of children and carers, so yearly only):
 
 - ``placed_outside_la_pct`` / ``placed_20_miles_plus_pct``: children in care placed outside the
   council's area / outside it 20 miles or more from home (DfE's location bands; by type:
@@ -25,9 +25,11 @@ Market measures (issue 11), taken on 31 March and in the monthly snapshots:
 Yearly flows the matching rule counts: ``unregistered_placements`` (children in an unregistered
 setting at any time in the year), ``placement_shortfall_days`` (child-days in a less suitable,
 emergency or unregistered placement while waiting for a suitable one) and the shortfall paths
-taken (``shortfall_outside_area``, ``shortfall_less_suitable``, ``shortfall_emergency``).
+taken (placements started: ``shortfall_outside_area``, ``shortfall_less_suitable``,
+``shortfall_emergency``, ``shortfall_unregistered``); ``cla_unregistered`` (state) counts the
+children in an unregistered setting on 31 March.
 
-Monthly snapshots hold the stock by placement group, the resource and the market measures.
+Monthly snapshots hold the stock by placement group and the resource measures.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ MARKET_FLOWS = (
     "shortfall_outside_area",
     "shortfall_less_suitable",
     "shortfall_emergency",
+    "shortfall_unregistered",
 )
 PATHWAY_GROUPS = (
     "kinship",
@@ -196,7 +199,7 @@ class Indicators:
 
     def month_end(self, day: float) -> None:
         stamp = self.model.calendar.date(day - 1).isoformat()
-        for name, value in {**self._stock(), **self._resources(), **self._market()}.items():
+        for name, value in {**self._stock(), **self._resources()}.items():
             self.monthly.append((stamp, name, value))
 
     def year_end(self, year: int) -> None:

@@ -682,7 +682,7 @@ MARKET = {
         bounds=(0, 1),
     ),
     "market.inhouse_location_shares": cal(
-        (0.62, 0.25, 0.13),
+        (0.74, 0.17, 0.09),
         "share of in-house foster households by band (inside, outside <20 miles, 20+)",
         "hand-set so in-house placements are about 24% outside the area: LA own-provision "
         "foster placements 27.4% outside (row 468) less kinship (31.9% outside, row 444) = "
@@ -691,10 +691,12 @@ MARKET = {
         bounds=(0, 1),
     ),
     "market.agency_location_shares": cal(
-        (0.27, 0.48, 0.25),
+        (0.28, 0.40, 0.32),
         "share of agency households available to the council by band",
         "hand-set so agency placements are about 64% outside the area (PF:market.outside_la_"
-        "share.foster_private_voluntary 0.642, 2024, row 469); outside split about 2:1",
+        "share.foster_private_voluntary 0.642, 2024, row 469) and foster placements 14% outside "
+        "and over 20 miles (row 455); nearer places fill first, so far households are a larger "
+        "share than far placements",
         bounds=(0, 1),
     ),
     "market.residential_location_shares": pub(
@@ -705,11 +707,12 @@ MARKET = {
         "placements 1,800 inside, 1,930 near, 3,830 far (derived)",
         bounds=(0, 1),
     ),
-    "market.supported_location_shares": pub(
-        (0.563, 0.357, 0.08),
+    "market.supported_location_shares": cal(
+        (0.50, 0.38, 0.12),
         "share of supported accommodation places by band",
-        "DfE 2024: 3,520 of 6,250 inside the area (row 473), 8% over 20 miles with 53% not "
-        "known (rows 459-460)",
+        "hand-set so supported placements are about 44% outside the area (DfE 2024: 3,520 of "
+        "6,250 inside, row 473) and 8-16% over 20 miles (8% of all, 16.6% of those with a "
+        "known distance: 53% not known, rows 459-460); nearer places fill first",
         bounds=(0, 1),
     ),
     "market.with_parents_location_shares": asm(
@@ -740,15 +743,16 @@ MARKET = {
     ),
     # How many places there are, and how they respond.
     "market.residential_places_ratio": asm(
-        1.1,
+        1.04,
         "purchased children's home places available to the council per purchased placement "
         "at the start",
-        1.02,
-        1.3,
+        1.01,
+        1.2,
         "assumption: registered places are 66% filled nationally (PF:childrens_homes."
         "occupancy_by_cla_derived, row 508), but few are open to a given child (CMA: 'at most "
         "one available placement', docs/evidence.md); hand-set so unregistered placements come "
-        "near 1.2% of children in care a year (982 of 83,630, rows 528, 578)",
+        "near 1.2% of children in care a year (982 of 83,630, rows 528, 578): 1.0% measured "
+        "(docs/market.md)",
         bounds=(1.0, 5.0),
     ),
     "market.supported_places_ratio": asm(
@@ -777,6 +781,18 @@ MARKET = {
         "assumption: no mean price found; low = county average residential price (PF 516-517), "
         "central = LGA high-cost threshold (PF 537), high = Ofsted maximum (PF 533)",
         bounds=(0, 100000),
+    ),
+    "market.unregistered_accept_days": asm(
+        300.0,
+        "mean days before a registered provider will take a child in an unregistered setting "
+        "(the child then moves when a suitable place is free)",
+        100.0,
+        600.0,
+        "assumption: children in unregistered settings stay about six months (PAC, September "
+        "2024: nearly 800 children, six months on average, PF 531-532; 800 in a year that "
+        "placed 982 implies longer, PF 528); placements there also end by disruption, exit or "
+        "the 18th birthday, so 300 days gives a stay of about five months (docs/market.md)",
+        bounds=(0, 2000),
     ),
     "market.agency_demand_elasticity": asm(
         0.5,

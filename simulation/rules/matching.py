@@ -124,10 +124,12 @@ class Matching(Rule):
         self.unplanned_move: dict[int, int] = {}  # child_id -> group that broke down
         self.waiting: dict[Need, dict[int, Child]] = {need: {} for need in Need}
         self.need_of: dict[int, Need] = {}  # waiting child -> the need it waits to meet
+        self.bands_of: dict[int, Sequence[int]] = {}  # ... and the bands that would be better
         self.since: dict[int, float] = {}  # waiting child -> when this year's wait began
         self.scheduled: set[int] = set()  # waiting children whose move is scheduled
         self.moving: dict[int, Need] = {}  # children being moved to a place that freed
         self.unregistered: set[int] = set()  # children in an unregistered setting now
+        self.not_yet: set[int] = set()  # ... whom no registered provider will accept yet
         self.unregistered_year: set[int] = set()  # children placed unregistered this year
         self.shortfall_days = 0.0  # child-days waiting closed this year
         self.start_demand = 0.0  # demand on purchased home places at the start
@@ -136,6 +138,7 @@ class Matching(Rule):
         m.on("placement_ended", self._ended)
         m.on("exited", self._exited)
         m.capacity.listener = self._on_vacancy
+        m.indicators.add_state("cla_unregistered", lambda: float(len(self.unregistered)))
         m.at(0.0, self._start_market)
 
     def on_params_changed(self, changed: frozenset[str]) -> None:
@@ -155,6 +158,7 @@ class Matching(Rule):
         self.supported_16_uasc = p["matching.supported_probability_16_uasc"]
         self.skill_tolerance = p["matching.skill_tolerance"]
         self.shortfall_penalty = p["matching.less_suitable_quality_penalty"]
+        self.accept_days = p["market.unregistered_accept_days"]
         self.reference = p["workforce.reference_caseload"]
 
     # ---- the needs the worker sees ------------------------------------------------------
@@ -292,12 +296,12 @@ class Matching(Rule):
             elif path == "less_suitable":
                 if self._less_suitable(child, need, request, emergency):
                     m.indicators.count("shortfall_less_suitable")
-                    self._wait(child, need)
+                    self._wait(child, need, path)
                     return
             elif path == "emergency":
                 if need != Need.HOME and age >= 8 and self._home(child, LOCATIONS, True, True):
                     m.indicators.count("shortfall_emergency")
-                    self._wait(child, need)
+                    self._wait(child, need, path)
                     return
             elif path == "unregistered":
                 break
@@ -330,7 +334,13 @@ class Matching(Rule):
         self.unregistered.add(cid)
         self.unregistered_year.add(cid)
         m.ledger.add_level("unregistered", 1)
-        self._wait(child, need)
+        m.indicators.count("shortfall_unregistered")
+        self._wait(child, need, "unregistered")
+        # No registered provider will take the child at once: a registered place is offered
+        # only after a time drawn from the child's stream (mean market.unregistered_accept_days)
+        wait = m.streams.exponential("matching.unregistered_accept", cid, child.placement_count)
+        self.not_yet.add(cid)
+        m.at(m.now + wait * self.accept_days, self._acceptable, child, child.placement_count)
 
     def _kinship_found(self, child: Child, reason: str) -> bool:
         if child.uasc:
@@ -412,10 +422,15 @@ class Matching(Rule):
         )
 
     # ---- waiting for a suitable place -----------------------------------------------------
-    def _wait(self, child: Child, need: Need) -> None:
+    def _wait(self, child: Child, need: Need, path: str) -> None:
+        """The child waits for a suitable place: in the area, or outside it too when the
+        policy would have taken a suitable place outside before ``path``."""
         cid = child.child_id
         self.waiting[need][cid] = child
         self.need_of[cid] = need
+        order = self.shortfall_order
+        before = order[: order.index(path)] if path in order else order
+        self.bands_of[cid] = LOCATIONS if "outside_area" in before else INSIDE
         self.since[cid] = self.model.now
         self.model.capacity.wait(need, +1)
 
@@ -425,6 +440,7 @@ class Matching(Rule):
         if need is None:
             return
         del self.waiting[need][cid]
+        del self.bands_of[cid]
         self.shortfall_days += self.model.now - self.since.pop(cid)
         self.scheduled.discard(cid)
         self.model.capacity.wait(need, -1)
@@ -435,7 +451,20 @@ class Matching(Rule):
             self._stop_waiting(child)
         if cid in self.unregistered:
             self.unregistered.discard(cid)
+            self.not_yet.discard(cid)
             self.model.ledger.add_level("unregistered", -1)
+
+    def _acceptable(self, child: Child, k: int) -> None:
+        """A registered provider will now take the child: move when a suitable place is
+        free (now, if one is)."""
+        cid = child.child_id
+        if child.placement_count != k or cid not in self.not_yet:
+            return
+        self.not_yet.discard(cid)
+        need = self.need_of.get(cid)
+        if need is not None and cid not in self.scheduled and self._suitable_free(child, need):
+            self.scheduled.add(cid)
+            self.model.at(self.model.now, self._move_when_free, child, k)
 
     def _ended(self, child: Child, group: int, carer: object, reason: str, unplanned: bool) -> None:
         if unplanned:
@@ -448,17 +477,19 @@ class Matching(Rule):
     def _on_vacancy(self, need: Need, carer: CarerHousehold | None) -> None:
         """A place freed while children wait: schedule the move of the first who fits."""
         for cid, child in self.waiting[need].items():
-            if cid in self.scheduled:
+            if cid in self.scheduled or cid in self.not_yet:
                 continue
             if carer is not None:
-                if skill_bucket(carer.skill) < skill_bucket(
-                    self._needs_seen(child) - self.skill_tolerance
-                ):
+                if carer.location not in self.bands_of[cid] or skill_bucket(
+                    carer.skill
+                ) < skill_bucket(self._needs_seen(child) - self.skill_tolerance):
                     continue  # the carer cannot meet this child's needs (as find judges it)
                 if carer is child.carer:  # the carer can now meet the needs: no move
                     self.model.at(self.model.now, self._now_suitable, child, child.placement_count)
                     self.scheduled.add(cid)
                     return
+            elif not self._suitable_free(child, need):
+                continue
             self.scheduled.add(cid)
             self.model.at(self.model.now, self._move_when_free, child, child.placement_count)
             return
@@ -481,14 +512,15 @@ class Matching(Rule):
         self.model.end_placement(child, "CARPL", unplanned=False)
 
     def _suitable_free(self, child: Child, need: Need) -> bool:
-        cap = self.model.capacity
+        """Whether a suitable place the child would move to is free now."""
+        cap, bands = self.model.capacity, self.bands_of[child.child_id]
         if need == Need.HOME:
-            return cap.home_band(LOCATIONS)[0] >= 0
+            return cap.home_band(bands)[0] >= 0
         if need == Need.SUPPORTED:
-            return cap.supported_band(LOCATIONS) >= 0
+            return cap.supported_band(bands) >= 0
         seen = self._needs_seen(child)
         return any(
-            cap.find(g, seen, self.skill_tolerance) is not None
+            cap.find(g, seen, self.skill_tolerance, 1, bands) is not None
             for g in self.order
             if g in (Group.INHOUSE, Group.AGENCY)
         )
@@ -512,7 +544,12 @@ class Matching(Rule):
         self.model.ledger.set_multiplier("residential", ratio**elasticity)
         for need, queue in self.waiting.items():
             for child in list(queue.values()):
-                if child.child_id not in self.scheduled and self._suitable_free(child, need):
+                cid = child.child_id
+                if (
+                    cid not in self.scheduled
+                    and cid not in self.not_yet
+                    and self._suitable_free(child, need)
+                ):
                     self.scheduled.add(child.child_id)
                     self.model.at(
                         self.model.now, self._move_when_free, child, child.placement_count
@@ -526,7 +563,7 @@ class Matching(Rule):
             self.since[cid] = now
         m.indicators.count("placement_shortfall_days", self.shortfall_days)
         m.indicators.count("unregistered_placements", float(len(self.unregistered_year)))
-        for name in ("shortfall_outside_area", "shortfall_less_suitable", "shortfall_emergency"):
-            m.indicators.count(name, 0.0)
+        for name in SHORTFALL_PATHS:
+            m.indicators.count(f"shortfall_{name}", 0.0)
         self.shortfall_days = 0.0
         self.unregistered_year = set(self.unregistered)

@@ -230,3 +230,35 @@ def test_agency_households_join_with_demand_and_the_fee_paid():
         }
     )
     assert dear == pytest.approx(1.5 * flat)
+
+
+def test_a_waiting_child_moves_only_to_a_place_the_policy_ranks_higher():
+    """Policy without out-of-area placements: a suitable carer outside the area never pulls
+    a child out of a less suitable placement in the area (no churn), one inside does."""
+    model = empty_model({"matching.shortfall_order": "less_suitable,unregistered"})
+    weak = add_carer(model, 1, Group.INHOUSE, INSIDE_LA, skill=0.1)
+    c = child(model, 1_000_000, age=6.0, needs=0.6)
+    model.admit(c)
+    model.at(20.0, add_carer, model, 2, Group.AGENCY, OUTSIDE_NEAR, 0.9)
+    model.at(200.0, add_carer, model, 3, Group.AGENCY, INSIDE_LA, 0.9)
+    model.run_years(1)
+    moves = [e[0] for e in model.log or [] if e[1] == "end" and e[2] == c.child_id]
+    assert moves == [200.0] and c.carer is not weak and c.location == INSIDE_LA
+
+
+def test_a_child_in_an_unregistered_setting_moves_once_a_registered_home_will_take_them():
+    model = empty_model({"market.unregistered_accept_days": 100.0})
+    home_places(model, 1, 0, 0)
+    first, second = child(model, 1_000_000, needs=0.9), child(model, 1_000_001, needs=0.9)
+    model.admit(first)
+    model.admit(second)  # the only place is taken: an unregistered setting
+    assert second.placement == Group.OTHER
+    accepted = 100.0 * model.streams.exponential(
+        "matching.unregistered_accept", second.child_id, second.placement_count
+    )
+    model.at(1.0, model.discharge, first, "other")  # the place frees on day 1
+    model.run_years(2)
+    assert second.placement == Group.RESIDENTIAL
+    moves = [e[0] for e in model.log or [] if e[1] == "end" and e[2] == second.child_id]
+    assert moves == [pytest.approx(max(accepted, 1.0))]  # not before a home will take them
+    audit(model)
