@@ -8,9 +8,9 @@ Sources of the unit costs are in the parameter tree (NAO, CMA, PSSRU; assumption
 
 Market prices (issue 11):
 - the purchased children's home price is the published weekly price × a multiplier the market
-  sets monthly (:func:`occupancy_price_multiplier`: it rises with the demand on the purchased
-  places); the ledger integrates level × multiplier over time, so a price that moves mid-year
-  is priced exactly;
+  sets monthly (:func:`occupancy_price_multiplier`: it rises with the occupancy of the
+  purchased places); the ledger integrates level × multiplier over time, so a price that moves
+  mid-year is priced exactly;
 - an unregistered setting costs ``market.unregistered_gbp_per_week`` a week (its premium over
   the "other" weekly price is the ``unregistered`` level), in ``placements_other``;
 - agency foster care costs the published weekly price × (1 + the lever
@@ -31,13 +31,13 @@ if TYPE_CHECKING:
 PLACEMENT_COST_GROUPS = ("kinship", "inhouse", "agency", "residential", "supported", "other")
 
 
-def occupancy_price_multiplier(demand: float, start_demand: float, elasticity: float) -> float:
-    """The purchased price relative to its published level: (demand / demand at the start) **
-    elasticity, where demand is the share of the purchased places filled plus the children
-    waiting for one (1 at the start; elasticity 0: the price never moves)."""
-    if start_demand <= 0.0 or demand <= 0.0:
+def occupancy_price_multiplier(occupancy: float, reference: float, elasticity: float) -> float:
+    """The purchased price relative to its published level: (occupancy / reference) **
+    elasticity, where occupancy is the share of the purchased places filled and the reference
+    is the share the starting use fills (elasticity 0: the price never moves)."""
+    if reference <= 0.0 or occupancy <= 0.0:
         return 1.0
-    return (demand / start_demand) ** elasticity
+    return (occupancy / reference) ** elasticity
 
 
 class CostLedger:

@@ -760,16 +760,16 @@ MARKET = {
     ),
     # How many places there are, and how they respond.
     "market.residential_places_ratio": asm(
-        1.04,
+        1.10,
         "purchased children's home places available to the council per purchased placement "
         "at the start",
-        1.01,
-        1.2,
+        1.05,
+        1.3,
         "assumption: registered places are 66% filled nationally (PF:childrens_homes."
         "occupancy_by_cla_derived, row 508), but few are open to a given child (CMA: 'at most "
         "one available placement', docs/evidence.md); hand-set so unregistered placements come "
-        "near 1.2% of children in care a year (982 of 83,630, rows 528, 578): 1.0% measured "
-        "(docs/market.md)",
+        "near 1.2% of children in care a year (982 of 83,630, rows 528, 578): 1.18% measured "
+        "on a refit with the market (docs/market.md)",
         bounds=(1.0, 5.0),
     ),
     "market.supported_places_ratio": asm(
@@ -783,7 +783,8 @@ MARKET = {
     ),
     "market.residential_price_elasticity": asm(
         1.0,
-        "elasticity of the purchased children's home price to the demand on purchased places",
+        "elasticity of the purchased children's home price to the occupancy of the purchased "
+        "places (relative to the occupancy their starting use gives)",
         0.0,
         3.3,
         "assumption: no curve published; 3.3 = real price growth (+33%) over volume growth "

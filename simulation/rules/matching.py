@@ -40,8 +40,8 @@ the child's true needs (a more skilled carer is not a worse match), less the sho
 does not. Children's homes fit high needs better than low ones.
 
 **Market signals.** Each month end this rule sets the purchased children's home price from
-the demand on the purchased places (places filled plus children waiting for a home, relative
-to the start) with elasticity ``market.residential_price_elasticity`` (``costs.py``).
+the occupancy of the purchased places, relative to the occupancy their starting use gives,
+with elasticity ``market.residential_price_elasticity`` (``costs.occupancy_price_multiplier``).
 
 The rule registers itself as the model's placement policy (``model.set_placement_policy``) and
 honours the :class:`~simulation.agents.PlacementRequest` other rules shape through
@@ -65,6 +65,7 @@ from simulation.agents import (
     PlacementRequest,
 )
 from simulation.capacity import Need, skill_bucket
+from simulation.costs import occupancy_price_multiplier
 from simulation.params import ParamReader
 from simulation.rules.registry import Rule, register_rule
 
@@ -132,14 +133,12 @@ class Matching(Rule):
         self.not_yet: set[int] = set()  # ... whom no registered provider will accept yet
         self.unregistered_year: set[int] = set()  # children placed unregistered this year
         self.shortfall_days = 0.0  # child-days waiting closed this year
-        self.start_demand = 0.0  # demand on purchased home places at the start
         self._load()
         m.set_placement_policy(self._place_child, self.name)
         m.on("placement_ended", self._ended)
         m.on("exited", self._exited)
         m.capacity.listener = self._on_vacancy
         m.indicators.add_state("cla_unregistered", lambda: float(len(self.unregistered)))
-        m.at(0.0, self._start_market)
 
     def on_params_changed(self, changed: frozenset[str]) -> None:
         self._load()
@@ -526,22 +525,23 @@ class Matching(Rule):
         )
 
     # ---- month and year ends ---------------------------------------------------------------
-    def _start_market(self) -> None:
-        self.start_demand = self._home_demand()
-
-    def _home_demand(self) -> float:
-        """Demand on the purchased children's home places: filled, plus children waiting."""
+    def _occupancy(self) -> tuple[float, float]:
+        """(share of the purchased children's home places filled, the share their starting
+        use fills: the reference at which the price is the published one). The reference
+        comes from the places' sizing, so a lever that opens beds does not move it."""
         pool = self.model.capacity.pools[Group.RESIDENTIAL]
         places = sum(pool.places)
-        return (sum(pool.used) + len(self.waiting[Need.HOME])) / places if places else 0.0
+        if not places:
+            return 0.0, 0.0
+        return sum(pool.used) / places, pool.base / places
 
     def month_end(self, day: float) -> None:
-        """Set the purchased price from demand; offer freed places to children still waiting
-        (a notice can be missed when a place was taken between notice and move)."""
-        demand = self._home_demand()
+        """Set the purchased price from occupancy; offer freed places to children still
+        waiting (a notice can be missed when a place was taken between notice and move)."""
+        occupancy, reference = self._occupancy()
         elasticity = self.p["market.residential_price_elasticity"]
-        ratio = demand / self.start_demand if self.start_demand > 0 and demand > 0 else 1.0
-        self.model.ledger.set_multiplier("residential", ratio**elasticity)
+        multiplier = occupancy_price_multiplier(occupancy, reference, elasticity)
+        self.model.ledger.set_multiplier("residential", multiplier)
         for need, queue in self.waiting.items():
             for child in list(queue.values()):
                 cid = child.child_id

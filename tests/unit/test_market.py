@@ -103,8 +103,9 @@ def test_a_purchased_price_rises_with_occupancy():
     def price_after_filling(elasticity: float) -> tuple[float, float]:
         model = empty_model({"market.residential_price_elasticity": elasticity})
         home_places(model, 1, 1, 2)
-        model.admit(child(model, 1_000_000, needs=0.9))  # one of four places at the start
-        for i in range(1, 4):  # three more children from day 10
+        model.capacity.pools[Group.RESIDENTIAL].base = 2  # sized on two purchased placements
+        model.admit(child(model, 1_000_000, needs=0.9))
+        for i in range(1, 4):  # three more children from day 10: all four places filled
             model.at(10.0 + i, model.admit, child(model, 1_000_000 + i, needs=0.9))
         model.run_years(1)
         audit(model)
@@ -113,8 +114,8 @@ def test_a_purchased_price_rises_with_occupancy():
 
     base = Parameters.defaults()["costs.weekly_gbp"][Group.RESIDENTIAL]
     price, multiplier = price_after_filling(1.0)
-    assert multiplier == pytest.approx(4.0)  # demand 4/4 against 1/4 at the start
-    assert price == pytest.approx(4.0 * base)
+    assert multiplier == pytest.approx(2.0)  # occupancy 4/4 against the 2/4 its sizing gives
+    assert price == pytest.approx(2.0 * base)
     assert price_after_filling(0.0) == (base, 1.0)  # negative control: no effect, no change
     assert occupancy_price_multiplier(0.9, 0.6, 1.0) == pytest.approx(1.5)
 
