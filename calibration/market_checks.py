@@ -10,7 +10,9 @@ Prints markdown tables:
    children in care (the band: within 3 points of the start);
 2. the market measures against the figures in ``calibration/data`` (where children live by
    placement type, unregistered placements, occupancy), averaged over the run's years;
-3. the shortfall paths taken a year.
+3. the shortfall paths taken a year;
+4. children leaving care a year by age at ceasing against DfE 2024 (the teenage stock, and so
+   supported accommodation, follows it).
 
 ``--fit-dir`` reads the calibrated fit from another folder (a scratch refit), never writing
 ``calibration/fitted/``. Replicates run in worker processes (``--jobs``); the results are the
@@ -34,16 +36,39 @@ GROUPS = tuple(Group)
 YEAR_START = 2025
 
 
+AGE_BANDS = ("under_1", "1_4", "5_9", "10_15", "16_17", "18")
+
+
 def run_with_start(task: Task) -> tuple[list[int], list[tuple[int, str, float]]]:
-    """One replicate: its starting stock by group and its yearly indicator rows."""
+    """One replicate: its starting stock by group and its yearly indicator rows, with the
+    children who left care counted by age band at ceasing (``_ceased_age_<band>``)."""
+    from simulation.agents import age_band
     from simulation.model import CareSystem
 
     model = CareSystem(task.params, seed=task.seed, replicate=task.replicate)
     start = list(model.occupancy)
+
+    def ceased(child: Any, route: str, group: int, carer: Any) -> None:
+        age = child.age(model.now)
+        band = "18" if route == "age_18" else ("16_17" if age >= 16 else AGE_BANDS[age_band(age)])
+        model.indicators.count(f"_ceased_age_{band}")
+
+    model.on("exited", ceased)
+    ages: dict[str, float] = {}
+
+    def keep_ages(day: float) -> None:  # internal flows are dropped at each year end
+        for band in AGE_BANDS:
+            ages[band] = ages.get(band, 0.0) + model.indicators.flows.get(
+                f"_ceased_age_{band}", 0.0
+            )
+
+    for k in range(1, task.years + 1):
+        model.at(model.calendar.year_end_day(k) - 1e-6, keep_ages, 0.0)
     model.run_years(task.years)
-    rows = list(model.indicators.yearly)
+    seen = list(model.indicators.yearly)
+    seen += [(0, f"_ceased_age_{b}", v / task.years) for b, v in ages.items()]
     model.teardown()
-    return start, rows
+    return start, seen
 
 
 def _tasks(reps: int, years: int, seed: int, fit_dir: Path | None) -> list[Task]:
@@ -63,7 +88,7 @@ def _tasks(reps: int, years: int, seed: int, fit_dir: Path | None) -> list[Task]
 
 def _means(results: Sequence[tuple[list[int], list[tuple[int, str, float]]]]) -> dict[str, Any]:
     starts = np.array([s for s, _ in results], dtype=float)
-    years = sorted({y for _, rows in results for y, _, _ in rows})
+    years = sorted({y for _, rows in results for y, _, _ in rows if y > 0})
     values: dict[tuple[int, str], list[float]] = {}
     for _, rows in results:
         for y, name, v in rows:
@@ -160,6 +185,37 @@ def shortfall_table(m: dict[str, Any]) -> list[str]:
     return lines
 
 
+DFE_CEASED_AGE = {  # national_targets.csv, ceased during 2023-24 by age at ceasing
+    "under_1": ("Under 1 year",),
+    "1_4": ("1 to 4 years",),
+    "5_9": ("5 to 9 years",),
+    "10_15": ("10 to 15 years",),
+    "16_17": ("16 years", "17 years"),
+    "18": ("18 years and over",),
+}
+
+
+def ceased_age_table(m: dict[str, Any], population: float) -> list[str]:
+    """Children leaving care a year by age at ceasing: the model against DfE 2024 scaled to
+    the area (the teenage stock follows it)."""
+    import csv
+
+    from calibration.targets import NATIONAL_FILE
+
+    dfe: dict[str, float] = {}
+    with NATIONAL_FILE.open(newline="") as fh:
+        for row in csv.DictReader(fh):
+            wanted = row["year"] == "2024" and row["measure"] == "ceased"
+            if wanted and row["breakdown"] == "age_group" and row["value"]:
+                dfe[row["category"]] = float(row["value"])
+    scale = population / 11_947_000  # England's children aged 0-17 in 2024 (parameter tree)
+    lines = ["| age at ceasing | model a year | DfE 2024 a year |", "|---|---|---|"]
+    for band, cats in DFE_CEASED_AGE.items():
+        model = float(np.mean(m["values"][(0, f"_ceased_age_{band}")]))
+        lines.append(f"| {band} | {model:.1f} | {scale * sum(dfe[c] for c in cats):.1f} |")
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Checks of the care market (issue 11).")
     parser.add_argument("--reps", type=int, default=100)
@@ -178,7 +234,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     print("\n".join(stability_table(m)), "\n")
     print("\n".join(market_table(m)), "\n")
-    print("\n".join(shortfall_table(m)))
+    print("\n".join(shortfall_table(m)), "\n")
+    print("\n".join(ceased_age_table(m, tasks[0].params["area.population_0_17"])))
 
 
 if __name__ == "__main__":
