@@ -1243,23 +1243,27 @@ ISSUE_12 = {
     ),
     # ---- kinship households (capacity.new_kinship_household) -------------------------------
     "kinship.skill_offset": asm(
-        0.0,
+        0.1,
         "a connected carer's skill minus the child's needs, on average",
         -0.1,
-        0.1,
+        0.2,
         "assumption: connected carers know the child, so how well they meet its needs is not "
         "a stranger's skill drawn at random; kin placements are as stable or more and "
         "children do as well (Farmer & Moyers 2008 and Hunt et al 2008, SOURCES.md §5; "
-        "Bakker 2014 MA, LE row 120), with carers under more strain",
+        "Bakker 2014 MA, LE row 120), with carers under more strain. With the asymmetric "
+        "fit (matching.fit_met_needs) only a shortfall lowers quality: 0.1 with a spread of "
+        "0.7 gives kin placements the mean quality of in-house stranger care (0.68 vs 0.68 "
+        "made, 8 replicates; 0 with 0.9 gave 0.63; python -m calibration.needs_checks)",
         bounds=(-1, 1),
     ),
     "kinship.skill_spread": asm(
-        0.9,
+        0.7,
         "width of a connected carer's skill around the child's needs (uniform)",
         0.6,
         1.2,
-        "assumption: set so kinship match quality averages that of stranger foster care "
-        "with a wider spread (some poor kin placements that last, Farmer & Moyers 2008)",
+        "assumption: set with kinship.skill_offset so kinship match quality averages that of "
+        "stranger foster care with a wider spread (SD 0.20 around the child's needs; some "
+        "poor kin placements that last, Farmer & Moyers 2008)",
         bounds=(0, 2),
     ),
 }

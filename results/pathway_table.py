@@ -1,0 +1,128 @@
+"""The pathway table of a scenario: how much of its effect flows through each mechanism of
+issue 12 (needs, assessment, social-work continuity, supervision, permanence breakdown).
+
+    python -m results.pathway_table social-work-staffing [foster-carer-support ...]
+        --reps 100 --years 5 --jobs 2 [--area england-average] [--seed 1]
+
+For each mechanism of ``simulation/pathways.py`` the baseline and the scenario are run with that
+mechanism switched off (its effect sizes at "no effect"), in both alike and on the same
+replicates (common random numbers), and the paired scenario-minus-baseline difference is
+measured over the whole horizon (the mean of the years, as ``comparison.csv``'s ``all``). The
+rows: every mechanism on (the scenario's effect), each one off, and all of them off (what the
+scenario does through the mechanisms it had before issue 12). "Through it" is the effect with
+every mechanism on less the effect with that one off. The baseline runs are shared by all the
+scenarios. Prints a markdown table; writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from results.compare import ALL_YEARS, comparison_rows
+from simulation.executor import Task, run_many, run_task
+from simulation.pathways import MECHANISMS, all_off
+
+OUTCOMES = (
+    ("unplanned_endings", "unplanned endings a year", "{:+.1f}"),
+    ("sdq_mean", "sdq_mean", "{:+.3f}"),
+    ("cost_total_gbp", "cost a year, GBP m", "{:+.3f}"),
+)
+CONFIGS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("all on", {}),
+    *((f"{name} off", changes) for name, changes in MECHANISMS.items()),
+    ("all off", all_off()),
+)
+SEP = "|"
+
+
+def run_outcomes(task: Task) -> list[tuple[int, str, float]]:
+    """One replicate's yearly values of the table's outcomes (less to ship back)."""
+    wanted = {name for name, _, _ in OUTCOMES}
+    return [r for r in run_task(task).indicators if r[1] in wanted]
+
+
+def build(scenarios: Sequence[str], area: str, years: int, reps: int, seed: int) -> list[Task]:
+    from calibration.resolve import resolve_params
+    from simulation.scenario import load_scenario
+
+    loaded = [load_scenario("baseline"), *(load_scenario(s) for s in scenarios)]
+    tasks = []
+    for label, changes in CONFIGS:
+        for scenario in loaded:
+            for r in range(reps):
+                params = resolve_params(scenario, area, r).with_changes(changes)
+                tasks.append(Task(f"{scenario.name}{SEP}{label}", params, years, seed, r))
+    return tasks
+
+
+def effects(
+    tasks: Sequence[Task], results: Sequence[Any], scenarios: Sequence[str]
+) -> dict[tuple[str, str, str], tuple[float, float, float]]:
+    """(scenario, config, indicator) -> (mean paired difference, p5, p95), whole horizon."""
+    rows = [
+        (t.scenario, t.replicate, y, i, v)
+        for t, res in zip(tasks, results, strict=True)
+        for y, i, v in res
+    ]
+    out: dict[tuple[str, str, str], tuple[float, float, float]] = {}
+    for label, _ in CONFIGS:
+        base = f"baseline{SEP}{label}"
+        names = [f"{s}{SEP}{label}" for s in scenarios]
+        config_rows = [r for r in rows if r[0] == base or r[0] in names]
+        for r in comparison_rows(config_rows, base, [base, *names]):
+            if r[10] == ALL_YEARS:
+                out[(r[0].split(SEP)[0], label, r[2])] = (r[6], r[7], r[8])
+    return out
+
+
+def table(scenario: str, eff: dict[tuple[str, str, str], tuple[float, float, float]]) -> str:
+    def cell(indicator: str, label: str, fmt: str) -> str:
+        d, p5, p95 = eff[(scenario, label, indicator)]
+        scale = 1e-6 if indicator == "cost_total_gbp" else 1.0
+        return f"{fmt.format(d * scale)} ({fmt.format(p5 * scale)} to {fmt.format(p95 * scale)})"
+
+    head = "| mechanism switched off | " + " | ".join(
+        f"{title}: effect (90% interval) | through it" for _, title, _ in OUTCOMES
+    )
+    lines = [head + " |", "|---" * (1 + 2 * len(OUTCOMES)) + "|"]
+    for label, _ in CONFIGS:
+        cells = []
+        for indicator, _, fmt in OUTCOMES:
+            cells.append(cell(indicator, label, fmt))
+            if label == "all on":
+                cells.append("—")
+            else:
+                through = (
+                    eff[(scenario, "all on", indicator)][0] - eff[(scenario, label, indicator)][0]
+                )
+                scale = 1e-6 if indicator == "cost_total_gbp" else 1.0
+                cells.append(fmt.format(through * scale))
+        name = "none (the scenario's effect)" if label == "all on" else label
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Pathway tables of scenarios (issue 12).")
+    parser.add_argument("scenarios", nargs="+")
+    parser.add_argument("--reps", type=int, default=100)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--area", default="england-average")
+    args = parser.parse_args(argv)
+    tasks = build(args.scenarios, args.area, args.years, args.reps, args.seed)
+    results = run_many(tasks, jobs=args.jobs, fn=run_outcomes)
+    eff = effects(tasks, results, args.scenarios)
+    for scenario in args.scenarios:
+        print(
+            f"\n{scenario} against baseline, {args.area}, {args.reps} replicates x "
+            f"{args.years} years, seed {args.seed} (whole-horizon mean differences)\n"
+        )
+        print(table(scenario, eff))
+
+
+if __name__ == "__main__":
+    main()
