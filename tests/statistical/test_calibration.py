@@ -15,15 +15,12 @@ import tomllib
 
 import pytest
 
-from calibration.fit import (
-    MIN_ENSEMBLE,
-    Simulator,
-    calibrate,
-    direct_estimates,
-    fit_area,
-    write_fit,
-)
+from calibration.direct import direct_estimates
+from calibration.fit import calibrate
+from calibration.fitfiles import write_fit
 from calibration.fitted_params import fitted_changes
+from calibration.search import MIN_ENSEMBLE, fit_area
+from calibration.simulator import Simulator
 from calibration.targets import FIT_COLUMNS, area_population, area_targets
 from simulation.errors import CarepathsError, DataError
 from simulation.params import Parameters

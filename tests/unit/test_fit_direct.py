@@ -8,12 +8,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from calibration.fit import (
-    KNOBS,
-    Simulator,
-    _abc,
-    direct_estimates,
-)
+from calibration.direct import direct_estimates
+from calibration.knobs import KNOBS
+from calibration.search import _abc
+from calibration.simulator import Simulator
 from calibration.targets import england_data, stock_groups
 from simulation.agents import Group
 from simulation.params import Parameters

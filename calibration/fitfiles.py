@@ -1,0 +1,106 @@
+"""Write a fit: ``<area>-<year>.toml`` (parameters, ensemble, data, method, seed, date, fit
+quality), ``.fit.csv`` and, with hold-out years, ``.holdout.csv``.
+
+The TOML is written by ``tomli-w`` (a real TOML writer: every string is escaped as TOML
+requires), so what ``tomllib`` reads back is exactly what was written.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from calibration.search import ABC_HALF_WIDTH, COMPARE_YEARS, MIN_ENSEMBLE, FitResult
+from calibration.targets import FIT_COLUMNS
+
+FITTED_DIR = Path(__file__).parent / "fitted"
+
+
+def write_fit(res: FitResult, seed: int, budget: int, out_dir: Path = FITTED_DIR) -> Path:
+    """Write ``<area>-<year>.toml``, ``.fit.csv`` and (with hold-out years) ``.holdout.csv``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{res.area}-{res.year}"
+    primary_total = sum(1 for r in res.report if r["target"] not in SECONDARY)
+    primary_within = sum(1 for r in res.report if r["target"] not in SECONDARY and r["within"])
+    meta: dict[str, Any] = {
+        "area": res.area,
+        "year": res.year,
+        "seed": seed,
+        "budget_runs": budget,
+        "runs_used": res.runs,
+        "wall_seconds": round(res.wall_seconds, 1),
+        "date": datetime.now(UTC).date().isoformat(),
+        "method": "direct estimates; damped ratio updates"
+        + (
+            " then Nelder-Mead on log-multipliers"
+            if any(n == "nelder-mead" for n, _ in res.history)
+            else ""
+        )
+        + " (common random numbers); rejection ABC on a Latin hypercube around the point "
+        f"fit (±{ABC_HALF_WIDTH} log), best {MIN_ENSEMBLE} kept"
+        + (
+            "; ensemble and point fit recentred by one damped step on fresh replicates"
+            if any(n == "recentre" for n, _ in res.history)
+            else ""
+        ),
+        "data": [
+            "calibration/data/england_targets.csv",
+            "calibration/data/national_targets.csv",
+            "calibration/data/published_figures.csv",
+        ]
+        if not res.area.startswith("la-")
+        else [
+            "calibration/data/la_targets_2010_2018.csv.gz",
+            "calibration/data/published_figures.csv",
+        ],
+        "compare": f"simulated DfE years 1-{COMPARE_YEARS} averaged vs year {res.year} targets",
+        "targets_within": f"{sum(bool(r['within']) for r in res.report)} of {len(res.report)}",
+        "primary_within": f"{primary_within} of {primary_total}",
+        "point_loss": round(min(v for _, v in res.history), 3) if res.history else math.nan,
+        "ensemble_loss_max": round(max(res.ensemble_loss), 3),
+        "knobs": [
+            f"{k.name}: {k.path}" + (f"[{k.index}]" if k.index is not None else "")
+            for k in res.knobs
+        ],
+        "multipliers": [round(float(x), 4) for x in res.point],
+    }
+    document = {
+        "meta": dict(sorted(meta.items())),
+        "sources": dict(sorted(res.direct_sources.items())),
+        "parameters": dict(sorted({**res.direct, **res.point_changes}.items())),
+        "ensemble": [
+            dict(sorted({**member, "_loss": round(value, 3)}.items()))
+            for member, value in zip(res.ensemble, res.ensemble_loss, strict=True)
+        ],
+    }
+    header = (
+        f"# carepaths calibration: {res.area}, DfE year {res.year}. Written by "
+        "`python run.py calibrate`; do not edit by hand.\n\n"
+    )
+    path = out_dir / f"{stem}.toml"
+    path.write_text(header + tomli_w.dumps(document), encoding="utf-8")
+    _write_csv(out_dir / f"{stem}.fit.csv", res.report)
+    if res.holdout:
+        _write_csv(out_dir / f"{stem}.holdout.csv", res.holdout)
+    return path
+
+
+SECONDARY = frozenset({"agency_share_pct", "foster_inhouse_share_pct", "sw_changes_3plus_pct"})
+
+
+def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    with path.open("w", newline="") as fh:
+        w: csv.DictWriter[str] = csv.DictWriter(
+            fh, fieldnames=list(FIT_COLUMNS), lineterminator="\n"
+        )
+        w.writeheader()
+        for r in rows:
+            w.writerow(
+                {k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+            )
