@@ -3,7 +3,7 @@
     python run.py simulate [SCENARIO] --years 5 --reps 20 --seed 1 --area england-average
     python run.py compare baseline foster-carer-support --years 5 --reps 100 --seed 1
     python run.py sensitivity foster-carer-support
-    python run.py calibrate --area england-average --year 2024
+    python run.py calibrate --area england-average --year 2024 [--out results/fits]
     python run.py scenarios
     python run.py report RUN_DIR
 
@@ -179,8 +179,15 @@ def calibrate(
     executor: Executor = "local",
     scheduler: Scheduler = None,
     no_report: NoReport = False,
+    out: Annotated[
+        str | None,  # text, so that an empty --out is refused rather than read as "."
+        typer.Option(help="Folder for the fit files [default: results/fits]."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a committed fit in calibration/fitted.")
+    ] = False,
 ) -> None:
-    """Fit hazard scales to official statistics; write calibration/fitted/<area>-<year>.*"""
+    """Fit hazard scales to official statistics; write <out>/<area>-<year>.toml, .fit.csv."""
     from calibration.fit import calibrate as run_calibrate
 
     path = _guard(
@@ -196,8 +203,10 @@ def calibrate(
         scheduler=scheduler,
         report=not no_report,
         console=console,
+        out=out,
+        force=force,
     )
-    console.print(f"Fit written: [bold]{path}[/]")
+    console.print(f"Fit written: [bold]{path}[/]", highlight=False)
 
 
 @app.command()

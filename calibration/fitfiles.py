@@ -8,6 +8,7 @@ requires), so what ``tomllib`` reads back is exactly what was written.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -16,16 +17,24 @@ from typing import Any
 
 import tomli_w
 
+from calibration.atomic import write_set
 from calibration.search import ABC_HALF_WIDTH, COMPARE_YEARS, MIN_ENSEMBLE, FitResult
-from calibration.targets import FIT_COLUMNS
+from calibration.simulated import FIT_COLUMNS
+from simulation.errors import OutputError
 
 FITTED_DIR = Path(__file__).parent / "fitted"
 
 
+def fit_names(area: str, year: int) -> tuple[str, str, str]:
+    """The file names of a fit: ``.toml``, ``.fit.csv`` and ``.holdout.csv``."""
+    stem = f"{area}-{year}"
+    return f"{stem}.toml", f"{stem}.fit.csv", f"{stem}.holdout.csv"
+
+
 def write_fit(res: FitResult, seed: int, budget: int, out_dir: Path = FITTED_DIR) -> Path:
-    """Write ``<area>-<year>.toml``, ``.fit.csv`` and (with hold-out years) ``.holdout.csv``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"{res.area}-{res.year}"
+    """Write ``<area>-<year>.toml``, ``.fit.csv`` and (with hold-out years) ``.holdout.csv``
+    as one set (:func:`calibration.atomic.write_set`): a reader sees the old fit or the new
+    one, never a mixture; an older ``.holdout.csv`` the new fit does not have is removed."""
     primary_total = sum(1 for r in res.report if r["target"] not in SECONDARY)
     primary_within = sum(1 for r in res.report if r["target"] not in SECONDARY and r["within"])
     meta: dict[str, Any] = {
@@ -83,24 +92,27 @@ def write_fit(res: FitResult, seed: int, budget: int, out_dir: Path = FITTED_DIR
         f"# carepaths calibration: {res.area}, DfE year {res.year}. Written by "
         "`python run.py calibrate`; do not edit by hand.\n\n"
     )
-    path = out_dir / f"{stem}.toml"
-    path.write_text(header + tomli_w.dumps(document), encoding="utf-8")
-    _write_csv(out_dir / f"{stem}.fit.csv", res.report)
+    toml_name, fit_name, holdout_name = fit_names(res.area, res.year)
+    files = {fit_name: _csv_text(res.report)}  # the tables first, the .toml (what loads) last
     if res.holdout:
-        _write_csv(out_dir / f"{stem}.holdout.csv", res.holdout)
-    return path
+        files[holdout_name] = _csv_text(res.holdout)
+    files[toml_name] = header + tomli_w.dumps(document)
+    try:
+        write_set(out_dir, files, remove=() if res.holdout else (holdout_name,))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the fit to {out_dir} ({exc.strerror or exc}); choose another --out"
+        ) from None
+    return out_dir / toml_name
 
 
 SECONDARY = frozenset({"agency_share_pct", "foster_inhouse_share_pct", "sw_changes_3plus_pct"})
 
 
-def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:
-    with path.open("w", newline="") as fh:
-        w: csv.DictWriter[str] = csv.DictWriter(
-            fh, fieldnames=list(FIT_COLUMNS), lineterminator="\n"
-        )
-        w.writeheader()
-        for r in rows:
-            w.writerow(
-                {k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
-            )
+def _csv_text(rows: Sequence[dict[str, Any]]) -> str:
+    fh = io.StringIO()
+    w: csv.DictWriter[str] = csv.DictWriter(fh, fieldnames=list(FIT_COLUMNS), lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()})
+    return fh.getvalue()

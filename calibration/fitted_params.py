@@ -40,11 +40,26 @@ def fit_path(area: str, year: int | None = None) -> Path | None:
 
 @cache
 def _load(path: Path) -> dict[str, Any]:
+    """A fit file, checked: UTF-8 TOML with a non-empty ``[parameters]`` table and an
+    ``[[ensemble]]`` of tables (a clear DataError naming the file and key otherwise)."""
+    again = "; re-run python run.py calibrate"
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}){again}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{path}: not valid TOML ({exc}); re-run python run.py calibrate") from None
+        raise DataError(f"{path}: not valid TOML ({exc}){again}") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    params = data.get("parameters")
+    if not isinstance(params, dict) or not params:
+        raise DataError(f"{path}: 'parameters' must be a non-empty table of values{again}")
+    members = data.get("ensemble", [])
+    if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
+        raise DataError(f"{path}: 'ensemble' must be an array of tables ([[ensemble]]){again}")
+    if not isinstance(data.get("meta", {}), dict):
+        raise DataError(f"{path}: 'meta' must be a table{again}")
+    return data
 
 
 def _values(table: dict[str, Any]) -> dict[str, Any]:

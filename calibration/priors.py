@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from calibration.targets import published_rows
+from calibration.tables import published_rows, published_value
 from simulation.errors import DataError
 
 
@@ -53,8 +53,8 @@ def nearest_published(key: str, year: int) -> tuple[float, str]:
         if abs(y - year) == best and y not in near:  # first row per year (file order)
             near[y] = r
     chosen = [near[y] for y in sorted(near)]
-    value = sum(float(r["value"]) for r in chosen) / len(chosen)
-    cites = " and ".join(f"{r['year']} = {float(r['value']):g} (row {r['row']})" for r in chosen)
+    value = sum(published_value(r) for r in chosen) / len(chosen)
+    cites = " and ".join(f"{r['year']} = {published_value(r):g} (row {r['row']})" for r in chosen)
     how = "mean of " if len(chosen) > 1 else ""
     return value, f"PF:{key} {how}{cites}"
 

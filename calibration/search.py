@@ -33,8 +33,9 @@ from scipy.stats import qmc
 
 from calibration.direct import direct_estimates
 from calibration.knobs import KNOBS, Knob, clip, knob_changes, ratio_step
+from calibration.simulated import fit_rows, simulated_indicators
 from calibration.simulator import Simulator, loss
-from calibration.targets import Target, area_targets, fit_rows, simulated_indicators
+from calibration.targets import Target, area_targets
 from simulation.params import Parameters
 
 COMPARE_YEARS = 2  # simulated DfE years averaged for the fit (year Y's rates held)

@@ -1,4 +1,4 @@
-"""Calibration targets from the official tables, and the same indicators from simulation output.
+"""Calibration targets from the official tables (simulated side: :mod:`calibration.simulated`).
 
 A :class:`Target` is one DfE measure for one area and year (observed value, unit, tolerance,
 weight, source). Targets are built from ``calibration/data`` for England, the England-average
@@ -30,37 +30,34 @@ How DfE's harmonised categories map to the model's indicators (names in
 
 from __future__ import annotations
 
-import csv
-import gzip
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Literal
 
-import numpy as np
-
+from calibration.tables import (
+    ENGLAND_FILE,
+    LA_FILE,
+    NATIONAL_FILE,
+    Key,
+    england_rows,
+    la_codes,
+    la_table,
+    national_rows,
+    published_rows,
+    published_value,
+)
 from simulation.errors import DataError
 from simulation.indicator_names import unit_of
 
-DATA_DIR = Path(__file__).parent / "data"
-ENGLAND_FILE = DATA_DIR / "england_targets.csv"
-NATIONAL_FILE = DATA_DIR / "national_targets.csv"
-LA_FILE = DATA_DIR / "la_targets_2010_2018.csv.gz"
-PUBLISHED_FILE = DATA_DIR / "published_figures.csv"
-
 DEFAULT_AREA_POPULATION = 100_000  # the England-average area (issue 2)
 ToleranceKind = Literal["relative", "points", "band"]
-Key = tuple[str, str, str]  # (measure, breakdown, harmonised category)
 
 # Relative tolerances of the acceptance checks (issue 3).
 REL_TOL = 0.05
 REL_TOL_SMALL = 0.10  # for groups under 5% of their total
 SMALL_SHARE = 0.05
 POINTS_TOL = 2.0
-SUPPRESSED_IMPUTE = 3.0  # DfE suppresses LA counts of 1–5
 SUPPRESSED_HALF_RANGE = 2.0
 
 
@@ -119,87 +116,6 @@ class AreaData:
         return sum(self.suppressed.get(k, 0) for k in keys)
 
 
-# ----------------------------------------------------------------------------- reading tables
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text) if text not in ("", "NA", "nan") else None
-    except ValueError:
-        return None
-
-
-@cache
-def _england_rows() -> dict[int, dict[Key, float]]:
-    if not ENGLAND_FILE.exists():
-        raise DataError(f"{ENGLAND_FILE} is missing; copy it from the shared data folder")
-    out: dict[int, dict[Key, float]] = defaultdict(dict)
-    with ENGLAND_FILE.open(newline="") as fh:
-        for row in csv.DictReader(fh):
-            value = _number(row["value"])
-            if value is not None:
-                out[int(row["year"])][(row["measure"], row["breakdown"], row["category"])] = value
-    return dict(out)
-
-
-@cache
-def _national_rows() -> dict[int, dict[tuple[str, str, str], float]]:
-    """Latest-vintage national rows keyed by DfE's own category label."""
-    out: dict[int, dict[tuple[str, str, str], float]] = defaultdict(dict)
-    with NATIONAL_FILE.open(newline="") as fh:
-        for row in csv.DictReader(fh):
-            value = _number(row["value"])
-            if row["is_latest"] == "1" and value is not None:
-                out[int(row["year"])][(row["measure"], row["breakdown"], row["category"])] = value
-    return dict(out)
-
-
-@dataclass(frozen=True)
-class _LA:
-    code: str
-    name: str
-    years: dict[int, dict[Key, float]]
-    suppressed: dict[int, dict[Key, int]]
-
-
-@cache
-def _la_table() -> dict[str, _LA]:
-    if not LA_FILE.exists():
-        raise DataError(f"{LA_FILE} is missing; copy it from the shared data folder")
-    names: dict[str, str] = {}
-    sums: dict[str, dict[int, dict[Key, float]]] = defaultdict(lambda: defaultdict(dict))
-    hidden: dict[str, dict[int, dict[Key, int]]] = defaultdict(lambda: defaultdict(dict))
-    with gzip.open(LA_FILE, "rt", newline="") as fh:
-        for row in csv.DictReader(fh):
-            code = row["old_la_code"].strip()
-            names[code] = row["la_name"]
-            value = _number(row["value"])
-            cat = row["harmonised_category"] or row["category"]
-            key = (row["measure"], row["breakdown"], cat)
-            if value is None:  # suppressed (1–5 children): impute the middle, widen tolerance
-                if "suppressed" not in row["note"]:
-                    continue
-                value = SUPPRESSED_IMPUTE
-                h = hidden[code][int(row["year"])]
-                h[key] = h.get(key, 0) + 1
-            year = sums[code][int(row["year"])]
-            year[key] = year.get(key, 0.0) + value
-    return {
-        code: _LA(
-            code,
-            names[code],
-            {y: dict(v) for y, v in sums[code].items()},
-            {y: dict(v) for y, v in hidden[code].items()},
-        )
-        for code in names
-    }
-
-
-def la_codes() -> list[tuple[str, str]]:
-    """(code, name) of every local authority in the 2010–2018 table."""
-    return sorted((la.code, la.name) for la in _la_table().values())
-
-
 # ----------------------------------------------------------------------------- areas
 
 
@@ -228,13 +144,13 @@ def _nearest_population(years: Mapping[int, Mapping[Key, float]], year: int) -> 
 
 def england_data(year: int) -> AreaData:
     """England's published measures for ``year`` (2010–2024)."""
-    rows = _england_rows()
+    rows = england_rows()
     if year not in rows:
         raise DataError(f"no England data for {year}; available years: {min(rows)}–{max(rows)}")
     values = dict(rows[year])
     files = [ENGLAND_FILE.name]
     if year >= 2024:  # the 2024 release split children's homes from supported accommodation
-        nat = _national_rows().get(year, {})
+        nat = national_rows().get(year, {})
         homes = nat.get(
             (
                 "cla_31_march",
@@ -268,7 +184,7 @@ def england_data(year: int) -> AreaData:
 
 def la_data(code: str | int, year: int) -> AreaData:
     """A local authority's published measures (DfE 3-digit code), 2010–2018."""
-    table = _la_table()
+    table = la_table()
     key = str(code).strip()
     if key not in table:
         sample = ", ".join(f"{c} {n}" for c, n in la_codes()[:8])
@@ -562,13 +478,6 @@ def targets_from(d: AreaData, population: float | None = None) -> list[Target]:
 # ----------------------------------------------------------------------------- published bands
 
 
-@cache
-def published_rows() -> list[dict[str, str]]:
-    """published_figures.csv rows, each with its line number in the file as ``row``."""
-    with PUBLISHED_FILE.open(newline="") as fh:
-        return [dict(r, row=str(i + 2)) for i, r in enumerate(csv.DictReader(fh))]
-
-
 def published(key: str, year: str | None = None) -> tuple[float, str]:
     """A published figure by key (and year prefix), with its citation ``PF:key (year, row N)``."""
     rows = [
@@ -581,7 +490,7 @@ def published(key: str, year: str | None = None) -> tuple[float, str]:
             f"published_figures.csv has no row {key!r}" + (f" for {year}" if year else "")
         )
     r = rows[0]
-    return float(r["value"]), f"PF:{key} ({r['year']}, row {r['row']})"
+    return published_value(r), f"PF:{key} ({r['year']}, row {r['row']})"
 
 
 def workforce_targets(year: int) -> list[Target]:
@@ -685,125 +594,3 @@ def area_targets(area: str, year: int) -> list[Target]:
     d = area_data(area, year)
     population = area_population(area, year)
     return targets_from(d, population) + workforce_targets(year)
-
-
-# ----------------------------------------------------------------------------- simulated side
-
-
-def _ratio(num: float, den: float) -> float:
-    return 100.0 * num / den if den > 0 else math.nan
-
-
-DERIVED: dict[str, tuple[tuple[str, ...], str]] = {
-    "cla_foster_other": (("cla_foster_inhouse", "cla_foster_agency"), "sum"),
-    "cla_foster": (("cla_foster_kinship", "cla_foster_inhouse", "cla_foster_agency"), "sum"),
-    "cla_residential_supported": (("cla_residential", "cla_supported"), "sum"),
-    "ceased_age_18_or_other": (("ceased_age_18", "ceased_other"), "sum"),
-    "carer_deregistration_pct": (
-        ("carer_deregistrations", "carer_households_inhouse", "carer_households_agency"),
-        "dereg",
-    ),
-    "foster_inhouse_share_pct": (("cla_foster_inhouse", "cla_foster_agency"), "share"),
-}
-
-
-def derive(values: Mapping[str, float]) -> dict[str, float]:
-    """Add the derived indicators to one replicate-year's values."""
-    out = dict(values)
-    for name, (parts, how) in DERIVED.items():
-        if name in values or not all(p in values for p in parts):  # the engine's own wins
-            continue
-        v = [values[p] for p in parts]
-        if how == "sum":
-            out[name] = sum(v)
-        elif how == "dereg":  # households approved during the year = end stock + leavers
-            out[name] = _ratio(v[0], v[1] + v[2] + v[0])
-        elif how == "share":
-            out[name] = _ratio(v[0], v[0] + v[1])
-    return out
-
-
-@dataclass(frozen=True)
-class Simulated:
-    """Across replicates: mean, 5th and 95th percentile of one indicator."""
-
-    mean: float
-    p5: float
-    p95: float
-    n: int
-
-
-def simulated_indicators(
-    rows: Iterable[Sequence[object]], year: int | Sequence[int]
-) -> dict[str, Simulated]:
-    """Mean/p5/p95 across replicates of every indicator (and derived sum) for ``year``.
-
-    ``rows`` are indicators.csv-style ``(scenario, replicate, year, indicator, value)``.
-    Several years are averaged within each replicate first (an annual mean), so flows stay
-    per year and stock is the mean of the 31 March counts.
-    """
-    years = {year} if isinstance(year, int) else set(year)
-    per: dict[tuple[object, object, int], dict[str, float]] = defaultdict(dict)
-    for scenario, rep, yr, ind, val in rows:
-        y = int(yr)  # type: ignore[call-overload]
-        if y in years:
-            per[(scenario, rep, y)][str(ind)] = float(val)  # type: ignore[arg-type]
-    by_rep: dict[tuple[object, object], list[dict[str, float]]] = defaultdict(list)
-    for (scenario, rep, _), vals in per.items():
-        by_rep[(scenario, rep)].append(derive(vals))
-    samples: dict[str, list[float]] = defaultdict(list)
-    for yearly in by_rep.values():
-        names = set().union(*yearly)
-        for name in names:
-            vals = [v[name] for v in yearly if name in v and not math.isnan(v[name])]
-            if vals:
-                samples[name].append(sum(vals) / len(vals))
-    out: dict[str, Simulated] = {}
-    for name, vals in samples.items():
-        arr = np.asarray(vals, dtype=float)
-        out[name] = Simulated(
-            float(arr.mean()),
-            float(np.percentile(arr, 5)),
-            float(np.percentile(arr, 95)),
-            len(vals),
-        )
-    return out
-
-
-FIT_COLUMNS = (
-    "target",
-    "year",
-    "unit",
-    "observed",
-    "simulated_mean",
-    "simulated_p5",
-    "simulated_p95",
-    "rel_error",
-    "tolerance",
-    "within",
-)
-
-
-def fit_rows(
-    targets: Sequence[Target], sims: Mapping[str, Simulated], year: int | None = None
-) -> list[dict[str, object]]:
-    """Fit-report rows in the contract's columns (a missing simulated indicator is a miss)."""
-    rows = []
-    for t in targets:
-        s = sims.get(t.indicator)
-        mean = s.mean if s else math.nan
-        rows.append(
-            {
-                "target": t.indicator,
-                "year": t.year if year is None else year,
-                "unit": t.unit,
-                "observed": round(t.observed, 4),
-                "simulated_mean": round(mean, 4),
-                "simulated_p5": round(s.p5, 4) if s else math.nan,
-                "simulated_p95": round(s.p95, 4) if s else math.nan,
-                "rel_error": round(t.rel_error(mean), 4) if s else math.nan,
-                "tolerance": round(t.tolerance, 4),
-                "within": bool(s) and t.within(mean),
-            }
-        )
-    return rows

@@ -20,8 +20,9 @@ from calibration.fit import calibrate
 from calibration.fitfiles import write_fit
 from calibration.fitted_params import fitted_changes
 from calibration.search import MIN_ENSEMBLE, fit_area
+from calibration.simulated import FIT_COLUMNS
 from calibration.simulator import Simulator
-from calibration.targets import FIT_COLUMNS, area_population, area_targets
+from calibration.targets import area_population, area_targets
 from simulation.errors import CarepathsError, DataError
 from simulation.params import Parameters
 

@@ -6,15 +6,8 @@ import math
 
 import pytest
 
-from calibration.targets import (
-    area_targets,
-    derive,
-    england_targets,
-    fit_rows,
-    la_codes,
-    la_targets,
-    simulated_indicators,
-)
+from calibration.simulated import derive, fit_rows, simulated_indicators
+from calibration.targets import area_targets, england_targets, la_codes, la_targets
 from simulation.errors import DataError
 
 
