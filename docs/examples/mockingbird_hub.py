@@ -64,6 +64,8 @@ register(
 class MockingbirdHub(Rule):
     """In-house households join a hub at approval with probability ``hub_share``."""
 
+    reads = ("mockingbird.",)
+
     def setup(self) -> None:
         m = self.model
         self.members = 0
