@@ -31,7 +31,13 @@ err_console = Console(stderr=True)
 Years = Annotated[int, typer.Option(min=1, max=50, help="Years to simulate.")]
 Reps = Annotated[int, typer.Option(min=1, max=10_000, help="Replicates (paired across scenarios).")]
 Seed = Annotated[int, typer.Option(min=0, help="Master random seed.")]
-Area = Annotated[str, typer.Option(help="Area: england-average, england or la-<code>-<year>.")]
+Area = Annotated[
+    str,
+    typer.Option(
+        help="Area: england-average, england, an authority (leeds, 383, la-383 or la-383-2024; "
+        "its latest fit when no year is given) or a fit file. List them: python run.py areas."
+    ),
+]
 Out = Annotated[Path, typer.Option(help="Folder under which the run folder is written.")]
 Jobs = Annotated[int, typer.Option(min=0, help="Worker processes (0 = all cores).")]
 Executor = Annotated[str, typer.Option(help="'local' (processes) or 'dask'.")]
@@ -207,6 +213,36 @@ def calibrate(
         force=force,
     )
     console.print(f"Fit written: [bold]{path}[/]", highlight=False)
+
+
+@app.command()
+def areas() -> None:
+    """List every local authority: DfE code, name, years of data and fitted years."""
+    from rich.table import Table
+
+    from calibration.areas import AREAS, list_areas
+
+    rows = _guard(list_areas) or []
+    table = Table("area", "code", "name", "data", "fitted", title="Areas for --area")
+    for name in AREAS:
+        table.add_row(
+            name,
+            "",
+            "England" if name == "england" else "England, 100,000 children",
+            "2010-2024",
+            "",
+        )
+    held = 0
+    for r in rows:
+        held += r.held_back
+        years = f"{r.first_year}-{r.last_year}" + (" *" if r.held_back else "")
+        table.add_row(r.area, r.code, r.name, years, ", ".join(map(str, r.fitted)))
+    console.print(table)
+    console.print(
+        f"{len(rows)} local authorities. * {held} have data only to 2018: their rows after 2018 "
+        "are held back by the data's publisher for an independent test of forecasts.",
+        highlight=False,
+    )
 
 
 @app.command()

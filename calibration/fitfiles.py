@@ -35,8 +35,9 @@ def write_fit(res: FitResult, seed: int, budget: int, out_dir: Path = FITTED_DIR
     """Write ``<area>-<year>.toml``, ``.fit.csv`` and (with hold-out years) ``.holdout.csv``
     as one set (:func:`calibration.atomic.write_set`): a reader sees the old fit or the new
     one, never a mixture; an older ``.holdout.csv`` the new fit does not have is removed."""
-    primary_total = sum(1 for r in res.report if r["target"] not in SECONDARY)
-    primary_within = sum(1 for r in res.report if r["target"] not in SECONDARY and r["within"])
+    primary = [r for r in res.report if r["target"] not in SECONDARY and r["role"] == "target"]
+    primary_total = len(primary)
+    primary_within = sum(1 for r in primary if r["within"])
     meta: dict[str, Any] = {
         "area": res.area,
         "year": res.year,
@@ -65,10 +66,12 @@ def write_fit(res: FitResult, seed: int, budget: int, out_dir: Path = FITTED_DIR
         ]
         if not res.area.startswith("la-")
         else [
-            "calibration/data/la_targets_2010_2018.csv.gz",
+            "calibration/data/la_targets_2010_2024.csv.gz",
             "calibration/data/published_figures.csv",
         ],
-        "compare": f"simulated DfE years 1-{COMPARE_YEARS} averaged vs year {res.year} targets",
+        "start": f"the 31 March {res.year} stock; a run from this fit starts on 1 April {res.year}",
+        "compare": f"simulated DfE years {res.year + 1}-{res.year + COMPARE_YEARS} averaged vs "
+        f"year {res.year} targets (year {res.year}'s rates held)",
         "targets_within": f"{sum(bool(r['within']) for r in res.report)} of {len(res.report)}",
         "primary_within": f"{primary_within} of {primary_total}",
         "point_loss": round(min(v for _, v in res.history), 3) if res.history else math.nan,

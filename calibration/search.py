@@ -14,9 +14,10 @@ Method (docs/calibration.md has the detail and the measured results):
    from member r mod n.
 4. **Recentre** the ensemble by damped ratio steps on fresh replicates.
 5. **Report**: every member runs on its own fresh replicate numbers; the fit report gives, per
-   target, the mean and 5th/95th percentiles across those runs. Simulated DfE years 1-2 are
-   averaged and compared with year Y's targets; hold-out years Y+k are compared with simulated
-   year 1+k, with inputs held at year Y (a projection that saw nothing after Y).
+   target, the mean and 5th/95th percentiles across those runs. A run starts from the 31 March
+   Y stock; simulated DfE years Y+1 and Y+2 are averaged and compared with year Y's targets
+   (year Y's rates assumed to hold); a hold-out year Y+k is compared with simulated year k,
+   with inputs held at year Y (a projection that saw nothing after Y).
 """
 
 from __future__ import annotations
@@ -107,12 +108,13 @@ def fit_area(
     hold_targets = {y: area_targets(area, y) for y in holdout}
     direct, sources = direct_estimates(area, year)
     base = Parameters.defaults().with_changes(direct)
-    knobs = tuple(k for k in KNOBS if any(t.indicator in k.targets for t in targets))
+    aims = [t for t in targets if t.weight > 0]  # not the national references beside an LA
+    knobs = tuple(k for k in KNOBS if any(t.indicator in k.targets for t in aims))
     plan = _plan(budget)
     sim = Simulator(
         base, year, COMPARE_YEARS, seed, jobs, executor, scheduler, budget, advance, fn=runner
     )
-    years = [year + k for k in range(COMPARE_YEARS)]
+    years = [year + 1 + k for k in range(COMPARE_YEARS)]
     history: list[tuple[str, float]] = []
 
     def evaluate(mults: Sequence[np.ndarray], reps: Sequence[int]) -> list[dict[str, Any]]:
@@ -186,12 +188,12 @@ def _report(
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """Fit and hold-out rows: each member on its own fresh replicate numbers (parameter and
     chance uncertainty; shared numbers would give every member the same luck)."""
-    horizon = max([COMPARE_YEARS, *[y - year + 1 for y in hold_targets]])
+    horizon = max([COMPARE_YEARS, *[y - year for y in hold_targets]])
     report_reps = [[10_000 + i * each + r for r in range(each)] for i in range(len(ensemble))]
     rows: list[tuple[object, int, int, str, float]] = []
     for i, r in enumerate(sim.run(ensemble, report_reps, years=horizon)):
         rows += [(0, i * 1000 + rep, y, ind, val) for _, rep, y, ind, val in r]
-    years = [year + k for k in range(COMPARE_YEARS)]
+    years = [year + 1 + k for k in range(COMPARE_YEARS)]
     report = fit_rows(targets, simulated_indicators(rows, years))
     hold_rows: list[dict[str, object]] = []
     for y, tt in hold_targets.items():

@@ -104,6 +104,7 @@ FIT_COLUMNS = (
     "rel_error",
     "tolerance",
     "within",
+    "role",  # 'target', or 'national reference' (a national figure beside an LA: not its target)
 )
 
 
@@ -127,6 +128,7 @@ def fit_rows(
                 "rel_error": round(t.rel_error(mean), 4) if s else math.nan,
                 "tolerance": round(t.tolerance, 4),
                 "within": bool(s) and t.within(mean),
+                "role": t.role,
             }
         )
     return rows

@@ -38,7 +38,8 @@ class Simulator:
         replicates: Sequence[int] | Sequence[Sequence[int]],
         years: int | None = None,
     ) -> list[list[tuple[object, int, int, str, float]]]:
-        """indicators rows (candidate, replicate, DfE year relabelled, indicator, value).
+        """indicators rows (candidate, replicate, DfE year, indicator, value); simulated year k
+        is DfE year ``self.year + k`` (the run starts from the 31 March ``self.year`` stock).
 
         ``replicates`` is one list for every candidate (common random numbers) or one list per
         candidate (independent chance, as in the report)."""
@@ -59,7 +60,7 @@ class Simulator:
             first = min(y for y, _, _ in res.indicators)
             cand = int(task.scenario[1:])
             out[cand] += [
-                (task.scenario, task.replicate, self.year + (y - first), ind, val)
+                (task.scenario, task.replicate, self.year + 1 + (y - first), ind, val)
                 for y, ind, val in res.indicators
             ]
         return out

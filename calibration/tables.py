@@ -7,16 +7,23 @@ column and what is allowed; nothing downstream sees a half-read table.
 
 The LA table holds 2010–2018 for every local authority and 2019–2024 for 128 of the 158; for
 30 the later rows are held back by the data's publisher for an independent test of forecasts
-(``calibration/data/README.md``). :func:`la_last_year` says which year an authority's rows end.
+(``calibration/data/README.md``); :attr:`LocalAuthority.held_back` says which.
+
+**No look-ahead.** A back-test from year Y runs inside :func:`data_up_to` (Y): every read of
+an area-year goes through :func:`read_year`, which refuses a year after Y, and
+:func:`visible_years` hides later years from searches such as "the nearest year with a rate".
+:func:`record_reads` lists every area-year read (the no-look-ahead test uses it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import zlib
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,7 +33,7 @@ from simulation.errors import DataError
 DATA_DIR = Path(__file__).parent / "data"
 ENGLAND_FILE = DATA_DIR / "england_targets.csv"
 NATIONAL_FILE = DATA_DIR / "national_targets.csv"
-LA_FILE = DATA_DIR / "la_targets_2010_2018.csv.gz"
+LA_FILE = DATA_DIR / "la_targets_2010_2024.csv.gz"
 PUBLISHED_FILE = DATA_DIR / "published_figures.csv"
 
 Key = tuple[str, str, str]  # (measure, breakdown, harmonised category)
@@ -111,6 +118,60 @@ def _check_row(
             raise DataError(
                 f"{path}, row {line}: {column} {row[column]!r} is not a number (or blank)"
             ) from None
+
+
+# ----------------------------------------------------------------------------- no look-ahead
+
+_CUTOFF: ContextVar[int | None] = ContextVar("data_cutoff", default=None)
+_READS: ContextVar[list[tuple[str, int]] | None] = ContextVar("data_reads", default=None)
+
+
+class LookAheadError(DataError):
+    """A read of a year after the back-test's origin."""
+
+
+@contextlib.contextmanager
+def data_up_to(year: int) -> Iterator[None]:
+    """Inside the block, no area-year after ``year`` can be read."""
+    token = _CUTOFF.set(year)
+    try:
+        yield
+    finally:
+        _CUTOFF.reset(token)
+
+
+def data_cutoff() -> int | None:
+    """The last readable year (None: every year)."""
+    return _CUTOFF.get()
+
+
+@contextlib.contextmanager
+def record_reads() -> Iterator[list[tuple[str, int]]]:
+    """Collect (area, year) of every read inside the block."""
+    log: list[tuple[str, int]] = []
+    token = _READS.set(log)
+    try:
+        yield log
+    finally:
+        _READS.reset(token)
+
+
+def read_year(area: str, year: int) -> None:
+    """Note a read of ``area`` in ``year``; refuse it after the cutoff."""
+    log = _READS.get()
+    if log is not None:
+        log.append((area, year))
+    cutoff = _CUTOFF.get()
+    if cutoff is not None and year > cutoff:
+        raise LookAheadError(
+            f"{area} {year} is after {cutoff}, the last year this back-test may read"
+        )
+
+
+def visible_years(years: Iterable[int]) -> list[int]:
+    """``years`` up to the cutoff, in order."""
+    cutoff = _CUTOFF.get()
+    return sorted(y for y in years if cutoff is None or y <= cutoff)
 
 
 # ----------------------------------------------------------------------------- the tables

@@ -2,7 +2,8 @@
 
 A :class:`Target` is one DfE measure for one area and year (observed value, unit, tolerance,
 weight, source). Targets are built from ``calibration/data`` for England, the England-average
-area (England's rates on 100,000 children) and any local authority in the 2010–2018 table.
+area (England's rates on 100,000 children) and any local authority in the LA table
+(2010–2024; 2010–2018 for the 30 authorities whose later rows are held back).
 
 How DfE's harmonised categories map to the model's indicators (names in
 :mod:`simulation.indicator_names`; sums the model does not report itself are *derived*):
@@ -32,20 +33,25 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from calibration.tables import (
     ENGLAND_FILE,
+    HELD_BACK_FROM,
     LA_FILE,
     NATIONAL_FILE,
     Key,
+    LocalAuthority,
+    data_cutoff,
     england_rows,
     la_codes,
     la_table,
     national_rows,
     published_rows,
     published_value,
+    read_year,
+    visible_years,
 )
 from simulation.errors import DataError
 from simulation.indicator_names import unit_of
@@ -80,6 +86,12 @@ class Target:
     weight: float
     source: str
     primary: bool = True
+    national: bool = False  # a national figure shown for a local authority: not its target
+
+    @property
+    def role(self) -> str:
+        """'target', or 'national reference' for a national figure shown beside an LA."""
+        return "national reference" if self.national else "target"
 
     def error(self, simulated: float) -> float:
         """Simulated minus observed, in tolerance units (|z| <= 1 is within)."""
@@ -123,10 +135,14 @@ def _population(cla: float | None, rate: float | None) -> float | None:
     return cla / rate * 10_000 if cla and rate else None
 
 
-def _nearest_population(years: Mapping[int, Mapping[Key, float]], year: int) -> tuple[float, str]:
-    """Children aged 0–17 from the CLA count and its rate per 10,000, nearest year with both."""
+def _nearest_population(
+    area: str, years: Mapping[int, Mapping[Key, float]], year: int
+) -> tuple[float, str]:
+    """Children aged 0–17 from the CLA count and its rate per 10,000, nearest year with both
+    (never after a back-test's cutoff)."""
     candidates = []
-    for y, vals in years.items():
+    for y in visible_years(years):
+        vals = years[y]
         pop = _population(
             vals.get(("cla_31_march", "total", "total")),
             vals.get(("cla_31_march_rate", "total", "total")),
@@ -134,10 +150,15 @@ def _nearest_population(years: Mapping[int, Mapping[Key, float]], year: int) -> 
         if pop:
             candidates.append((abs(y - year), y, pop))
     if not candidates:
+        cutoff = data_cutoff()
         raise DataError(
-            "no year has both a CLA count and a rate per 10,000; cannot derive the child population"
+            "no year"
+            + (f" up to {cutoff}" if cutoff is not None else "")
+            + " has both a CLA count and a rate per 10,000 (the LA table has rates from 2014);"
+            " cannot derive the child population"
         )
     _, y, pop = min(candidates)
+    read_year(area, y)
     how = "" if y == year else f" (rate from {y}: the table has no rate for {year})"
     return pop, f"CLA at 31 March / rate per 10,000, {y}{how}"
 
@@ -147,6 +168,7 @@ def england_data(year: int) -> AreaData:
     rows = england_rows()
     if year not in rows:
         raise DataError(f"no England data for {year}; available years: {min(rows)}–{max(rows)}")
+    read_year("England", year)
     values = dict(rows[year])
     files = [ENGLAND_FILE.name]
     if year >= 2024:  # the 2024 release split children's homes from supported accommodation
@@ -178,35 +200,21 @@ def england_data(year: int) -> AreaData:
             values[("cla_31_march", "placement", "supported_accommodation")] = supported
             values[("cla_31_march", "placement", "secure_homes")] = secure
             files.append(NATIONAL_FILE.name)
-    pop, how = _nearest_population(rows, year)
+    pop, how = _nearest_population("England", rows, year)
     return AreaData("england", "England", year, pop, how, values, tuple(files))
 
 
 def la_data(code: str | int, year: int) -> AreaData:
-    """A local authority's published measures (DfE 3-digit code), 2010–2018."""
-    table = la_table()
-    key = str(code).strip()
-    if key not in table:
-        sample = ", ".join(f"{c} {n}" for c, n in la_codes()[:8])
-        raise DataError(
-            f"unknown local authority code {key!r}; the 2010–2018 table has "
-            f"{len(table)} codes (DfE 3-digit, e.g. {sample}, ...); list them with "
-            "calibration.targets.la_codes()"
-        )
-    la = table[key]
-    have = sorted(y for y, v in la.years.items() if v.get(("cla_31_march", "total", "total")))
-    if not have:
-        raise DataError(
-            f"{la.name} ({key}) has no looked-after children in the 2010–2018 "
-            "table (a new authority whose rows are 'not applicable', or none "
-            "looked after); nothing to calibrate. Use its predecessor's code."
-        )
+    """A local authority's published measures (DfE 3-digit code), 2010–2024 (2010–2018 for
+    the 30 authorities whose later rows are held back)."""
+    la = local_authority(code)
+    key = la.code
+    have = la_years(la)
     if year not in have:
-        raise DataError(
-            f"no data for {la.name} ({key}) in {year}; available years: {', '.join(map(str, have))}"
-        )
+        raise DataError(_no_year(la, year, have))
+    read_year(f"{la.name} ({key})", year)
     try:
-        pop, how = _nearest_population(la.years, year)
+        pop, how = _nearest_population(f"{la.name} ({key})", la.years, year)
     except DataError as exc:
         raise DataError(f"{la.name} ({key}): {exc}") from None
     values = dict(la.years[year])
@@ -229,6 +237,49 @@ def la_data(code: str | int, year: int) -> AreaData:
         small_numbers=True,
         suppressed=la.suppressed.get(year, {}),
     )
+
+
+def local_authority(code: str | int) -> LocalAuthority:
+    """The authority with DfE 3-digit ``code``; a clear error naming some codes otherwise."""
+    table = la_table()
+    key = str(code).strip()
+    if key not in table:
+        sample = ", ".join(f"{c} {n}" for c, n in la_codes()[:8])
+        raise DataError(
+            f"unknown local authority code {key!r}; the LA table has {len(table)} codes "
+            f"(DfE 3-digit, e.g. {sample}, ...); list them with: python run.py areas"
+        )
+    return table[key]
+
+
+def la_years(la: LocalAuthority) -> list[int]:
+    """The years with a published 31 March stock for ``la`` (up to a back-test's cutoff)."""
+    have = visible_years(
+        y for y, v in la.years.items() if v.get(("cla_31_march", "total", "total"))
+    )
+    if not have and not any(v.get(("cla_31_march", "total", "total")) for v in la.years.values()):
+        raise DataError(
+            f"{la.name} ({la.code}) has no looked-after children in the LA table (a new "
+            "authority whose rows are 'not applicable', or none looked after); nothing to "
+            "calibrate. Use its predecessor's code."
+        )
+    return have
+
+
+def _no_year(la: LocalAuthority, year: int, have: list[int]) -> str:
+    label = f"no data for {la.name} ({la.code}) in {year}"
+    cutoff = data_cutoff()
+    if cutoff is not None and year > cutoff:
+        return f"{label}: after {cutoff}, the last year this back-test may read"
+    if have and year > have[-1]:
+        if la.held_back:
+            return (
+                f"{label}: its data end in {have[-1]}; the rows after {HELD_BACK_FROM - 1} of "
+                "30 authorities are held back by the data's publisher for an independent test "
+                f"of forecasts and will be added later. Use a year up to {have[-1]}"
+            )
+        return f"{label}: its data end in {have[-1]}"
+    return f"{label}; available years: {', '.join(map(str, have))}"
 
 
 def area_data(area: str, year: int) -> AreaData:
@@ -583,14 +634,31 @@ def england_targets(year: int, scale: float = 1.0) -> list[Target]:
     return targets_from(d, d.population * scale) + workforce_targets(year)
 
 
+def national_references(year: int) -> list[Target]:
+    """The workforce and carer bands as shown beside a local authority: national figures
+    (the LA table has none of its own), labelled so and weighted 0, so no fit aims at them."""
+    return [
+        replace(
+            t,
+            weight=0.0,
+            primary=False,
+            national=True,
+            source=f"national figure (England), not a target for a local authority: {t.source}",
+        )
+        for t in workforce_targets(year)
+    ]
+
+
 def la_targets(code: str | int, year: int) -> list[Target]:
-    """A local authority's targets for ``year`` (2010–2018) at its own size."""
-    return targets_from(la_data(code, year)) + workforce_targets(year)
+    """A local authority's targets for ``year`` at its own size, with the national
+    references after them."""
+    return targets_from(la_data(code, year)) + national_references(year)
 
 
 def area_targets(area: str, year: int) -> list[Target]:
     """Targets for a named area: england (full size), england-average (100,000 children at
-    England's rates of ``year``) or la-<code>."""
+    England's rates of ``year``) or la-<code> (whose workforce bands are national references)."""
     d = area_data(area, year)
     population = area_population(area, year)
-    return targets_from(d, population) + workforce_targets(year)
+    refs = national_references(year) if area.startswith("la-") else workforce_targets(year)
+    return targets_from(d, population) + refs

@@ -184,10 +184,10 @@ def _build_children(model: CareSystem) -> None:
     age = np.minimum(low + (high - low) * rng.random(n), 17.999)
     needs = rng.beta(p["entry.needs_beta_a"], p["entry.needs_beta_b"], n)
     needs = np.minimum(1.0, needs + np.where(age >= 10, p["entry.needs_adolescent_shift"], 0.0))
-    # DfE 2024 stock by legal status: s20, care order, police protection, youth justice,
-    # placement order
+    # the area's stock by legal status (UASC are s20): s20, care order, police protection,
+    # youth justice, placement order
     legal_names = ("s20", "care_order", "police_protection", "youth_justice", "placement_order")
-    legal_p = np.asarray([0.19, 0.75, 0.0, 0.005, 0.055])
+    legal_p = np.asarray(p["area.stock_legal_shares"], dtype=float)
     legal = _choose(rng, np.tile(legal_p / legal_p.sum(), (n, 1)))
     female = rng.random(n) < 0.43
     disabled = rng.random(n) < p["entry.disability_share"]

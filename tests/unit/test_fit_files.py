@@ -27,6 +27,7 @@ ROW = {
     "rel_error": -0.02,
     "tolerance": 33.4,
     "within": True,
+    "role": "target",
 }
 
 
