@@ -4,6 +4,8 @@
     python run.py compare baseline foster-carer-support --years 5 --reps 100 --seed 1
     python run.py sensitivity foster-carer-support
     python run.py calibrate --area england-average --year 2024 [--out results/fits]
+    python run.py areas
+    python run.py backtest --la all --from 2018 [--to 2024]
     python run.py scenarios
     python run.py report RUN_DIR
 
@@ -213,6 +215,101 @@ def calibrate(
         force=force,
     )
     console.print(f"Fit written: [bold]{path}[/]", highlight=False)
+
+
+@app.command()
+def backtest(
+    la: Annotated[str, typer.Option(help="Authority (code or name) or 'all'.")] = "all",
+    from_year: Annotated[
+        int, typer.Option("--from", help="Origin: forecast with data up to this year only.")
+    ] = 2018,
+    to_year: Annotated[
+        int | None, typer.Option("--to", help="Last year to score [default: the latest].")
+    ] = None,
+    seed: Seed = 1,
+    out: Out = Path("results/runs"),
+    jobs: Jobs = 0,
+    executor: Executor = "local",
+    scheduler: Scheduler = None,
+) -> None:
+    """Forecast each authority from one year's data; score later years against published
+    stock, starts and ceased, beside carry-forward and a Markov mean-field."""
+    from calibration.backtest import backtest as run_backtest
+
+    folder, summary, notes = _guard(  # pyright: ignore[reportGeneralTypeIssues]
+        run_backtest,
+        la=la,
+        origin=from_year,
+        last=to_year,
+        seed=seed,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        out=out,
+        progress=_progress_bar("back-testing authorities"),
+    )
+    _print_backtest(summary, notes, from_year)
+    console.print(f"Run folder: [bold]{folder}[/]", highlight=False)
+
+
+def _progress_bar(description: str):
+    """A factory for a progress callback on stderr (hidden when it is not a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    def start(total: int):
+        bar = Progress(
+            description,
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=not err_console.is_terminal,
+        )
+        bar.start()
+        task = bar.add_task(description, total=total)
+
+        def tick() -> None:
+            bar.advance(task)
+            if bar.finished:
+                bar.stop()
+
+        return tick
+
+    return start
+
+
+def _print_backtest(summary: list[dict], notes: list[str], origin: int) -> None:
+    from rich.table import Table
+
+    for measure in ("stock", "started", "ceased"):
+        table = Table(
+            "group",
+            "horizon",
+            "year",
+            "n",
+            "model",
+            "carry-fwd",
+            "Markov",
+            "beats c-f",
+            "90% band",
+            title=f"Back-test from {origin}: {measure}, median (mean) absolute % error",
+        )
+        for r in (r for r in summary if r["measure"] == measure and r["group"] != "250 or more"):
+            table.add_row(
+                r["group"],
+                str(r["horizon"]),
+                str(r["year"]),
+                str(r["authorities"]),
+                f"{r['model_mdape']:.1f} ({r['model_mape']:.1f})",
+                f"{r['carry_forward_mdape']:.1f} ({r['carry_forward_mape']:.1f})",
+                f"{r['markov_mdape']:.1f} ({r['markov_mape']:.1f})",
+                f"{r['model_beats_carry_forward']} of {r['authorities']}",
+                f"{r['coverage_90']:.0f}%",
+            )
+        console.print(table)
+    for note in notes:
+        console.print(f"Note: {note}", highlight=False)
 
 
 @app.command()

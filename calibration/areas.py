@@ -93,6 +93,11 @@ def canonical_area(name: str) -> str:
     )
 
 
+def find_authority(text: str) -> LocalAuthority:
+    """The authority a name or code (``leeds``, ``383``, ``la-383``) refers to."""
+    return _local_authority(text.strip())[0]
+
+
 def _local_authority(text: str) -> tuple[LocalAuthority, int | None]:
     """The authority (and year, if given) a code or name refers to."""
     table = la_table()

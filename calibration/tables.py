@@ -43,7 +43,7 @@ HELD_BACK_FROM = 2019  # the first year held back for the 30 authorities without
 TABLE_COLUMNS = ("year", "measure", "breakdown", "category", "value")
 ENGLAND_COLUMNS = TABLE_COLUMNS
 NATIONAL_COLUMNS = (*TABLE_COLUMNS, "is_latest")
-LA_COLUMNS = (*TABLE_COLUMNS, "old_la_code", "la_name", "harmonised_category", "note")
+LA_COLUMNS = (*TABLE_COLUMNS, "old_la_code", "la_code", "la_name", "harmonised_category", "note")
 PUBLISHED_COLUMNS = ("key", "year", "value")
 
 
@@ -207,6 +207,7 @@ class LocalAuthority:
     name: str
     years: dict[int, dict[Key, float]]
     suppressed: dict[int, dict[Key, int]]
+    gss: str = ""  # ONS code (E06 unitary, E08 metropolitan, E09 London, E10 county)
 
     @property
     def last_year(self) -> int:
@@ -222,11 +223,13 @@ class LocalAuthority:
 def la_table() -> dict[str, LocalAuthority]:
     """Every local authority in the LA table, by DfE 3-digit code."""
     names: dict[str, str] = {}
+    gss: dict[str, str] = {}
     sums: dict[str, dict[int, dict[Key, float]]] = defaultdict(lambda: defaultdict(dict))
     hidden: dict[str, dict[int, dict[Key, int]]] = defaultdict(lambda: defaultdict(dict))
     for row in read_rows(LA_FILE, LA_COLUMNS, numeric=("value",)):
         code = row["old_la_code"].strip()
         names[code] = row["la_name"]
+        gss.setdefault(code, row["la_code"].strip())
         value = number(row["value"])
         cat = row["harmonised_category"] or row["category"]
         key = (row["measure"], row["breakdown"], cat)
@@ -244,6 +247,7 @@ def la_table() -> dict[str, LocalAuthority]:
             names[code],
             {y: dict(v) for y, v in sums[code].items()},
             {y: dict(v) for y, v in hidden[code].items()},
+            gss[code],
         )
         for code in names
     }
