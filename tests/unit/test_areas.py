@@ -17,6 +17,11 @@ def test_an_authority_by_name_or_code_gets_its_latest_fit(name):
     assert canonical_area(name) == "la-340-2016"
 
 
+@pytest.mark.parametrize("name", ["leeds", "Leeds", "383", "la-383", "la-383-2024"])
+def test_leeds_by_name_or_code_runs_from_its_2024_fit(name):
+    assert canonical_area(name) == "la-383-2024"
+
+
 def test_a_year_after_a_held_back_authoritys_data_names_its_last_year():
     with pytest.raises(
         CarepathsError, match=r"Knowsley \(340\) has data only to 2018: .*held back"
