@@ -215,6 +215,8 @@ def calibrate(
         force=force,
     )
     console.print(f"Fit written: [bold]{path}[/]", highlight=False)
+    if path is not None and "calibration/fitted" not in str(path):
+        console.print(f"Run from it with: python run.py simulate --area {path}", highlight=False)
 
 
 @app.command()

@@ -6,7 +6,8 @@
   estimated from the same :data:`calibration.rates.WINDOW` years the model uses: each band's
   exit rate = its ceased / its mean 31 March stock, ageing to the next band at 1 / band width
   a year (ages spread evenly within a band; leaving at 18 is the 16+ band's exit), entries by
-  band at the window's mean starts; projected as expected values from year Y's stock by age.
+  band at the window's mean starts; projected in yearly steps as expected values from year
+  Y's stock by age (no band losing more children than it holds and receives).
   An LA's tables end earlier than its totals (stock by age in 2019, starts by age in 2022):
   the latest table up to Y gives the mix, scaled to year Y's totals.
 """
@@ -57,14 +58,19 @@ def markov(code: str, origin: int, horizon: int) -> Baseline:
             raise DataError(f"{code}: no data in {origin}")
         stock0 = _by_age(data, origin, "cla_31_march", _stock_age)
         exit_rate, entries = _rates(data, years)
+    ageing_rate = 1.0 / np.asarray(WIDTH)
+    ageing_rate[-1] = 0.0  # the 16+ band leaves by its exit rate (turning 18 included)
+    total = exit_rate + ageing_rate
+    share = np.divide(exit_rate, total, out=np.zeros_like(total), where=total > 0)
     s = stock0.copy()
     out_stock, out_start, out_ceased = [], [], []
     for _ in range(horizon):
-        ceased = exit_rate * s
-        ageing = s / np.asarray(WIDTH)
-        ageing[-1] = 0.0  # the 16+ band leaves by its exit rate (turning 18 included)
-        s = s - ceased - ageing + np.concatenate([[0.0], ageing[:-1]]) + entries
-        s = np.maximum(s, 0.0)
+        # a yearly step at the estimated rates (events per child-year in care), no band
+        # losing more children than it holds and receives
+        out = np.minimum(s * total, s + entries)
+        ceased = out * share
+        ageing = out - ceased
+        s = s - out + np.concatenate([[0.0], ageing[:-1]]) + entries
         out_stock.append(s.sum())
         out_start.append(entries.sum())
         out_ceased.append(ceased.sum())

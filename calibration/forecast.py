@@ -11,10 +11,15 @@ What the forecast assumes (each input from data up to Y only, :mod:`calibration.
    (children stay longer, as they did nationally 2010–2018). The level comes from the stock
    identity rather than from published ceased, which fall short of starts − Δstock by about 1%
    of the stock a year (DfE counts each child once a year).
-4. **Calibration by a pilot**: one-year runs with common random numbers adjust the first-entry
-   share (so simulated starts, re-entries included, equal the level) and the return-home, SGO,
-   CAO and other-exit hazards (so each route meets its share of the year-1 exits); two damped
-   ratio steps, the second on enough replicates for about 1% precision on total exits.
+4. **Calibration by a pilot** with common random numbers: ratio steps on year 1 adjust the
+   first-entry share (so simulated starts, re-entries included, equal the level) and the
+   return-home, SGO, CAO and other-exit hazards (so each route meets its share of the year-1
+   exits, leaving at 18 and adoption keeping what the model makes). One damped step runs
+   replicates of its own; two full steps run year 1 of the forecast's own replicates (their
+   common random numbers: the calibration absorbs their year-1 chance, which otherwise added
+   about 2% of the stock to each authority's year-1 error). From year 2 the exit hazards are
+   divided by the model's measured start-up transient (:mod:`calibration.start_up`), so total
+   exits follow the assumption while the model keeps its own mix by placement, age and route.
 5. **Bands**: each replicate draws its own path of starts and exit-rate deviations (a random
    walk plus transient noise with the authority's own variances) and its own stock growth
    (within its standard error), in antithetic pairs; the model adds its own chance. The
@@ -35,6 +40,7 @@ import numpy as np
 from calibration.direct import direct_estimates
 from calibration.knobs import KNOBS, Knob, knob_changes
 from calibration.rates import Inputs, Pool, estimate
+from calibration.start_up import settle
 from calibration.tables import data_up_to
 from simulation.params import DatedChange, Parameters, spec_of
 from simulation.runner import run_replicate
@@ -47,8 +53,8 @@ HAZARDS = (
     "exits.cao_per_year",
     "exits.other_per_year",
 )
-PILOT_CHILD_REPS = (1_500, 6_000)  # replicates × children of each pilot step (~1% at the end)
-FORECAST_CHILD_REPS = 6_000  # replicates × children of the forecast
+PILOT_CHILD_REPS = 2_500  # replicates × children of the first (damped) pilot step
+FORECAST_CHILD_REPS = 5_000  # replicates × children of the forecast (and of the second step)
 MIN_REPS, MAX_REPS = 12, 60  # a run's fixed set-up cost dominates below ~100 children
 DAMPING = 0.9
 MEASURES = ("stock", "started", "ceased")
@@ -74,7 +80,7 @@ class Forecast:
 
 def replicates(stock: float, child_reps: int = FORECAST_CHILD_REPS) -> int:
     """An even number of replicates (antithetic pairs) giving about ``child_reps`` child-runs."""
-    n = int(min(MAX_REPS, max(MIN_REPS, math.ceil(child_reps / max(stock, 1.0)))))
+    n = _count(child_reps, stock, MIN_REPS)
     return n + n % 2
 
 
@@ -89,11 +95,11 @@ def forecast_la(code: str, origin: int, horizon: int, seed: int, pool: dict[str,
         {**direct, "entry.starts_per_10k_per_year": round(rate, 4)}
     )
     knobs = tuple(k for name in PILOT_KNOBS for k in KNOBS if k.name == name)
-    calibrated, pilot, hazard_share, runs = _pilot(base, knobs, inputs, seed)
+    pilot = _pilot(base, knobs, inputs, seed)
     n = replicates(inputs.stock)
     paths: dict[str, list[list[float]]] = {m: [] for m in MEASURES}
     for j in range(n):
-        params = _replicate_params(calibrated, inputs, horizon, seed, j, hazard_share)
+        params = _replicate_params(pilot, inputs, horizon, seed, j)
         rows = run_replicate(params, horizon, seed, j).indicators
         by = {(y, i): v for y, i, v in rows}
         for m in MEASURES:
@@ -102,8 +108,8 @@ def forecast_la(code: str, origin: int, horizon: int, seed: int, pool: dict[str,
         inputs,
         tuple(range(origin + 1, origin + horizon + 1)),
         {m: np.asarray(v, dtype=float) for m, v in paths.items()},
-        pilot,
-        runs + n,
+        pilot.report,
+        pilot.runs + n,
         time.perf_counter() - started,
     )
 
@@ -111,72 +117,109 @@ def forecast_la(code: str, origin: int, horizon: int, seed: int, pool: dict[str,
 # ----------------------------------------------------------------------------- the pilot
 
 
-def _targets(inputs: Inputs, adopted: float) -> dict[str, float]:
+def _targets(inputs: Inputs, sims: dict[str, float]) -> dict[str, float]:
     """Year-1 flows the model must make: starts at their level; exits so that the stock grows
-    by g, split by the authority's route shares; 18s and other exits take what the routes the
-    model sets itself (adoption) leave."""
+    by g. The routes the model sets itself (leaving at 18, adoption) keep their simulated
+    count; the four hazard routes share the rest in the authority's proportions (return home,
+    SGO, CAO, and for 'other' its published remainder less the model's share of 18s)."""
     exits = max(inputs.starts - inputs.growth * inputs.stock, 0.05 * inputs.stock)
-    home, _, sgo, cao, _ = (s * exits for s in inputs.exit_shares)
-    return {
-        "started": inputs.starts,
+    fixed = sims.get("ceased_age_18", 0.0) + sims.get("ceased_adopted", 0.0)
+    home, _, sgo, cao, rest = inputs.exit_shares
+    other = max(rest - sims.get("ceased_age_18", 0.0) / max(sims.get("ceased", 1.0), 1.0), 0.02)
+    weights = {
         "ceased_returned_home": home,
         "ceased_sgo": sgo,
         "ceased_cao": cao,
-        "ceased_age_18_or_other": max(exits - home - sgo - cao - adopted, 0.02 * exits),
-        "ceased": exits,
+        "ceased_other": other,
     }
+    hazard = max(exits - fixed, 0.1 * exits)
+    total = sum(weights.values())
+    out = {"started": inputs.starts, "ceased": exits}
+    out |= {k: hazard * w / total for k, w in weights.items()}
+    return out
 
 
-def _pilot(
-    base: Parameters, knobs: Sequence[Knob], inputs: Inputs, seed: int
-) -> tuple[Parameters, dict[str, float], float, int]:
-    """Two damped ratio steps on one-year runs (common random numbers within the pilot).
-    Returns the calibrated parameters, the last step's targets and results, the hazard routes'
-    share of exits, and the runs used."""
+@dataclass(frozen=True)
+class Pilot:
+    """The calibrated parameters and what the forecast's paths need from the pilot."""
+
+    params: Parameters
+    hazard_share: float  # the four hazard routes' share of exits
+    report: dict[str, float]
+    runs: int
+
+
+def _pilot(base: Parameters, knobs: Sequence[Knob], inputs: Inputs, seed: int) -> Pilot:
+    """Three ratio steps on year 1 with common random numbers: a damped one on replicates of
+    its own, then two full ones on the forecast's own replicates."""
     m = np.ones(len(knobs))
-    runs, sims, targets = 0, {}, {}
-    for child_reps in PILOT_CHILD_REPS:
-        n = min(MAX_REPS, max(4, math.ceil(child_reps / max(inputs.stock, 1.0))))
+    runs = 0
+    sims: dict[str, float] = {}
+    targets: dict[str, float] = {}
+    steps = (  # (replicates, first replicate, damping)
+        (_count(PILOT_CHILD_REPS, inputs.stock, 4), 10_000, DAMPING),
+        (replicates(inputs.stock), 0, 1.0),
+        (replicates(inputs.stock), 0, 1.0),
+    )
+    for n, first, damping in steps:
         params = base.with_changes(knob_changes(base, knobs, m))
-        sims = _year_one(params, seed, n)
+        sims = _mean_by_year(params, seed, range(first, first + n), 1)[0]
         runs += n
-        targets = _targets(inputs, sims.get("ceased_adopted", 0.0))
-        m = _step(m, knobs, targets, sims)
-    calibrated = base.with_changes(knob_changes(base, knobs, m))
-    hazard = sum(sims.get(k, 0.0) for k in ("ceased_returned_home", "ceased_sgo", "ceased_cao"))
-    hazard += sims.get("ceased_other", 0.0)
+        targets = _targets(inputs, sims)
+        m = _step(m, knobs, targets, sims, damping)
+    hazard = sum(
+        sims.get(k, 0.0)
+        for k in ("ceased_returned_home", "ceased_sgo", "ceased_cao", "ceased_other")
+    )
     share = hazard / sims["ceased"] if sims.get("ceased") else 0.6
     report = {f"target_{k}": round(v, 2) for k, v in targets.items()}
     report |= {f"pilot_{k}": round(sims.get(k, math.nan), 2) for k in targets}
-    return calibrated, report, min(max(share, 0.2), 1.0), runs
+    return Pilot(
+        base.with_changes(knob_changes(base, knobs, m)),
+        min(max(share, 0.2), 1.0),
+        report,
+        runs,
+    )
 
 
-def _year_one(params: Parameters, seed: int, n: int) -> dict[str, float]:
-    """Mean year-1 indicators over pilot replicates 10,000.. (apart from the forecast's)."""
-    total: dict[str, float] = {}
-    for r in range(n):
-        for _, name, value in run_replicate(params, 1, seed, 10_000 + r).indicators:
-            total[name] = total.get(name, 0.0) + value
-    out = {k: v / n for k, v in total.items()}
-    out["ceased_age_18_or_other"] = out.get("ceased_age_18", 0.0) + out.get("ceased_other", 0.0)
+def _count(child_reps: int, stock: float, least: int) -> int:
+    return int(min(MAX_REPS, max(least, math.ceil(child_reps / max(stock, 1.0)))))
+
+
+def _mean_by_year(
+    params: Parameters, seed: int, reps: Sequence[int], years: int
+) -> list[dict[str, float]]:
+    """Mean indicators of each simulated year over the replicate numbers ``reps``."""
+    total: list[dict[str, float]] = [{} for _ in range(years)]
+    n = len(reps)
+    for r in reps:
+        rows = run_replicate(params, years, seed, r).indicators
+        first = min(y for y, _, _ in rows)
+        for year, name, value in rows:
+            t = total[year - first]
+            t[name] = t.get(name, 0.0) + value
+    out = [{k: v / n for k, v in t.items()} for t in total]
+    for o in out:
+        o["ceased_age_18_or_other"] = o.get("ceased_age_18", 0.0) + o.get("ceased_other", 0.0)
     return out
 
 
 def _step(
-    m: np.ndarray, knobs: Sequence[Knob], targets: dict[str, float], sims: dict[str, float]
+    m: np.ndarray,
+    knobs: Sequence[Knob],
+    targets: dict[str, float],
+    sims: dict[str, float],
+    damping: float = DAMPING,
 ) -> np.ndarray:
-    """m <- m·(target/simulated)^(damping/elasticity) for each knob's target; the other-exit
-    hazard moves only the 'other' part of (18s + other), so its elasticity is that share."""
+    """m <- m·(target/simulated)^damping for each knob's own target."""
     new = m.copy()
     for i, knob in enumerate(knobs):
-        name = next(n for n in (*knob.targets, "ceased_age_18_or_other") if n in targets)
-        sim, target = sims.get(name, 0.0), targets[name]
+        name = next((n for n in knob.targets if n in targets), None)
+        sim = sims.get(name, 0.0) if name else 0.0
+        target = targets.get(name, 0.0) if name else 0.0
         if sim <= 0 or target <= 0:
             continue
-        elasticity = 1.0
-        if name == "ceased_age_18_or_other":
-            elasticity = max(sims.get("ceased_other", 0.0) / sim, 0.1)
-        ratio = (target / sim) ** (DAMPING / elasticity)
+        ratio = (target / sim) ** damping
         new[i] = float(np.clip(m[i] * np.clip(ratio, 0.33, 3.0), knob.lo, knob.hi))
     return new
 
@@ -184,25 +227,26 @@ def _step(
 # ----------------------------------------------------------------------------- the paths
 
 
-def _replicate_params(
-    params: Parameters, inputs: Inputs, horizon: int, seed: int, j: int, hazard_share: float
-) -> Parameters:
+def _replicate_params(pilot: Pilot, inputs: Inputs, horizon: int, seed: int, j: int) -> Parameters:
     """Replicate j's parameters: its own starts and exit-rate path, year 1 in the values and
-    later years as changes dated 1 April (antithetic: j and j+1 mirror each other)."""
+    later years as changes dated 1 April (antithetic: j and j+1 mirror each other); from
+    year 2 the start-up drift of the exit rate is divided out."""
     starts, exits = _deviations(inputs, horizon, seed, j)
     year_one, dated = {}, []
     for t in range(horizon):
-        changes = _year_changes(params, inputs, starts[t], exits[t], hazard_share)
+        settled = settle(t)
+        changes = _year_changes(pilot.params, starts[t], exits[t] / settled, pilot.hazard_share)
         if t == 0:
             year_one = changes
         else:
             day = float((date(inputs.origin + t, 4, 1) - date(inputs.origin, 4, 1)).days)
             dated += [DatedChange(day, path, value) for path, value in changes.items()]
-    return params.with_changes(year_one, dated)
+    return pilot.params.with_changes(year_one, dated)
 
 
 def _deviations(inputs: Inputs, horizon: int, seed: int, j: int) -> tuple[list[float], list[float]]:
-    """Multipliers of starts and of the total exit rate for years 1..H of replicate j."""
+    """Multipliers of starts and of the total exit rate for years 1..H of replicate j:
+    exp(u - var(u)/2), mean one, with u a random walk plus transient noise."""
     streams = Streams(seed * 1_000_003 + j // 2)
     sign = 1.0 if j % 2 == 0 else -1.0
     entity = int(inputs.code)
@@ -211,21 +255,23 @@ def _deviations(inputs: Inputs, horizon: int, seed: int, j: int) -> tuple[list[f
     starts, exits = [], []
     stock = inputs.stock
     year_one_rate = (inputs.starts - inputs.growth * inputs.stock) / inputs.stock
+    sb, sr = inputs.starts_var, inputs.exit_var
     for t in range(horizon):
         z = [sign * streams.normal(f"forecast.{k}", entity, t) for k in ("bl", "bn", "rl", "rn")]
-        level_b += inputs.starts_var.level * z[0]
-        level_r += inputs.exit_var.level * z[2]
+        level_b += sb.level * z[0]
+        level_r += sr.level * z[2]
+        var_b = (t + 1) * sb.level**2 + sb.noise**2
+        var_r = (t + 1) * sr.level**2 + sr.noise**2
         rate = max(inputs.starts - growth * stock, 0.05 * stock) / stock
-        starts.append(math.exp(level_b + inputs.starts_var.noise * z[1]))
-        exits.append(
-            rate / max(year_one_rate, 0.05) * math.exp(level_r + inputs.exit_var.noise * z[3])
-        )
+        starts.append(math.exp(level_b + sb.noise * z[1] - var_b / 2))
+        shock = math.exp(level_r + sr.noise * z[3] - var_r / 2)
+        exits.append(rate / max(year_one_rate, 0.05) * shock)
         stock *= 1.0 + growth
     return starts, exits
 
 
 def _year_changes(
-    params: Parameters, inputs: Inputs, starts: float, exits: float, hazard_share: float
+    params: Parameters, starts: float, exits: float, hazard_share: float
 ) -> dict[str, Any]:
     """The entry rate and the four exit hazards for a year with these multipliers (the
     hazards carry the whole change of the total exit rate: adoptions and 18s do not move)."""

@@ -326,3 +326,24 @@ def _own_variation(
     k = len(d) - 1
     scale = (PRIOR_YEARS * gamma0 + k * own) / (PRIOR_YEARS + k) / gamma0
     return Variation(pooled.level * math.sqrt(scale), pooled.noise * math.sqrt(scale))
+
+
+def identity_gap(years: Sequence[int]) -> dict[int, tuple[float, float, int]]:
+    """By year: mean and median over authorities (20+ children) of (Δstock − (starts −
+    ceased)) / previous stock — how far published ceased fall short of the stock identity."""
+    out = {}
+    for year in years:
+        gaps = []
+        for la in la_table().values():
+            h = history(la, year)
+            if h is not None and h.years[-1] == year and h.prev[-1] >= 20:
+                change = h.stock[-1] - h.prev[-1]
+                gaps.append((change - (h.starts[-1] - h.ceased[-1])) / h.prev[-1])
+        if gaps:
+            out[year] = (float(np.mean(gaps)), float(np.median(gaps)), len(gaps))
+    return out
+
+
+if __name__ == "__main__":  # python -m calibration.rates: the stock-identity gap by year
+    for y, (mean, median, n) in identity_gap(range(2011, 2025)).items():
+        print(f"{y}  mean {100 * mean:5.2f}%  median {100 * median:5.2f}%  authorities {n}")

@@ -10,13 +10,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+SIMULATE = [sys.executable, "run.py", "simulate", "--years", "1", "--reps", "2", "--jobs", "1"]
 
 
 def simulate(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "run.py", "simulate", "--years", "1", "--reps", "2", "--jobs", "1"]
-        + ["--no-report", "--out", str(out), *args],
+        [*SIMULATE, "--no-report", "--out", str(out), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -32,7 +32,7 @@ def test_simulate_leeds_runs_from_its_2024_fit(tmp_path):
     (folder,) = list(tmp_path.iterdir())
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["calibration_source"] == "calibration/fitted/la-383-2024.toml"
-    header, *rows = (folder / "indicators.csv").read_text().splitlines()
+    _, *rows = (folder / "indicators.csv").read_text().splitlines()
     assert {r.split(",")[2] for r in rows} == {"2025"}  # the first DfE year after 31 March 2024
     stock = [float(r.split(",")[4]) for r in rows if ",cla_31_march," in r]
     assert all(1_300 < s < 1_900 for s in stock)  # Leeds: 1,549 looked after at 31 March 2024

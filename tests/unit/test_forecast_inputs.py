@@ -77,7 +77,7 @@ def test_markov_mean_field_is_a_flow_balance_by_age():
     b = markov("383", 2018, 5)
     d = la_data("383", 2018)
     s0 = d.get("cla_31_march", "total", "total")
-    assert b.stock[0] == pytest.approx(s0 + b.started[0] - b.ceased[0], rel=1e-9)
+    assert b.stock[0] == pytest.approx(s0 + b.started[0] - b.ceased[0], rel=1e-9)  # a flow balance
     assert np.all(b.stock > 0) and np.all(np.diff(b.started) == 0)
 
 
@@ -87,7 +87,10 @@ def test_replicates_come_in_antithetic_pairs(pool):
     a = forecast._deviations(inputs, 4, 1, 0)
     b = forecast._deviations(inputs, 4, 1, 1)
     c = forecast._deviations(inputs, 4, 1, 2)
-    assert np.allclose(np.log(a[0]), -np.log(b[0]))  # starts deviations mirror each other
+    ua, ub = np.log(a[0]), np.log(b[0])  # +u - var/2 and -u - var/2: mean one, mirrored
+    v = inputs.starts_var
+    assert np.allclose(ua + ub, [-((t + 1) * v.level**2 + v.noise**2) for t in range(4)])
+    assert not np.allclose(ua, ub)
     assert a != c
     assert forecast._deviations(inputs, 4, 1, 0) == a  # the same seed, the same path
     assert forecast.replicates(30) == 60 and forecast.replicates(3_000) == 12
