@@ -9,17 +9,31 @@
     python run.py scenarios
     python run.py report RUN_DIR
 
-Every user error (bad scenario, bad option, unwritable folder) is one message and exit code 2.
+Every user error (bad scenario, bad option, unwritable folder) is one message and exit code 2,
+checked before anything is written. Messages and user text (scenario titles, paths) are printed
+as they are, never read as console markup: a message about ``[levers]`` keeps its ``[levers]``.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
 
-import typer
-from rich.console import Console
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    sys.stderr.write("error: interrupted before the command started; nothing was written\n")
+    raise SystemExit(2)
+
+
+if __name__ == "__main__":  # a Ctrl-C or SIGTERM while the imports below load is one line too
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    signal.signal(signal.SIGTERM, _interrupted_while_starting)
+
+import typer  # noqa: E402  (after the handlers above)
+from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
 
 app = typer.Typer(
     add_completion=False,
@@ -32,7 +46,8 @@ err_console = Console(stderr=True)
 
 Years = Annotated[int, typer.Option(min=1, max=50, help="Years to simulate.")]
 Reps = Annotated[int, typer.Option(min=1, max=10_000, help="Replicates (paired across scenarios).")]
-Seed = Annotated[int, typer.Option(min=0, help="Master random seed.")]
+SEED_MAX = 2**63 - 1  # replicate seeds are derived modulo 2**63: a larger seed would repeat one
+Seed = Annotated[int, typer.Option(min=0, max=SEED_MAX, help="Master random seed.")]
 Area = Annotated[
     str,
     typer.Option(
@@ -40,7 +55,7 @@ Area = Annotated[
         "its latest fit when no year is given) or a fit file. List them: python run.py areas."
     ),
 ]
-Out = Annotated[Path, typer.Option(help="Folder under which the run folder is written.")]
+Out = Annotated[str, typer.Option(help="Folder under which the run folder is written.")]
 Jobs = Annotated[int, typer.Option(min=0, help="Worker processes (0 = all cores).")]
 Executor = Annotated[str, typer.Option(help="'local' (processes) or 'dask'.")]
 Scheduler = Annotated[str | None, typer.Option(help="Dask scheduler address (dask only).")]
@@ -48,20 +63,31 @@ NoReport = Annotated[bool, typer.Option("--no-report", help="Skip charts and rep
 
 
 def _fail(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)
+
+
+def _done(label: str, path: object) -> None:
+    """'Run folder: <path>' with the path in bold and printed as it is (never as markup)."""
+    console.print(f"{label}: [bold]{escape(str(path))}[/]", highlight=False, soft_wrap=True)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # clean up like Ctrl-C: no half-written run folder
 
 
+@app.callback()
+def _before_any_command() -> None:
+    # While a command imports the engine (seconds), an interrupt is one line and exit 2.
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    signal.signal(signal.SIGTERM, _interrupted_while_starting)
+
+
 def _guard(fn, *args, **kwargs):
     """Run a command; turn our own errors into one clear message and exit code 2."""
-    import signal
-
     from simulation.errors import CarepathsError
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return fn(*args, **kwargs)
@@ -78,11 +104,18 @@ def simulate(
     reps: Reps = 20,
     seed: Seed = 1,
     area: Area = "england-average",
-    out: Out = Path("results/runs"),
+    out: Out = "results/runs",
     jobs: Jobs = 0,
     executor: Executor = "local",
     scheduler: Scheduler = None,
     no_report: NoReport = False,
+    ssda903_out: Annotated[
+        bool,
+        typer.Option(
+            "--ssda903-out",
+            help="Also write each replicate's synthetic SSDA903 tables (ssda903/rep-<r>/<year>/).",
+        ),
+    ] = False,
 ) -> None:
     """Run one scenario for N years and R replicates; write a run folder."""
     from results.jobs import simulate as run_simulate
@@ -100,8 +133,9 @@ def simulate(
         scheduler=scheduler,
         report=not no_report,
         argv=sys.argv,
+        ssda903_out=ssda903_out,
     )
-    console.print(f"Run folder: [bold]{folder}[/]")
+    _done("Run folder", folder)
 
 
 @app.command()
@@ -111,7 +145,7 @@ def compare(
     reps: Reps = 100,
     seed: Seed = 1,
     area: Area = "england-average",
-    out: Out = Path("results/runs"),
+    out: Out = "results/runs",
     jobs: Jobs = 0,
     executor: Executor = "local",
     scheduler: Scheduler = None,
@@ -135,7 +169,7 @@ def compare(
         argv=sys.argv,
         console=console,
     )
-    console.print(f"Run folder: [bold]{folder}[/]")
+    _done("Run folder", folder)
 
 
 @app.command()
@@ -145,7 +179,7 @@ def sensitivity(
     reps: Reps = 20,
     seed: Seed = 1,
     area: Area = "england-average",
-    out: Out = Path("results/runs"),
+    out: Out = "results/runs",
     jobs: Jobs = 0,
     executor: Executor = "local",
     scheduler: Scheduler = None,
@@ -168,7 +202,7 @@ def sensitivity(
         report=not no_report,
         argv=sys.argv,
     )
-    console.print(f"Run folder: [bold]{folder}[/]")
+    _done("Run folder", folder)
 
 
 @app.command()
@@ -194,8 +228,41 @@ def calibrate(
     force: Annotated[
         bool, typer.Option("--force", help="Replace a committed fit in calibration/fitted.")
     ] = False,
+    ssda903: Annotated[
+        Path | None,
+        typer.Option(help="Fit an area to a council's own SSDA903 files (a folder of CSVs)."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option(help="With --ssda903: the start date, YYYY-MM-DD.")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="With --ssda903: the area's name (la-<name>-<year>).")
+    ] = None,
+    population: Annotated[
+        float | None,
+        typer.Option(min=100, help="With --ssda903: children aged 0-17 in the area."),
+    ] = None,
 ) -> None:
     """Fit hazard scales to official statistics; write <out>/<area>-<year>.toml, .fit.csv."""
+    if ssda903 is not None:
+        from calibration.ssda903.calibrate import calibrate_ssda903
+
+        if area or la:
+            _fail("give --ssda903 or --area/--la, not both")
+        fitted = _guard(
+            calibrate_ssda903,
+            ssda903,
+            start=start,
+            name=name,
+            population=population,
+            seed=seed,
+            say=console.print,
+            **({"out_dir": Path(out)} if out else {}),
+        )
+        console.print(f"Fit written: [bold]{fitted}[/]")
+        return
+    if start or name or population:
+        _fail("--start, --name and --population go with --ssda903")
     from calibration.fit import calibrate as run_calibrate
 
     path = _guard(
@@ -229,7 +296,7 @@ def backtest(
         int | None, typer.Option("--to", help="Last year to score [default: the latest].")
     ] = None,
     seed: Seed = 1,
-    out: Out = Path("results/runs"),
+    out: Out = "results/runs",
     jobs: Jobs = 0,
     executor: Executor = "local",
     scheduler: Scheduler = None,
@@ -348,12 +415,14 @@ def areas() -> None:
 def scenarios() -> None:
     """List the scenario files with their titles."""
     from rich.table import Table
+    from rich.text import Text
 
+    from results.store import display_path
     from simulation.scenario import list_scenarios
 
     table = Table("scenario", "title", "file")
     for name, title, path in _guard(list_scenarios) or []:
-        table.add_row(name, title, str(path))
+        table.add_row(Text(name), Text(title), Text(display_path(path)))
     console.print(table)
 
 
@@ -363,7 +432,7 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A run folder.")]) -> No
     from results.report import regenerate
 
     path = _guard(regenerate, run_dir)
-    console.print(f"Report: [bold]{path}[/]")
+    _done("Report", path)
 
 
 if __name__ == "__main__":

@@ -58,7 +58,8 @@ def held_back_note(la: LocalAuthority) -> str:
 
 def canonical_area(name: str) -> str:
     """The fit name for an ``--area`` value: ``england-average``, ``england``, a fit file's
-    path, or ``la-<code>-<year>`` with a committed fit; a clear CarepathsError otherwise."""
+    path, or ``la-<code>-<year>`` (or ``la-<name>-<year>``) with a committed fit; a clear
+    CarepathsError otherwise."""
     text = name.strip()
     if text in AREAS:
         return text
@@ -66,6 +67,8 @@ def canonical_area(name: str) -> str:
         if not Path(text).is_file():
             raise CarepathsError(f"--area {text}: no such fit file")
         return text
+    if text.startswith("la-") and (FITTED_DIR / f"{text}.toml").is_file():
+        return text  # a committed fit by its own name (a council's SSDA903 fit: la-<name>-<year>)
     la, year = _local_authority(text)
     fitted = fitted_years(la.code)
     label = f"{la.name} ({la.code})"

@@ -182,7 +182,7 @@ def backtest(
     jobs: int = 0,
     executor: str = "local",
     scheduler: str | None = None,
-    out: Path = Path("results/runs"),
+    out: str | Path = "results/runs",
     progress: Callable[[int], Callable[[], None]] | None = None,
 ) -> tuple[Path, list[dict[str, Any]], list[str]]:
     """Run the back-test; return the run folder, the summary rows and the notes."""
@@ -191,7 +191,7 @@ def backtest(
 
     last = check_options(la, origin, last)
     check_executor(executor, scheduler, jobs)
-    store.check_out_folder(out)
+    out = store.check_out_folder(out)
     started = time.perf_counter()
     codes, notes = select(la.strip(), origin, last)
     with data_up_to(origin):

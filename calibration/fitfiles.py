@@ -20,6 +20,7 @@ import tomli_w
 from calibration.atomic import write_set
 from calibration.search import ABC_HALF_WIDTH, COMPARE_YEARS, MIN_ENSEMBLE, FitResult
 from calibration.simulated import FIT_COLUMNS
+from calibration.targets import MARKET_CHECKS
 from simulation.errors import OutputError
 
 FITTED_DIR = Path(__file__).parent / "fitted"
@@ -109,7 +110,10 @@ def write_fit(res: FitResult, seed: int, budget: int, out_dir: Path = FITTED_DIR
     return out_dir / toml_name
 
 
-SECONDARY = frozenset({"agency_share_pct", "foster_inhouse_share_pct", "sw_changes_3plus_pct"})
+SECONDARY = frozenset(
+    {"agency_share_pct", "foster_inhouse_share_pct", "sw_changes_3plus_pct"}
+    | {indicator for indicator, *_ in MARKET_CHECKS}
+)
 
 
 def _csv_text(rows: Sequence[dict[str, Any]]) -> str:

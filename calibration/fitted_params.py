@@ -12,6 +12,8 @@ values).
 Every fit carries ``area.start_year``, the DfE year whose 31 March stock starts a run from it
 (day 0 is 1 April of that year). Fits written before that parameter existed get their fit year
 (they started from the stock a year earlier; refitting removes the difference).
+A fit file that is there but not UTF-8 TOML, or lacks its ``[parameters]``, or holds a value
+the parameter tree refuses, is a :class:`~simulation.errors.DataError` naming the file and key.
 """
 
 from __future__ import annotations
@@ -49,26 +51,44 @@ def fit_path(area: str, year: int | None = None) -> Path | None:
 
 @cache
 def _load(path: Path) -> dict[str, Any]:
-    """A fit file, checked: UTF-8 TOML with a non-empty ``[parameters]`` table and an
-    ``[[ensemble]]`` of tables (a clear DataError naming the file and key otherwise)."""
-    again = "; re-run python run.py calibrate"
+    """The fit file, read as UTF-8 TOML and checked: a ``[parameters]`` table with values
+    for known parameters, within their bounds, and ``[[ensemble]]`` members likewise."""
+    again = "re-run python run.py calibrate to write it again"
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}){again}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{path}: not valid TOML ({exc}){again}") from None
+        text = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    params = data.get("parameters")
-    if not isinstance(params, dict) or not params:
-        raise DataError(f"{path}: 'parameters' must be a non-empty table of values{again}")
+        raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); {again}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"{path}: not valid TOML ({exc}); {again}") from None
+    parameters = data.get("parameters")
+    if not isinstance(parameters, dict) or not parameters:
+        got = "nothing" if parameters is None else repr(parameters)[:40]
+        raise DataError(
+            f"{path}: a fit file needs a [parameters] table of fitted values, found {got}; {again}"
+        )
+    _check_values(path, "[parameters]", parameters)
     members = data.get("ensemble", [])
     if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
-        raise DataError(f"{path}: 'ensemble' must be an array of tables ([[ensemble]]){again}")
+        raise DataError(f"{path}: 'ensemble' must be an array of tables ([[ensemble]]); {again}")
+    for i, member in enumerate(members):
+        _check_values(path, f"[[ensemble]] member {i + 1}", member)
     if not isinstance(data.get("meta", {}), dict):
-        raise DataError(f"{path}: 'meta' must be a table{again}")
+        raise DataError(f"{path}: 'meta' must be a table; {again}")
     return data
+
+
+def _check_values(path: Path, where: str, table: dict[str, Any]) -> None:
+    from simulation.params import ParameterError, spec_of
+
+    for key, value in _values(table).items():
+        try:
+            spec_of(key).check(key, value)
+        except ParameterError as exc:
+            raise DataError(f"{path}: {where}: {exc}") from None
 
 
 def _values(table: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +105,7 @@ def fitted_changes(
     if path is None:
         raise FileNotFoundError(f"no calibration fit for {area!r} in {FITTED_DIR}")
     data = _load(path)
-    changes = _values(data.get("parameters", {}))
+    changes = _values(data["parameters"])
     if "area.start_year" not in changes and isinstance(data.get("meta", {}).get("year"), int):
         changes["area.start_year"] = data["meta"]["year"]
     members = data.get("ensemble", [])

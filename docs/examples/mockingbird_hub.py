@@ -21,6 +21,7 @@ Enable it from a scenario file:
 from __future__ import annotations
 
 from simulation.agents import CarerHousehold, Child, Group
+from simulation.indicator_names import declare_indicator
 from simulation.params import Param, register
 from simulation.rules.registry import Rule, register_rule
 
@@ -58,6 +59,9 @@ register(
         ),
     }
 )
+
+
+declare_indicator("mockingbird_members", "households")
 
 
 @register_rule("mockingbird", plugin=True)

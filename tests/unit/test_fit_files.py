@@ -31,9 +31,15 @@ ROW = {
 }
 
 
+DISRUPTION = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
 def result(holdout: bool = True, source: str = "DfE CLA 2016") -> FitResult:
     knobs = KNOBS[:2]
-    point = {"entry.new_entrant_share": 0.9, "endings.disruption_per_year": (0.4, 0.5)}
+    point = {
+        "entry.new_entrant_share": 0.9,
+        "endings.disruption_per_year": DISRUPTION,
+    }
     return FitResult(
         area="la-340",
         year=2016,
@@ -57,7 +63,7 @@ def test_strings_round_trip_exactly_including_carriage_returns(tmp_path):
     path = fitfiles.write_fit(result(source=tricky), 1, 44, tmp_path)
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     assert data["sources"]["area.population_0_17"] == tricky
-    assert data["parameters"]["endings.disruption_per_year"] == [0.4, 0.5]
+    assert data["parameters"]["endings.disruption_per_year"] == list(DISRUPTION)
     assert len(data["ensemble"]) == 3 and data["ensemble"][2]["_loss"] == 3.0
 
 
@@ -75,7 +81,15 @@ def test_the_set_is_written_together_and_a_stale_holdout_removed(tmp_path):
 def test_fits_written_elsewhere_load_like_committed_ones(tmp_path, monkeypatch):
     fitfiles.write_fit(result(), 1, 44, tmp_path)
     monkeypatch.setattr("calibration.fitted_params.FITTED_DIR", tmp_path)
-    assert fitted_changes("la-340-2016")["endings.disruption_per_year"] == (0.4, 0.5)
+    assert fitted_changes("la-340-2016")["endings.disruption_per_year"] == (
+        0.4,
+        0.5,
+        0.6,
+        0.7,
+        0.8,
+        0.9,
+        1.0,
+    )
 
 
 def test_an_interrupt_while_staging_leaves_the_old_set(tmp_path, monkeypatch):
@@ -146,11 +160,14 @@ def test_calibrate_interrupted_while_writing_says_the_fit_was_written(tmp_path, 
 BROKEN_FITS = [
     (b"\xff\xfe\x00garbage", "not UTF-8"),
     (b"parameters = [", "not valid TOML"),
-    (b"parameters = 3\n", "'parameters' must be a non-empty table"),
-    (b"", "'parameters' must be a non-empty table"),
-    (b"# only a comment\n", "'parameters' must be a non-empty table"),
-    (b'ensemble = 3\n[parameters]\n"a.b" = 1\n', "'ensemble' must be an array of tables"),
-    (b'meta = 1\n[parameters]\n"a.b" = 1\n', "'meta' must be a table"),
+    (b"parameters = 3\n", r"needs a \[parameters\] table"),
+    (b"", r"needs a \[parameters\] table"),
+    (b"# only a comment\n", r"needs a \[parameters\] table"),
+    (
+        b'ensemble = 3\n[parameters]\n"entry.new_entrant_share" = 0.9\n',
+        "'ensemble' must be an array of tables",
+    ),
+    (b'meta = 1\n[parameters]\n"entry.new_entrant_share" = 0.9\n', "'meta' must be a table"),
 ]
 
 
