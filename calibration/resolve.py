@@ -11,17 +11,19 @@ silent fall-back.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from calibration.areas import area_changes
+from calibration.areas import area_changes, canonical_area
 from calibration.fitted_params import FITTED_DIR, fit_path, fitted_changes
 from simulation.errors import CarepathsError, ScenarioError
-from simulation.params import ParameterError, Parameters
-from simulation.scenario import Scenario
+from simulation.params import DatedChange, ParameterError, Parameters
+from simulation.scenario import MODEL_START, Scenario
 
 
 def fitted(area: str, replicate: int) -> dict[str, Any] | None:
     """The fit's parameter changes for ``replicate`` (ensemble member), or None without a fit."""
+    area = canonical_area(area)  # a local authority or a file always has its fit
     if fit_path(area) is None:
         return None
     return dict(fitted_changes(area, replicate=replicate)) or None
@@ -32,7 +34,7 @@ def calibration_source(area: str) -> str | None:
 
     Recorded in each run's manifest so a reader knows whether a fit was used.
     """
-    path = fit_path(area)
+    path = fit_path(canonical_area(area))
     if path is None:
         return None
     root = FITTED_DIR.parent.parent
@@ -52,8 +54,20 @@ def area_params(area: str, replicate: int) -> Parameters:
 
 
 def resolve_params(scenario: Scenario, area: str, replicate: int) -> Parameters:
-    """defaults → area → calibrated fit (ensemble member for ``replicate``) → the scenario."""
+    """defaults → area → calibrated fit (ensemble member for ``replicate``) → the scenario.
+
+    Scenario dates count from 1 April 2024; a run from a fit whose stock is of another year
+    starts on 1 April of that year, so each dated change moves to the same calendar date of
+    that run (a change dated before the run's start applies from its first day)."""
+    base = area_params(area, replicate)
+    dated = shift_dated(scenario.dated, base["area.start_year"])
     try:
-        return area_params(area, replicate).with_changes(scenario.changes, scenario.dated)
+        return base.with_changes(scenario.changes, dated)
     except ParameterError as exc:
         raise ScenarioError(f"{scenario.files[0]}: {exc}") from None
+
+
+def shift_dated(dated: tuple[DatedChange, ...], start_year: int) -> tuple[DatedChange, ...]:
+    """Dated changes (days from 1 April 2024) as days from 1 April ``start_year``."""
+    shift = (MODEL_START - date(start_year, 4, 1)).days
+    return tuple(DatedChange(max(0.0, d.day + shift), d.path, d.value) for d in dated)
