@@ -13,7 +13,9 @@ Prints markdown tables:
    quality of the placements made, the mean quality and SDQ at 31 March, and the needs
    trajectory of children who stayed in the same placement from one 31 March to the next (the
    mean change of SDQ a year, the share whose score fell and rose by 4+ points);
-3. quality moves (a poor placement left for a better one) by the type they left, and where
+3. re-entries and orders (adoption, SGO, CAO) that broke down, as shares of starts, against
+   the published shares;
+4. quality moves (a poor placement left for a better one) by the type they left, and where
    the children leaving kinship care went.
 
 ``--fit-dir`` reads the calibrated fit from another folder (a scratch refit), never writing
@@ -154,6 +156,43 @@ def sdq_table(results: Sequence[dict[str, Any]]) -> list[str]:
     return lines
 
 
+# (indicator, published figure, what it is): re-entries and orders that broke down
+REENTRY_FIGURES = (
+    ("started_reentry_pct", 12.0, "% of starts who were looked after before (DfE c.2010, PF 181)"),
+    (
+        "permanence_breakdowns_pct_of_started",
+        1.8,
+        "% of starts after an adoption, SGO or CAO (DfE 2024, PF 493)",
+    ),
+)
+
+
+def reentry_table(results: Sequence[dict[str, Any]]) -> list[str]:
+    """Re-entries and permanence breakdowns a year against the published shares of starts."""
+    values: dict[str, list[float]] = defaultdict(list)
+    for res in results:
+        for _, name, v in res["yearly"]:
+            values[name].append(v)
+    started = float(np.mean(values["started"]))
+    mean = {name: float(np.mean(v)) for name, v in values.items()}
+    mean["permanence_breakdowns_pct_of_started"] = (
+        100.0 * mean["permanence_breakdowns"] / started if started else float("nan")
+    )
+    lines = ["| measure | model (mean of the years) | figure | source |", "|---|---|---|---|"]
+    for name, figure, source in REENTRY_FIGURES:
+        lines.append(f"| `{name}` | {mean[name]:.2f} | {figure:g} | {source} |")
+    for name in (
+        "permanence_breakdowns",
+        "permanence_breakdowns_adoption",
+        "permanence_breakdowns_sgo",
+        "permanence_breakdowns_cao",
+        "returns_home_breakdown",
+        "started",
+    ):
+        lines.append(f"| `{name}` a year | {mean[name]:.2f} | — | |")
+    return lines
+
+
 def _total(results: Sequence[dict[str, Any]], key: str) -> float:
     return float(sum(res["sums"].get(key, 0.0) for res in results))
 
@@ -213,6 +252,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"{args.seed}, fit from {where}\n"
     )
     print("\n".join(sdq_table(results)), "\n")
+    print("\n".join(reentry_table(results)), "\n")
     print("\n".join(type_table(results)), "\n")
     print("\n".join(quality_move_table(results, args.reps, args.years)))
 

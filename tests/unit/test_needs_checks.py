@@ -19,7 +19,12 @@ def _task(changes: dict) -> Task:
 def test_needs_checks_print_the_sdq_type_and_quality_move_tables(capsys):
     needs_checks.main(["--reps", "2", "--years", "1", "--jobs", "1"])
     out = capsys.readouterr().out
-    for heading in ("| indicator | DfE 2024", "| placement type |", "| quality moves from |"):
+    for heading in (
+        "| indicator | DfE 2024",
+        "| measure |",
+        "| placement type |",
+        "| quality moves",
+    ):
         assert heading in out
     assert "`sdq_mean` | 14.7 ± 1" in out
 
