@@ -2,16 +2,19 @@
 issue 12 (needs, assessment, social-work continuity, supervision, permanence breakdown).
 
     python -m results.pathway_table social-work-staffing [foster-carer-support ...]
-        --reps 100 --years 5 --jobs 2 [--area england-average] [--seed 1]
+        --reps 100 --years 5 --jobs 2 [--batch 50] [--all-off] [--area england-average]
 
 For each mechanism of ``simulation/pathways.py`` the baseline and the scenario are run with that
 mechanism switched off (its effect sizes at "no effect"), in both alike and on the same
 replicates (common random numbers), and the paired scenario-minus-baseline difference is
 measured over the whole horizon (the mean of the years, as ``comparison.csv``'s ``all``). The
-rows: every mechanism on (the scenario's effect), each one off, and all of them off (what the
-scenario does through the mechanisms it had before issue 12). "Through it" is the effect with
-every mechanism on less the effect with that one off. The baseline runs are shared by all the
-scenarios. Prints a markdown table; writes nothing.
+rows: every mechanism on (the scenario's effect), each one off, and with ``--all-off`` all of
+them off (what the scenario does through the mechanisms it had before issue 12). "Through it"
+is the effect with every mechanism on less the effect with that one off. The baseline runs are
+shared by all the scenarios; a run whose parameters the switch leaves unchanged (supervision
+off where nobody is supervised) is not run again: it is the all-on run (a run depends only on
+its parameters, seed and replicate). ``--batch`` runs the replicates in batches and prints
+the tables after each (on all the replicates so far). Prints markdown tables; writes nothing.
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ OUTCOMES = (
 CONFIGS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("all on", {}),
     *((f"{name} off", changes) for name, changes in MECHANISMS.items()),
-    ("all off", all_off()),
 )
+ALL_OFF = ("all off", all_off())
 SEP = "|"
 
 
@@ -43,18 +46,55 @@ def run_outcomes(task: Task) -> list[tuple[int, str, float]]:
     return [r for r in run_task(task).indicators if r[1] in wanted]
 
 
-def build(scenarios: Sequence[str], area: str, years: int, reps: int, seed: int) -> list[Task]:
+def build(
+    scenarios: Sequence[str],
+    area: str,
+    years: int,
+    replicates: Sequence[int],
+    seed: int,
+    configs: Sequence[tuple[str, dict[str, Any]]] = CONFIGS,
+) -> tuple[list[Task], dict[str, str]]:
+    """The tasks to run, and for each label left out, the label whose run it equals."""
     from calibration.resolve import resolve_params
     from simulation.scenario import load_scenario
 
     loaded = [load_scenario("baseline"), *(load_scenario(s) for s in scenarios)]
-    tasks = []
-    for label, changes in CONFIGS:
-        for scenario in loaded:
-            for r in range(reps):
-                params = resolve_params(scenario, area, r).with_changes(changes)
-                tasks.append(Task(f"{scenario.name}{SEP}{label}", params, years, seed, r))
-    return tasks
+    tasks, same = [], {}
+    for scenario in loaded:
+        for r in replicates:
+            on = resolve_params(scenario, area, r)
+            for label, changes in configs:
+                params = on.with_changes(changes)
+                name = f"{scenario.name}{SEP}{label}"
+                if label != "all on" and _same_run(params, on, label, scenario):
+                    same[name] = f"{scenario.name}{SEP}all on"
+                    continue
+                tasks.append(Task(name, params, years, seed, r))
+    return tasks, same
+
+
+def _same_run(params: Any, on: Any, label: str, scenario: Any) -> bool:
+    """Whether switching a mechanism off leaves the run as it is: no parameter changes, or
+    supervision switched off where no worker is ever supervised."""
+    if dict(params.values) == dict(on.values):
+        return True
+    dated = {d.path for d in scenario.dated}
+    share = "workforce.supervision_share"
+    return label == "supervision off" and on[share] == 0.0 and share not in dated
+
+
+def expand(
+    tasks: Sequence[Task], results: Sequence[Any], same: dict[str, str]
+) -> tuple[list[Task], list[Any]]:
+    """Add the runs left out (equal to another label's run) under their own label."""
+    by_key = {(t.scenario, t.replicate): res for t, res in zip(tasks, results, strict=True)}
+    out_t, out_r = list(tasks), list(results)
+    for name, twin in same.items():
+        for t in tasks:
+            if t.scenario == twin:
+                out_t.append(Task(name, t.params, t.years, t.seed, t.replicate))
+                out_r.append(by_key[(twin, t.replicate)])
+    return out_t, out_r
 
 
 def effects(
@@ -67,7 +107,7 @@ def effects(
         for y, i, v in res
     ]
     out: dict[tuple[str, str, str], tuple[float, float, float]] = {}
-    for label, _ in CONFIGS:
+    for label in dict.fromkeys(t.scenario.split(SEP)[1] for t in tasks):
         base = f"baseline{SEP}{label}"
         names = [f"{s}{SEP}{label}" for s in scenarios]
         config_rows = [r for r in rows if r[0] == base or r[0] in names]
@@ -87,7 +127,7 @@ def table(scenario: str, eff: dict[tuple[str, str, str], tuple[float, float, flo
         f"{title}: effect (90% interval) | through it" for _, title, _ in OUTCOMES
     )
     lines = [head + " |", "|---" * (1 + 2 * len(OUTCOMES)) + "|"]
-    for label, _ in CONFIGS:
+    for label in dict.fromkeys(label for (s, label, _) in eff if s == scenario):
         cells = []
         for indicator, _, fmt in OUTCOMES:
             cells.append(cell(indicator, label, fmt))
@@ -111,17 +151,29 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=0, help="replicates a batch (0: all)")
+    parser.add_argument("--all-off", action="store_true", help="add the all-off row")
     parser.add_argument("--area", default="england-average")
     args = parser.parse_args(argv)
-    tasks = build(args.scenarios, args.area, args.years, args.reps, args.seed)
-    results = run_many(tasks, jobs=args.jobs, fn=run_outcomes)
-    eff = effects(tasks, results, args.scenarios)
-    for scenario in args.scenarios:
-        print(
-            f"\n{scenario} against baseline, {args.area}, {args.reps} replicates x "
-            f"{args.years} years, seed {args.seed} (whole-horizon mean differences)\n"
-        )
-        print(table(scenario, eff))
+    configs = (*CONFIGS, ALL_OFF) if args.all_off else CONFIGS
+    batch = args.batch or args.reps
+    tasks: list[Task] = []
+    results: list[Any] = []
+    for start in range(0, args.reps, batch):
+        reps = range(start, min(start + batch, args.reps))
+        todo, same = build(args.scenarios, args.area, args.years, reps, args.seed, configs)
+        done, res = expand(todo, run_many(todo, jobs=args.jobs, fn=run_outcomes), same)
+        tasks += done
+        results += res
+        eff = effects(tasks, results, args.scenarios)
+        for scenario in args.scenarios:
+            print(
+                f"\n{scenario} against baseline, {args.area}, {reps.stop} replicates x "
+                f"{args.years} years, seed {args.seed} (whole-horizon mean differences; "
+                f"{len(todo)} runs in this batch)\n",
+                flush=True,
+            )
+            print(table(scenario, eff), flush=True)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ def test_quality_moves_are_counted_only_when_the_rule_moves_a_child():
 def test_pathway_effects_are_paired_differences_and_through_is_on_minus_off():
     tasks = [
         Task(f"{s}{pathway_table.SEP}{label}", None, 1, 1, r)  # type: ignore[arg-type]
-        for label, _ in pathway_table.CONFIGS
+        for label, _ in (*pathway_table.CONFIGS, pathway_table.ALL_OFF)
         for s in ("baseline", "x")
         for r in range(2)
     ]
