@@ -13,7 +13,9 @@ CLA24 = "DfE CLA 2024 (calibration/data/england_targets.csv)"
 SDQ_FIT = (
     "hand-set so the baseline's SDQ of CLA 12 months+ aged 5-16 at 31 March matches DfE 2024: "
     "mean 14.7, 46% 0-13, 13% 14-16, 41% 17+ (PF:sdq.*_cla rows 374, 379, 384, 387), with the "
-    "needs rule's changes in care"
+    "needs rule's changes in care; with the market's starting population the baseline gives "
+    "mean 15.3 (15.7 in year 1 to 14.8 in year 5) and 40.8% 17+ (within ±1 point and ±4 "
+    "points; python -m calibration.needs_checks, docs/needs.md)"
 )
 
 

@@ -48,6 +48,9 @@ MECHANISMS: dict[str, dict[str, Any]] = {
     "supervision": {"workforce.supervision_turnover_ratio": 1.0},
     # orders that break down (rules/permanence.py)
     "permanence_breakdown": {"permanence.breakdown_per_year": (0.0, 0.0, 0.0, 0.0)},
+    # kinship placements left for quality only below a lower threshold (rules/endings.py):
+    # off, kin and stranger placements share endings.quality_move_threshold's default
+    "kinship_moves": {"endings.kinship_quality_move_threshold": 0.35},
 }
 
 

@@ -49,6 +49,8 @@ def test_each_mechanism_on_alone_changes_the_run(mechanism: str) -> None:
     if mechanism == "supervision":  # acts only on supervised workers
         on["workforce.supervision_share"] = 1.0
         off["workforce.supervision_share"] = 1.0
+    if mechanism == "kinship_moves":  # acts only on poor kin placements: make some
+        on["kinship.skill_offset"] = off["kinship.skill_offset"] = -0.3
     if mechanism == "needs_act":  # acts through needs that move
         off.update(MECHANISMS["needs_change"] | {k: params[k] for k in MECHANISMS["needs_change"]})
     a = _run(params.with_changes(off), years=2)
