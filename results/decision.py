@@ -9,9 +9,10 @@ calibrated member and assumption draws in both), so each probability is a share 
   does), so a scenario that changes nothing scores 0.5, not 0.
 * ``p_saves``: the same for the net cost (lower is better).
 * **Net cost** a year (the mean over the horizon of each replicate's yearly difference) and
-  **over the horizon**, discounted at the HM Treasury Green Book rate of 3.5% a year (*The Green
-  Book*, 2022, Table 8: 3.5% for years 0–30): the first simulated year is year 0 (undiscounted),
-  the next is divided by 1.035, and so on.
+  **over the horizon**, discounted at the HM Treasury Green Book social time preference rate,
+  3.5% a year in real terms for years 0–30 (PF:appraisal.discount_rate_stpr): the first
+  simulated year is year 0 (undiscounted), the next is divided by 1.035, and so on. Costs are
+  in constant prices of one price base (calibration.prices), so a real rate is the right one.
 * **Cost per outcome avoided**: the 5th, 50th and 95th percentiles of the per-replicate ratio
   net cost / outcomes avoided (:func:`replicate_ratios`: a replicate that avoids none counts as
   infinitely costly, so the 95th percentile is infinite when more than 5% avoid none:
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 GREEN_BOOK_RATE = 0.035
-GREEN_BOOK = "HM Treasury Green Book (2022) social time preference rate, 3.5% a year"
+GREEN_BOOK = "HM Treasury Green Book social time preference rate, 3.5% a year real (years 0-30)"
 COST = "cost_total_gbp"
 PRIMARY_OUTCOME = "unplanned_endings"
 CLEAR = 0.95  # a share of replicates counted as "clear" where a sentence needs one
