@@ -195,7 +195,7 @@ def uprated_changes(
     for base in load_cost_bases():
         if base.price_period == IN_PRICE_BASE:
             continue
-        current = out.get(base.path, params[base.path])
+        current: Value = out[base.path] if base.path in out else params[base.path]
         out[base.path] = _scaled(current, base.element, index.factor(base.price_period, price_year))
     return out
 
