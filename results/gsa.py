@@ -45,10 +45,12 @@ DEFAULT_SOBOL_BASE = 64
 SOBOL_MAX_FACTORS = 8  # Sobol costs N (k + 2) points: screen with Morris first
 BOOTSTRAP_RESAMPLES = 200
 
-# Seconds one replicate-year of the default area (100,000 children) takes: benchmarks/
-# results.json, replicate 0.472 s for 10 years at c041916; start-up about 0.05 s a run.
+# Seconds one replicate-year of the default area (100,000 children) takes on a quiet machine:
+# benchmarks/results.json, replicate 0.472 s for 10 years at c041916. Start-up (building the
+# starting population, shipping the task) measured at about twice a simulated year. The
+# command refines the estimate from the central pair's own time before the design runs.
 SECONDS_PER_REPLICATE_YEAR = 0.047
-SECONDS_PER_RUN_START = 0.05
+SECONDS_PER_RUN_START = 0.1
 
 # Effect assumptions that act only through a lever: with the lever at its "off" value in both
 # scenarios they cannot change the difference, so screening them is wasted runs. A negative-
