@@ -86,25 +86,26 @@ def cost_sentence(summary: DecisionSummary) -> str:
     c, h = summary.net_cost_a_year, summary.net_cost_horizon
     years = len(summary.years)
     rate = f"{100 * summary.discount_rate:g}%"
-    horizon = f"over {years} years, discounted at {rate} (HM Treasury Green Book)"
+    discounted = f"discounted at {rate} a year (HM Treasury Green Book)"
     base = f" ({summary.price_base})" if summary.price_base else ""
     if c.p95 < 0:
         return (
-            f"Saves {money(-c.mean)} a year{base} (90% interval {money(-c.p95)} to "
-            f"{money(-c.p5)} saved); {money(-h.mean)} saved {horizon} "
-            f"(90% interval {money(-h.p95)} to {money(-h.p5)})."
+            f"Saves {money(-c.mean)} a year{base}, 90% interval {money(-c.p95)} to "
+            f"{money(-c.p5)} saved; over {years} years {money(-h.mean)} saved "
+            f"(90% interval {money(-h.p95)} to {money(-h.p5)}), {discounted}."
         )
     if c.p5 > 0:
         return (
-            f"Costs {money(c.mean)} more a year{base} (90% interval {money(c.p5)} to "
-            f"{money(c.p95)}); {money(h.mean)} more {horizon} "
-            f"(90% interval {money(h.p5)} to {money(h.p95)})."
+            f"Costs {money(c.mean)} more a year{base}, 90% interval {money(c.p5)} to "
+            f"{money(c.p95)}; over {years} years {money(h.mean)} more "
+            f"(90% interval {money(h.p5)} to {money(h.p95)}), {discounted}."
         )
     return (
         f"Net cost uncertain: {money(c.mean, True)} a year{base}, 90% interval "
-        f"{money(c.p5, True)} to {money(c.p95, True)}, so it may save or cost money "
-        f"(it costs less in {percent(summary.p_saves)} of replicates); {money(h.mean, True)} "
-        f"{horizon} (90% interval {money(h.p5, True)} to {money(h.p95, True)})."
+        f"{money(c.p5, True)} to {money(c.p95, True)}, so it may save or cost money (it "
+        f"costs less in {percent(summary.p_saves)} of replicates); over {years} years "
+        f"{money(h.mean, True)} (90% interval {money(h.p5, True)} to {money(h.p95, True)}), "
+        f"{discounted}."
     )
 
 
@@ -150,12 +151,17 @@ def cost_per_outcome_sentence(cpo: CostPerOutcome | None, outcome: OutcomeLine |
         )
     if cpo.p95 <= 0:
         return f"Avoids {phrase(cpo.indicator)} at no extra cost in at least 95% of replicates."
-    low = (
-        f"saves {money(-cpo.p5)}" if cpo.p5 < 0 else money(cpo.p5) if cpo.p5 > -math.inf else "any"
-    )
     high = money(cpo.p95) if math.isfinite(cpo.p95) else "no finite amount"
-    mid = f"saves {money(-cpo.p50)}" if cpo.p50 < 0 else money(cpo.p50)
-    return f"Cost per {name} avoided: {mid} (90% interval {low} to {high})."
+    if cpo.p5 >= 0:
+        return (
+            f"Cost per {name} avoided: {money(cpo.p50)} (median; 90% interval "
+            f"{money(cpo.p5)} to {high})."
+        )
+    low = money(-cpo.p5) if math.isfinite(cpo.p5) else "any amount"
+    return (
+        f"Cost per {name} avoided: median {money(cpo.p50, True)}; 90% interval from a saving "
+        f"of {low} to a cost of {high} per {name}, so it may save or cost money."
+    )
 
 
 def _improves(line: OutcomeLine) -> bool:
@@ -175,7 +181,7 @@ def net_benefit_sentence(summary: DecisionSummary) -> str:
     value = (
         f"valuing each {name} avoided at {money(summary.value_per_outcome)}"
         if summary.value_per_outcome
-        else "putting no money value on outcomes (net benefit = money saved)"
+        else "with no money value put on outcomes (so net benefit is the money saved)"
     )
     return (
         f"Net benefit {value}: {money(nb.mean, True)} a year (90% interval "

@@ -1,0 +1,142 @@
+"""Decision outputs of a comparison: the draws, the EVPPI table and the console summary.
+
+* ``draws.csv`` (``scenario,replicate,assumption,quantile,value``): what each replicate drew
+  (sampled mode only), so EVPPI and any later analysis can be redone from the run folder.
+* ``evppi.csv`` (``scenario,baseline,assumption,evppi_gbp,share_of_evpi,evpi_gbp,outcome,
+  value_per_outcome_gbp,replicates``): the expected value of partial perfect information of
+  each sampled assumption for the scenario's yearly incremental net benefit
+  (``value_per_outcome × outcomes avoided − net cost``; results.evppi), regressed on each
+  assumption's quantile (a monotone transform of its value, so the decision it informs is the
+  same).
+* :func:`print_decision`: the decision summary, first in the console, as plain sentences
+  (printed without console markup, so ``[levers]`` and the like stay literal).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from calibration.assumptions import AssumptionDraw
+from results.decision import DecisionSummary, IndicatorRow, incremental_net_benefit
+from results.decision_text import money, summary_lines
+from results.evppi import MIN_RUNS, evppi_table
+
+DRAWS_HEADER = ("scenario", "replicate", "assumption", "quantile", "value")
+EVPPI_HEADER = (
+    "scenario",
+    "baseline",
+    "assumption",
+    "evppi_gbp",
+    "share_of_evpi",
+    "evpi_gbp",
+    "outcome",
+    "value_per_outcome_gbp",
+    "replicates",
+)
+
+
+def draw_rows(draws: Iterable[tuple[str, AssumptionDraw]]) -> list[tuple[Any, ...]]:
+    """``draws.csv`` rows from (scenario, draw) pairs, sorted."""
+    rows = [
+        (scenario, d.replicate, path, d.quantiles[path], value)
+        for scenario, d in draws
+        for path, value in d.values.items()
+    ]
+    return sorted(rows, key=lambda r: (r[0], r[1], r[2]))
+
+
+def quantiles_by_assumption(
+    rows: Iterable[Sequence[Any]], scenario: str
+) -> dict[str, dict[int, float]]:
+    """assumption -> replicate -> quantile, for one scenario's ``draws.csv`` rows."""
+    out: dict[str, dict[int, float]] = defaultdict(dict)
+    for name, rep, path, quantile, _ in rows:
+        if name == scenario:
+            out[str(path)][int(rep)] = float(quantile)
+    return out
+
+
+def evppi_rows(
+    indicators: Sequence[IndicatorRow],
+    draws: Sequence[Sequence[Any]],
+    baseline: str,
+    scenarios: Sequence[str],
+    outcome: str,
+    value_per_outcome: float,
+) -> list[tuple[Any, ...]]:
+    """``evppi.csv`` rows for every scenario against ``baseline`` (none with too few runs)."""
+    out: list[tuple[Any, ...]] = []
+    for scenario in scenarios:
+        if scenario == baseline:
+            continue
+        inb = incremental_net_benefit(indicators, baseline, scenario, outcome, value_per_outcome)
+        reps = sorted(inb)
+        if len(reps) < MIN_RUNS:
+            continue
+        thetas = {
+            path: [by_rep[r] for r in reps]
+            for path, by_rep in quantiles_by_assumption(draws, scenario).items()
+            if all(r in by_rep for r in reps)
+        }
+        if not thetas:
+            continue
+        table = evppi_table(thetas, [inb[r] for r in reps])
+        total = table[0].evppi / table[0].share_of_evpi if table[0].share_of_evpi else 0.0
+        out += [
+            (
+                scenario,
+                baseline,
+                row.assumption,
+                row.evppi,
+                row.share_of_evpi,
+                total,
+                outcome,
+                value_per_outcome,
+                len(reps),
+            )
+            for row in table
+        ]
+    return out
+
+
+def cost_by_year_table(summary: DecisionSummary, title: str) -> Table:
+    """Net cost each year with its 90% interval and the discounted horizon total."""
+    table = Table(title=title, title_justify="left")
+    for name in ("year", "net cost", "90% interval"):
+        table.add_column(name, justify="left" if name == "year" else "right")
+    for year, cost in summary.net_cost_by_year:
+        table.add_row(
+            f"{year - 1}-{str(year)[2:]}",
+            money(cost.mean, True),
+            f"{money(cost.p5, True)} to {money(cost.p95, True)}",
+        )
+    h = summary.net_cost_horizon
+    rate = f"{100 * summary.discount_rate:g}%"
+    table.add_row(
+        f"all {len(summary.years)} years, discounted at {rate}",
+        money(h.mean, True),
+        f"{money(h.p5, True)} to {money(h.p95, True)}",
+    )
+    return table
+
+
+def print_decision(
+    console: Console, summaries: Sequence[DecisionSummary], titles: dict[str, str], mode: str
+) -> None:
+    """The decision summary of each scenario: sentences, then the cost by year."""
+    for s in summaries:
+        head = (
+            f"Decision summary: {titles.get(s.scenario, s.scenario)} against "
+            f"{titles.get(s.baseline, s.baseline)}, {s.replicates} paired replicates, "
+            f"assumptions {mode}"
+        )
+        console.print(head, style="bold", markup=False, highlight=False)
+        for line in summary_lines(s):
+            console.print(f"  - {line}", markup=False, highlight=False, soft_wrap=True)
+        console.print(cost_by_year_table(s, "Net cost by year (scenario − baseline)"))
+        console.print()
