@@ -64,7 +64,8 @@ CHECKS: dict[str, tuple[str, float, str]] = {
 
 def _params(area: str, replicate: int = 0) -> Any:
     """Baseline parameters for ``area`` as the CLI resolves them (fit included if present)."""
-    from simulation.scenario import load_scenario, resolve_params
+    from calibration.resolve import resolve_params
+    from simulation.scenario import load_scenario
 
     return resolve_params(load_scenario("baseline"), area, replicate)
 

@@ -316,8 +316,8 @@ def compare(
     console: Console | None = None,
 ) -> Path:
     """Run the scenarios on paired replicates; write the run folder; return its path."""
-    from simulation.areas import area_changes
-    from simulation.scenario import calibration_source
+    from calibration.areas import area_changes
+    from calibration.resolve import calibration_source
 
     started = store.utc_now()
     check_executor(executor, scheduler, jobs)

@@ -17,11 +17,12 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from calibration.resolve import calibration_source, resolve_params
 from results import store
 from results.summary import summarise
 from simulation.errors import CarepathsError
 from simulation.executor import Task, check_executor, run_many
-from simulation.scenario import Scenario, calibration_source, load_scenario, resolve_params
+from simulation.scenario import Scenario, load_scenario
 
 
 def build_tasks(scenario: Scenario, area: str, years: int, reps: int, seed: int) -> list[Task]:

@@ -22,6 +22,7 @@ from typing import Any
 
 from rich.console import Console
 
+from calibration.resolve import resolve_params
 from results import store
 from results.compare import ALL_YEARS, KEY_OUTCOMES, comparison_rows, maybe_report
 from results.compare import write_comparison as write_comparison_csv
@@ -35,7 +36,6 @@ from results.jobs import (
 from simulation.errors import CarepathsError
 from simulation.executor import Task, check_executor, run_task
 from simulation.params import SPEC, Parameters
-from simulation.scenario import resolve_params
 
 SENSITIVITY_HEADER = ("assumption", "low", "high", "indicator", "diff_at_low", "diff_at_high")
 SEP = "|"  # task label: "<scenario>|<assumption>=<low|high>"
@@ -146,9 +146,9 @@ def sensitivity(
     console: Console | None = None,
 ) -> Path:
     """Central comparison plus low/high swings of each assumption; write the run folder."""
+    from calibration.areas import area_changes
+    from calibration.resolve import calibration_source
     from results.compare import load_all
-    from simulation.areas import area_changes
-    from simulation.scenario import calibration_source
 
     started = store.utc_now()
     check_executor(executor, scheduler, jobs)

@@ -44,6 +44,19 @@ FOSTER_GROUPS = frozenset({Group.KINSHIP, Group.INHOUSE, Group.AGENCY})
 
 EXIT_ROUTES = ("returned_home", "adopted", "sgo", "cao", "age_18", "other")
 
+# Domain ids of households made for one placement (common random numbers: a household's id,
+# and so its draws, follow from the child and placement it was made for, never from how many
+# households were made before it). Child ids stay below 10**12 (CHILD_ID_LIMIT).
+CHILD_ID_LIMIT = 10**12
+KINSHIP_ID_BASE = 10**15
+SPOT_ID_BASE = 2 * 10**15
+
+
+def placement_household_id(base: int, child: Child) -> int:
+    """The id of a household made for ``child``'s next placement (kinship or spot purchase)."""
+    return base + child.child_id * 1000 + child.placement_count % 1000
+
+
 AGE_BANDS = (0, 1, 5, 10, 16)  # lower bounds: <1, 1-4, 5-9, 10-15, 16-17
 YEAR_DAYS = 365.25
 
@@ -80,6 +93,26 @@ class HazardTimer:
         self.scope = scope
 
 
+class PlacementRequest:
+    """What the placement policy is asked for: announced as ``placement_request`` first, so
+    rules can shape it (the declared hook for placement decisions).
+
+    - ``reason``: ``"entry"`` (a period of care starts) or ``"move"`` (a placement ended);
+    - ``group``: a placement group the care plan has already decided (e.g. placed for
+      adoption), or None for the policy to choose;
+    - ``room``: places the household must have free (a sibling group placed together);
+    - ``join``: a household the child should join if it has room (a sibling already there).
+    """
+
+    __slots__ = ("group", "join", "reason", "room")
+
+    def __init__(self, reason: str, group: int | None = None) -> None:
+        self.reason = reason
+        self.group = group
+        self.room = 1
+        self.join: CarerHousehold | None = None
+
+
 class Child(mesa.Agent):
     """A child who is or has been looked after."""
 
@@ -104,6 +137,7 @@ class Child(mesa.Agent):
         self.uasc = uasc
         self.legal = legal  # s20, care_order, police_protection, youth_justice, placement_order
         self.in_care = False
+        self.existing = False  # in care at the start (the starting population)
         self.period = -1  # index of the current/last period of care
         self.period_start = 0.0
         self.first_group: int = -1  # first placement group of the current period
@@ -177,6 +211,7 @@ class SocialWorker(mesa.Agent):
         self.key = worker_id
         self.agency = agency
         self.joined = joined
+        self.post = -1  # the establishment post held (keys the ids of its later hires)
         self.children: dict[int, Child] = {}  # by child_id: ordered, deterministic
         self.caseload_used = 0.0  # the caseload children's hazards were last evaluated with
         self.timers: dict[str, HazardTimer] = {}

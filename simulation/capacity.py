@@ -3,15 +3,28 @@
 Foster households with a vacancy are kept in ten skill buckets per sector, each an insertion-
 ordered dict, so finding "the least-skilled household that can meet this child's needs" costs
 at most ten look-ups, whatever the number of carers (no scan of all agents per event).
-In-house children's home beds are a counted pool; purchased beds and supported accommodation
-are not capacity-limited (the market absorbs them, at a price).
+In-house children's home beds are a counted pool (``residential.inhouse_beds_per_10k``, which a
+dated change may alter: the pool follows it); purchased beds and supported accommodation are not
+capacity-limited (the market absorbs them, at a price).
+
+Households made for one placement (a kinship household, a spot purchase) take their id from
+the child and placement they were made for (``agents.placement_household_id``), so a lever that
+makes more or fewer of them never changes another household's id or draws.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulation.agents import YEAR_DAYS, CarerHousehold, Child, Group
+from simulation.agents import (
+    KINSHIP_ID_BASE,
+    SPOT_ID_BASE,
+    YEAR_DAYS,
+    CarerHousehold,
+    Child,
+    Group,
+    placement_household_id,
+)
 
 if TYPE_CHECKING:
     from simulation.model import CareSystem
@@ -28,6 +41,8 @@ class Capacity:
 
     def __init__(self, model: CareSystem) -> None:
         self.model = model
+        self.inhouse_beds = round(model.p["residential.inhouse_beds_per_10k"] * model.scale)
+        self.inhouse_beds_used = 0
         self.vacant: dict[int, list[dict[int, CarerHousehold]]] = {
             int(Group.INHOUSE): [{} for _ in range(BUCKETS)],
             int(Group.AGENCY): [{} for _ in range(BUCKETS)],
@@ -61,12 +76,21 @@ class Capacity:
             for c in bucket.values()
         )
 
-    def find(self, sector: int, needs: float, tolerance: float) -> CarerHousehold | None:
-        """The first household in the lowest skill bucket that can meet ``needs``."""
+    def find(
+        self, sector: int, needs: float, tolerance: float, room: int = 1
+    ) -> CarerHousehold | None:
+        """The first household in the lowest skill bucket that can meet ``needs`` and has
+        ``room`` free places (room above one: a sibling group placed together)."""
         buckets = self.vacant[sector]
         for b in range(_bucket(max(needs - tolerance, 0.0)), BUCKETS):
-            if buckets[b]:
-                return next(iter(buckets[b].values()))
+            bucket = buckets[b]
+            if not bucket:
+                continue
+            if room <= 1:
+                return next(iter(bucket.values()))
+            for carer in bucket.values():
+                if carer.vacancies >= room:
+                    return carer
         return None
 
     def any(self, sector: int) -> CarerHousehold | None:
@@ -77,22 +101,51 @@ class Capacity:
         return None
 
     def inhouse_bed_free(self) -> bool:
-        m = self.model
-        return m.residential_inhouse_used < m.residential_inhouse_beds
+        return self.inhouse_beds_used < self.inhouse_beds
 
-    def new_kinship_household(self, child: Child) -> CarerHousehold:
-        """A connected-person household approved for this one child."""
+    def take_bed(self) -> None:
+        self.inhouse_beds_used += 1
+
+    def free_bed(self) -> None:
+        self.inhouse_beds_used -= 1
+
+    def on_params_changed(self, changed: frozenset[str]) -> None:
+        """A dated change of in-house bed numbers: the pool follows (children already in a
+        bed above the new number keep it until they leave)."""
+        if "residential.inhouse_beds_per_10k" in changed:
+            m = self.model
+            self.inhouse_beds = round(m.p["residential.inhouse_beds_per_10k"] * m.scale)
+
+    def new_kinship_household(self, child: Child, places: int = 1) -> CarerHousehold:
+        """A connected-person household approved for this child (and ``places - 1`` of its
+        siblings), its id from the child and placement it is made for."""
         m = self.model
         s = m.streams
         skill = 0.45 + 0.4 * s.uniform("kinship.skill", child.child_id, child.placement_count)
         carer = CarerHousehold(
             m,
-            m.new_id("carer"),
+            placement_household_id(KINSHIP_ID_BASE, child),
             int(Group.KINSHIP),
-            places=1,
+            places=places,
             skill=skill,
-            older=s.uniform("kinship.older", child.child_id) < 0.45,
+            older=s.uniform("kinship.older", child.child_id, child.placement_count) < 0.45,
             joined=m.now,
+        )
+        m.add_carer(carer)
+        return carer
+
+    def spot_purchase(self, child: Child, joined: float) -> CarerHousehold:
+        """An agency household bought for this one child when no foster place fits, its id
+        from the child and placement it is bought for."""
+        m = self.model
+        carer = CarerHousehold(
+            m,
+            placement_household_id(SPOT_ID_BASE, child),
+            int(Group.AGENCY),
+            places=1,
+            skill=child.needs,
+            older=False,
+            joined=joined,
         )
         m.add_carer(carer)
         return carer
@@ -109,17 +162,7 @@ class Capacity:
                 carer = self.find(sector, child.needs, tolerance) or self.any(sector)
                 if carer is not None:
                     return carer, False, int(sector)
-            carer = CarerHousehold(
-                m,
-                m.new_id("carer"),
-                int(Group.AGENCY),
-                places=1,
-                skill=child.needs,
-                older=False,
-                joined=-5 * YEAR_DAYS,
-            )
-            m.add_carer(carer)
-            return carer, False, int(Group.AGENCY)
+            return self.spot_purchase(child, joined=-5 * YEAR_DAYS), False, int(Group.AGENCY)
         if group == Group.RESIDENTIAL:
             return None, self.inhouse_bed_free(), group
         return None, False, group

@@ -99,3 +99,12 @@ def unit_of(indicator: str) -> str:
     if indicator.startswith("pathway_"):
         return "children"
     return ""
+
+
+def declare_indicator(name: str, unit: str) -> None:
+    """Declare the unit of an indicator a rule module adds (at import time, like its
+    parameters): it then appears with its unit in summary.csv, comparisons and charts."""
+    known = INDICATOR_UNITS.get(name)
+    if known is not None and known != unit:
+        raise ValueError(f"indicator {name!r} is declared with unit {known!r}, not {unit!r}")
+    INDICATOR_UNITS[name] = unit

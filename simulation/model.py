@@ -1,14 +1,25 @@
-"""CareSystem: the engine. Clock, agents, rule registry and the state transitions rules use.
+"""CareSystem: the engine. Clock, agents, the rule life cycle and the state transitions.
 
 The engine owns *what happens* to state (a child is admitted, placed, moved, discharged; a
-carer joins or leaves; a worker is allocated) and announces it; rules own *when and why*
-(hazards, matching policy) and talk to each other only through this state and these
-announcements (``model.on(signal, fn)``). Time is in days from the start date (1 April 2024 by
-default); DfE years end on 31 March.
+carer joins or leaves; a worker is allocated) and announces it with declared signals
+(``simulation/signals.py``); rules own *when and why* (hazards, the placement policy) and talk to
+each other only through this declared state, these signals and the placement-policy hook.
+Time is in days from the start date (1 April 2024 by default); DfE years end on 31 March.
 
-Order of work, written once: ``setup()`` every enabled rule in ``engine.rules`` order (then
-plug-in rules), build the starting population through the same transitions (so the rules set
-its hazards), schedule dated parameter changes, month ends and year ends, then run the clock.
+Order of work, written once (the rule life cycle is in ``simulation/rules/registry.py``):
+``setup()`` every enabled rule in ``engine.rules`` order (then plug-in rules), build the
+starting population through the same transitions (so the rules set its hazards), schedule dated
+parameter changes, month ends and year ends, run the clock, then ``finalise()`` every rule.
+
+Declared model state rules may read: ``p`` (the read-only parameters), ``now``, ``children``
+(in care, by child id), ``returned`` (returned home and followed), ``carers`` (active
+households), ``carers_by_sector``, ``workers``, ``occupancy`` (children by placement group),
+``capacity`` (vacancies and beds), ``ledger`` (costs), ``indicators``, ``streams``,
+``calendar``, ``scale`` (children / 10,000) and ``horizon_days``. Rules change state only
+through the transitions below.
+
+The engine imports neither ``calibration`` nor ``results``: the caller resolves the parameters
+(defaults → area → fit → scenario) and hands the engine a validated, read-only tree.
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ from simulation.agents import (
     Child,
     Group,
     HazardTimer,
+    PlacementRequest,
     SocialWorker,
 )
 from simulation.calendar import Calendar
@@ -37,16 +49,25 @@ from simulation.errors import CarepathsError
 from simulation.indicators import Indicators
 from simulation.params import Parameters
 from simulation.population import build_population
-from simulation.rules.registry import RULES, load_builtin_rules, plugin_rules
+from simulation.rules.registry import RULES, Rule, load_builtin_rules, overrides, plugin_rules
+from simulation.signals import SIGNALS, check_hazard, check_signal
 from simulation.streams import Streams, _mix
 
 START_DATE = date(2024, 4, 1)
 CASELOAD_STEP = 2.0  # cases: a "material" change that re-evaluates caseload-driven hazards
+SEED_BITS = 63  # seeds are used modulo 2**63 (replicate_seed masks them)
+
+PlacementPolicy = Callable[[Child, PlacementRequest], None]
 
 
 def replicate_seed(seed: int, replicate: int) -> int:
     """The seed of one replicate: the same for every scenario (common random numbers)."""
-    return _mix((seed * 0x9E3779B97F4A7C15 + replicate + 1) & ((1 << 63) - 1)) >> 2
+    return _mix((seed * 0x9E3779B97F4A7C15 + replicate + 1) & ((1 << SEED_BITS) - 1)) >> 2
+
+
+def plugin_modules(params: Parameters) -> tuple[str, ...]:
+    """The plug-in modules a parameter tree names (``engine.plugins``, comma-separated)."""
+    return tuple(m.strip() for m in params["engine.plugins"].split(",") if m.strip())
 
 
 class CareSystem(mesa.Model):
@@ -60,6 +81,8 @@ class CareSystem(mesa.Model):
         start: date = START_DATE,
         keep_log: bool = False,
     ) -> None:
+        if not isinstance(params, Parameters):
+            raise CarepathsError("CareSystem needs a validated Parameters tree")
         super().__init__(rng=replicate_seed(seed, replicate) % (2**32))
         self.p = params
         self.seed = seed
@@ -75,60 +98,80 @@ class CareSystem(mesa.Model):
         self.carers: dict[int, CarerHousehold] = {}  # active households, by carer_id
         self.workers: dict[int, SocialWorker] = {}  # in post, by worker_id
         self.carers_by_sector = [0] * len(Group)  # active households, by sector
-        self.residential_inhouse_beds = round(
-            params["residential.inhouse_beds_per_10k"] * self.scale
-        )
-        self.residential_inhouse_used = 0
         self.other_cases_total = 0.0
         self._next_id: dict[str, int] = defaultdict(int)
-        self._handlers: dict[str, list[Callable[..., Any]]] = defaultdict(list)
-        self._modifiers: dict[str, list[Callable[[Any], float]]] = defaultdict(list)
+        self._handlers: dict[str, list[Callable[..., Any]]] = {}
+        self._modifiers: dict[str, list[Callable[[Any], float]]] = {}
+        self._placement_policy: PlacementPolicy | None = None
+        self._policy_owner = ""
         self.occupancy = [0] * len(Group)
         self.capacity = Capacity(self)
         self.ledger = CostLedger(self)
         self.indicators = Indicators(self)
         self.log: list[tuple[Any, ...]] | None = [] if keep_log else None
-        self.rules = self._build_rules()
+        self.rules: list[Rule] = self._build_rules()
         for rule in self.rules:
             rule.setup()
+        if self._placement_policy is None:
+            raise CarepathsError(
+                "no placement policy: enable the 'matching' rule in engine.rules, or a rule "
+                "that calls model.set_placement_policy"
+            )
+        self._month_rules = [r for r in self.rules if overrides(r, "month_end")]
+        self._year_rules = [r for r in self.rules if overrides(r, "year_end")]
         build_population(self)
         self._schedule_calendar()
 
-    # ---- rules and signals -------------------------------------------------------------
-    def _build_rules(self) -> list[Any]:
+    # ---- rules, signals, modifiers and the placement policy ----------------------------
+    def _build_rules(self) -> list[Rule]:
         load_builtin_rules()
-        for module in filter(None, (m.strip() for m in self.p["engine.plugins"].split(","))):
+        modules = plugin_modules(self.p)
+        for module in modules:
             try:
                 importlib.import_module(module)
-            except ImportError as exc:
+            except Exception as exc:  # a plug-in's own error, reported as such
                 raise CarepathsError(
-                    f"plugin module {module!r} cannot be imported: {exc}"
+                    f"plug-in {module} failed: importing it raised {type(exc).__name__}: {exc}"
                 ) from None
+        self._handlers = {name: [] for name in SIGNALS}
         names = [n.strip() for n in self.p["engine.rules"].split(",") if n.strip()]
-        names += [n for n in plugin_rules() if n not in names]
+        names += [n for n in plugin_rules(modules) if n not in names]
         unknown = [n for n in names if n not in RULES]
         if unknown:
             raise CarepathsError(
-                f"unknown rule(s) {', '.join(unknown)}; registered: {', '.join(sorted(RULES))}"
+                f"engine.rules: unknown rule(s) {', '.join(unknown)}; registered: "
+                f"{', '.join(sorted(RULES))}"
             )
         return [RULES[n](self) for n in names]
 
     def on(self, signal: str, fn: Callable[..., Any]) -> None:
-        """Subscribe ``fn`` to a signal; handlers run in subscription (rule) order."""
-        self._handlers[signal].append(fn)
+        """Subscribe ``fn`` to a declared signal; handlers run in subscription (rule) order."""
+        check_signal(signal)
+        self._handlers.setdefault(signal, []).append(fn)
 
     def emit(self, signal: str, *args: Any) -> None:
-        for fn in self._handlers[signal]:  # a defaultdict: an unheard signal costs one list
+        """Announce a declared signal to its subscribers."""
+        try:
+            handlers = self._handlers[signal]
+        except KeyError:  # undeclared (an error), or declared after this model was built
+            check_signal(signal)
+            handlers = self._handlers.setdefault(signal, [])
+        for fn in handlers:
             fn(*args)
 
     def add_modifier(self, process: str, fn: Callable[[Any], float]) -> None:
         """Let a rule scale another rule's hazard: ``fn(owner)`` returns a multiplier.
 
-        The rule that owns ``process`` calls :meth:`modify` on its rate; this is how a
-        researcher's rule changes disruption, deregistration, exits or turnover without
-        touching the rules that compute them.
+        ``process`` must be declared (``simulation.signals.HAZARDS``); the rule that owns it
+        calls :meth:`modify` on its rate. This is how a researcher's rule changes disruption,
+        deregistration, exits, turnover or arrivals without touching the rules that own them.
         """
-        self._modifiers[process].append(fn)
+        check_hazard(process)
+        self._modifiers.setdefault(process, []).append(fn)
+
+    def has_modifiers(self, process: str) -> bool:
+        """Whether any rule scales ``process`` (lets owners skip work when none does)."""
+        return process in self._modifiers
 
     def modify(self, process: str, owner: Any, rate: float) -> float:
         mods = self._modifiers.get(process)
@@ -136,6 +179,23 @@ class CareSystem(mesa.Model):
             for fn in mods:
                 rate *= fn(owner)
         return rate
+
+    def set_placement_policy(self, fn: PlacementPolicy, owner: str) -> None:
+        """Declare the one function that places a child: ``fn(child, request)`` must call
+        :meth:`place` once. The 'matching' rule sets it; a researcher's rule may replace the
+        policy by enabling its own rule in place of 'matching' (two are an error)."""
+        if self._placement_policy is not None:
+            raise CarepathsError(
+                f"two placement policies: {self._policy_owner!r} and {owner!r}; enable one"
+            )
+        self._placement_policy = fn
+        self._policy_owner = owner
+
+    def _request_placement(self, child: Child, reason: str, group: int | None = None) -> None:
+        request = PlacementRequest(reason, group)
+        self.emit("placement_request", child, request)
+        assert self._placement_policy is not None
+        self._placement_policy(child, request)
 
     def record(self, *event: Any) -> None:
         """Append to the event log (kept only when asked for: tests and record exports)."""
@@ -150,6 +210,8 @@ class CareSystem(mesa.Model):
         self.clock.cancel(handle)
 
     def new_id(self, kind: str) -> int:
+        """The next id of ``kind`` in creation order: only for the starting population, whose
+        creation order does not depend on any lever."""
         n = self._next_id[kind]
         self._next_id[kind] = n + 1
         return n
@@ -159,16 +221,20 @@ class CareSystem(mesa.Model):
             self.at(change.day, self._apply_dated, change.path, change.value)
 
     def _apply_dated(self, path: str, value: Any) -> None:
-        values = dict(self.p.values)
-        values[path] = value
-        self.p = Parameters(values, self.p.dated)
-        for rule in self.rules:  # every rule reads the new values from now on
-            rule.p = self.p
-        self.emit("param_changed", path)
+        """A dated parameter change: price what accrued at the old values, then every rule
+        that reads ``path`` sees the new tree and its ``on_params_changed`` hook runs."""
+        self.ledger.settle(self.now)
+        self.p = self.p.with_changes({path: value})
+        changed = frozenset((path,))
+        self.capacity.on_params_changed(changed)
+        for rule in self.rules:
+            rule.p = rule.view(self.p)
+            if rule.reads_any(changed):
+                rule.on_params_changed(changed)
 
     def run_years(self, years: int) -> None:
         """Run ``years`` DfE years (once per model); indicators close at each 31 March,
-        snapshots monthly."""
+        snapshots monthly; every rule's ``finalise`` runs at the end."""
         if self.clock.horizon != math.inf:
             raise CarepathsError("a model runs once: build a new one to run again")
         end = self.calendar.year_end_day(years)
@@ -179,16 +245,21 @@ class CareSystem(mesa.Model):
         for k in range(1, years + 1):
             self.at(self.calendar.year_end_day(k), self._year_end, k)
         self.clock.run_until(end)
+        for rule in self.rules:
+            rule.finalise()
 
     def _month_end(self, day: float) -> None:
         self._review_caseloads()
-        self.emit("month_end", day)
+        for rule in self._month_rules:
+            rule.month_end(day)
         self.indicators.month_end(day)
 
     def _year_end(self, k: int) -> None:
         self.ledger.settle(self.now)
-        self.emit("year_end", k)
-        self.indicators.year_end(self.calendar.dfe_year(k))
+        year = self.calendar.dfe_year(k)
+        for rule in self._year_rules:
+            rule.year_end(year)
+        self.indicators.year_end(year)
 
     def teardown(self) -> None:
         """Break the finished model's reference cycles (agents <-> model, children <-> carers
@@ -285,7 +356,7 @@ class CareSystem(mesa.Model):
         if self.log is not None:
             self.record("admit", child.child_id, reentry)
         self.emit("admitted", child, reentry)
-        self.emit("needs_placement", child, "entry")
+        self._request_placement(child, "entry")
 
     def place(
         self,
@@ -309,7 +380,7 @@ class CareSystem(mesa.Model):
             carer.children.append(child)
             self.capacity.update(carer)
         if inhouse_bed:
-            self.residential_inhouse_used += 1
+            self.capacity.take_bed()
         child.inhouse_bed = inhouse_bed
         child.placement_start = now
         child.emergency = emergency
@@ -331,16 +402,23 @@ class CareSystem(mesa.Model):
             carer.children.remove(child)
             self.capacity.update(carer)
         if child.inhouse_bed:
-            self.residential_inhouse_used -= 1
+            self.capacity.free_bed()
         self.ledger.change(group, -1, child.inhouse_bed)
         self.occupancy[group] -= 1
         child.placement, child.inhouse_bed = -1, False
         return group, carer
 
     def end_placement(
-        self, child: Child, reason: str, unplanned: bool, keep_carer: bool = False
+        self,
+        child: Child,
+        reason: str,
+        unplanned: bool,
+        keep_carer: bool = False,
+        next_group: int | None = None,
     ) -> None:
-        """End the current placement with an SSDA903 reason; the child needs another."""
+        """End the current placement with an SSDA903 reason; the child needs another, which
+        the placement policy finds (in ``next_group`` when the care plan has decided it, e.g.
+        a placement for adoption)."""
         self.emit("wellbeing_update", child)
         group, carer = self._unplace(child)
         if not keep_carer:
@@ -350,7 +428,7 @@ class CareSystem(mesa.Model):
             self.record("end", child.child_id, group, reason, unplanned)
         self.emit("placement_ended", child, group, carer, reason, unplanned)
         if child.in_care:
-            self.emit("needs_placement", child, "move")
+            self._request_placement(child, "move", next_group)
 
     def discharge(self, child: Child, route: str) -> None:
         """The child leaves care by ``route`` (one of agents.EXIT_ROUTES)."""
@@ -384,6 +462,7 @@ class CareSystem(mesa.Model):
         inhouse_bed: bool = False,
     ) -> None:
         """Put a child of the starting population in care, already placed (not a start)."""
+        child.existing = True
         child.in_care = True
         child.period = 0
         child.period_start = period_start

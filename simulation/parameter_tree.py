@@ -130,6 +130,7 @@ MATCHING = {
         "lever",
         "DESIGN §4.2 default policy order",
         doc="comma-separated; supported is tried for 16+",
+        items=("kinship", "inhouse", "agency", "residential"),
     ),
     "matching.kinship_find_probability": cal(
         0.33,

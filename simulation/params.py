@@ -17,8 +17,9 @@ import difflib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Literal, Protocol
 
 Kind = Literal["published", "calibrated", "assumption", "lever"]
 Value = float | int | bool | str | tuple[float, ...]
@@ -41,6 +42,7 @@ class Param:
     range: tuple[float, float] | None = None  # plausible low/high, for assumptions
     choices: tuple[str, ...] | None = None
     doc: str = ""
+    items: tuple[str, ...] | None = None  # a comma-separated list: each item one of these
 
     def check(self, path: str, value: Any) -> Value:
         """Return ``value`` coerced to this parameter's type, or raise ParameterError."""
@@ -54,6 +56,8 @@ class Param:
                 raise ParameterError(f"{path}: expected text, got {value!r}")
             if self.choices and value not in self.choices:
                 raise ParameterError(f"{path}: {value!r} is not one of {', '.join(self.choices)}")
+            if self.items is not None:
+                self._check_items(path, value)
             return value
         if isinstance(d, tuple):
             if not isinstance(value, list | tuple) or len(value) != len(d):
@@ -62,6 +66,25 @@ class Param:
             return items
         number = self._number(path, value)
         return int(number) if isinstance(d, int) and float(number).is_integer() else number
+
+    def _check_items(self, path: str, value: str) -> None:
+        """Each comma-separated item must be allowed, once; an unknown one names the closest."""
+        assert self.items is not None
+        names = [n.strip() for n in value.split(",")]
+        allowed = ", ".join(self.items)
+        if not any(names):
+            raise ParameterError(f"{path}: the list is empty; allowed items: {allowed}")
+        for name in names:
+            if name not in self.items:
+                close = difflib.get_close_matches(name, self.items, n=1, cutoff=0.5)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise ParameterError(
+                    f"{path}: {name!r} is not an allowed item.{hint} Allowed: {allowed} "
+                    "(comma-separated)"
+                )
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ParameterError(f"{path}: {', '.join(repeated)} listed more than once")
 
     def _number(self, path: str, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -94,6 +117,7 @@ def register(params: Mapping[str, Param]) -> None:
 
 def suggest(path: str) -> str:
     """A did-you-mean hint for an unknown path ('' when nothing is close)."""
+    _ensure_loaded()
     close = difflib.get_close_matches(path, list(SPEC), n=1, cutoff=0.6)
     return f" Did you mean {close[0]!r}?" if close else ""
 
@@ -115,12 +139,67 @@ class DatedChange:
     value: Value
 
 
-@dataclass(frozen=True)
-class Parameters:
-    """An immutable, validated set of parameter values (defaults plus changes)."""
+class ParamReader(Protocol):
+    """What a component that only reads parameters needs: ``[path]`` and the dated changes
+    (a :class:`Parameters` tree, or a rule's declared view of one)."""
 
-    values: Mapping[str, Value]
-    dated: tuple[DatedChange, ...] = field(default=())
+    @property
+    def dated(self) -> tuple[DatedChange, ...]: ...
+
+    def __getitem__(self, path: str) -> Any: ...
+
+
+class Parameters:
+    """An immutable, validated set of parameter values (defaults plus changes).
+
+    Read-only all the way down: values are numbers, text, booleans or tuples, held behind a
+    ``MappingProxyType``; there is no way to set one after validation (``with_changes`` is the
+    only way to a different tree, and it validates every change). This is what the caller
+    resolves (defaults → area → fit → scenario) and hands to the engine.
+    """
+
+    __slots__ = ("_dated", "_values")
+    _values: dict[str, Value]
+    _dated: tuple[DatedChange, ...]
+
+    def __init__(self, values: Mapping[str, Value], dated: tuple[DatedChange, ...] = ()) -> None:
+        object.__setattr__(self, "_values", dict(values))
+        object.__setattr__(self, "_dated", tuple(dated))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Parameters are read-only: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Parameters are read-only: cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles for worker processes
+        return (Parameters, (self._values, self.dated))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Parameters)
+            and self._values == other._values
+            and self.dated == other.dated
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.sha256())
+
+    def __repr__(self) -> str:
+        return f"Parameters({len(self._values)} values, {len(self.dated)} dated changes)"
+
+    @property
+    def dated(self) -> tuple[DatedChange, ...]:
+        """Dated changes (a parameter taking a new value from a day), in the given order."""
+        return self._dated
+
+    @property
+    def values(self) -> Mapping[str, Value]:
+        """The values, read-only."""
+        return MappingProxyType(self._values)
+
+    def keys(self) -> Iterable[str]:
+        return self._values.keys()
 
     @classmethod
     def defaults(cls) -> Parameters:
@@ -129,7 +208,7 @@ class Parameters:
 
     def __getitem__(self, path: str) -> Any:
         try:
-            return self.values[path]
+            return self._values[path]
         except KeyError:
             _ensure_loaded()
             if path in SPEC:  # registered after this tree was built (a plug-in rule)
@@ -137,14 +216,14 @@ class Parameters:
             raise ParameterError(f"unknown parameter {path!r}.{suggest(path)}") from None
 
     def get(self, path: str, default: Any = None) -> Any:
-        return self.values.get(path, default)
+        return self._values.get(path, default)
 
     def with_changes(
         self, changes: Mapping[str, Any], dated: Iterable[DatedChange] = ()
     ) -> Parameters:
         """A new tree with ``changes`` applied; every path and value validated first."""
         _ensure_loaded()
-        new = dict(self.values)
+        new = dict(self._values)
         for path, value in changes.items():
             new[path] = spec_of(path).check(path, value)
         checked = tuple(
@@ -155,10 +234,10 @@ class Parameters:
     def section(self, prefix: str) -> dict[str, Any]:
         """All values under ``prefix.`` keyed by the rest of the path."""
         n = len(prefix) + 1
-        return {k[n:]: v for k, v in self.values.items() if k.startswith(prefix + ".")}
+        return {k[n:]: v for k, v in self._values.items() if k.startswith(prefix + ".")}
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {k: self.values[k] for k in sorted(self.values)}
+        out: dict[str, Any] = {k: self._values[k] for k in sorted(self._values)}
         if self.dated:
             out["__dated__"] = [[d.day, d.path, d.value] for d in self.dated]
         return out
@@ -169,6 +248,14 @@ class Parameters:
         return hashlib.sha256(blob).hexdigest()
 
 
+_BUILTIN_LOADED = False
+
+
 def _ensure_loaded() -> None:
-    if not SPEC:
+    """Register the built-in tree once per process. Keyed on a flag, not on an empty
+    registry: a plug-in module that registers its parameters first (as in a fresh worker
+    process) must not hide the built-in ones."""
+    global _BUILTIN_LOADED
+    if not _BUILTIN_LOADED:
+        _BUILTIN_LOADED = True
         from simulation import parameter_tree  # noqa: F401  (registers the built-in tree)

@@ -78,7 +78,7 @@ from typing import Any
 import numpy as np
 
 from simulation import parameter_tree  # noqa: F401  (load the tree before adding to it)
-from simulation.params import Parameters
+from simulation.params import ParamReader
 from simulation.streams import Streams
 
 
@@ -133,6 +133,7 @@ class PipelineResult:
     """What the model needs from the pipeline, plus monitors for reporting."""
 
     approval_days: list[float]  # sorted days from the start when an in-house household is approved
+    approval_ids: list[int]  # the application (enquiry) id of each approval, in the same order
     enquiries: int
     applications: int
     withdrawals: int  # by applicants, while waiting or in assessment
@@ -149,7 +150,7 @@ class PipelineResult:
 Steps = list[tuple[float, Any]]
 
 
-def _steps(params: Parameters, path: str) -> Steps:
+def _steps(params: ParamReader, path: str) -> Steps:
     """(day, value) steps for ``path``: the base value from day 0, then its dated changes."""
     changes = sorted((d for d in params.dated if d.path == path), key=lambda d: d.day)
     return [(0.0, params[path])] + [(max(0.0, d.day), d.value) for d in changes]
@@ -164,25 +165,25 @@ def _value_at(steps: Steps, day: float) -> Any:
     return value
 
 
-def _breakpoints(params: Parameters, paths: tuple[str, ...]) -> list[float]:
+def _breakpoints(params: ParamReader, paths: tuple[str, ...]) -> list[float]:
     return sorted({day for path in paths for day, _ in _steps(params, path)})
 
 
-def assessment_slots(params: Parameters, day: float = 0.0) -> int:
+def assessment_slots(params: ParamReader, day: float = 0.0) -> int:
     """Assessments that can run at once on ``day`` (at least one)."""
     fte = sum(_value_at(_steps(params, p), day) for p in _FTE_PATHS)
     per = _value_at(_steps(params, "pipeline.assessments_per_assessor"), day)
     return max(1, round(fte * params["area.population_0_17"] / PER_10K * per))
 
 
-def enquiry_rate_per_day(params: Parameters, day: float = 0.0) -> float:
+def enquiry_rate_per_day(params: ParamReader, day: float = 0.0) -> float:
     """Expected enquiries per day to the council's own fostering service on ``day``."""
     per_10k = _value_at(_steps(params, _RATE_PATHS[0]), day)
     uplift = _value_at(_steps(params, _RATE_PATHS[1]), day)
     return per_10k * (1.0 + uplift) * params["area.population_0_17"] / PER_10K / DAYS_PER_YEAR
 
 
-def enquiry_days(params: Parameters, streams: Streams, horizon_days: float) -> Iterator[float]:
+def enquiry_days(params: ParamReader, streams: Streams, horizon_days: float) -> Iterator[float]:
     """Enquiry days up to the horizon: a Poisson stream with a piecewise-constant rate.
 
     The n-th gap is an integrated-rate threshold ``streams.exponential("pipeline.enquiry", 0,
@@ -212,7 +213,7 @@ def enquiry_days(params: Parameters, streams: Streams, horizon_days: float) -> I
 class _Pipeline:
     """Shared state of one run: parameters, streams, the assessor resource and the counts."""
 
-    def __init__(self, params: Parameters, streams: Streams, env: Any) -> None:
+    def __init__(self, params: ParamReader, streams: Streams, env: Any) -> None:
         self.params = params
         self.streams = streams
         self.env = env
@@ -231,6 +232,7 @@ class _Pipeline:
         self.withdrawals_waiting = 0
         self.not_approved = 0
         self.approval_days: list[float] = []
+        self.approved_ids: list[int] = []  # the application (enquiry) id of each approval
         self.waits = sim.Monitor("wait for an assessor (days)", env=env)
         self.queue_area = 0.0  # applicant-days spent waiting: the time-integral of the queue
         self.monthly: list[tuple[float, int, int]] = []
@@ -328,6 +330,7 @@ class _Application(sim.Component):
         now = self.env.now()
         if pipe.streams.uniform("pipeline.approve", app_id) < _value_at(pipe.approval, now):
             pipe.approval_days.append(now)
+            pipe.approved_ids.append(app_id)
         else:
             pipe.not_approved += 1
 
@@ -377,7 +380,7 @@ def new_environment() -> Any:
         sim.g.default_env = previous  # pyright: ignore[reportAttributeAccessIssue]
 
 
-def run_pipeline(params: Parameters, streams: Streams, horizon_days: float) -> PipelineResult:
+def run_pipeline(params: ParamReader, streams: Streams, horizon_days: float) -> PipelineResult:
     """Simulate recruitment from day 0 to ``horizon_days``; return dated approvals and counts.
 
     Runs ahead of the model (it does not read model state), so it is one clock: the model
@@ -401,8 +404,10 @@ def run_pipeline(params: Parameters, streams: Streams, horizon_days: float) -> P
             pipe.withdrawals += 1
             pipe.withdrawals_waiting += 1
     waits = pipe.waits.number_of_entries()
+    approved = sorted(zip(pipe.approval_days, pipe.approved_ids, strict=True))
     return PipelineResult(
-        approval_days=sorted(pipe.approval_days),
+        approval_days=[day for day, _ in approved],
+        approval_ids=[app_id for _, app_id in approved],
         enquiries=pipe.enquiries,
         applications=pipe.applications,
         withdrawals=pipe.withdrawals,

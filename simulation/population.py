@@ -138,6 +138,7 @@ def _build_workers(model: CareSystem) -> None:
             agency=i < n_agency,
             joined=-float(rng.exponential(3 * YEAR_DAYS)),
         )
+        worker.post = i
         model.add_worker(worker)
 
 
@@ -209,7 +210,6 @@ def _build_children(model: CareSystem) -> None:
             uasc=bool(uasc[i]),
             legal="s20" if uasc[i] else legal_names[legal[i]],
         )
-        child.data["existing"] = True
         g, placed_days = int(group[i]), float(in_placement[i])
         if g == G.ADOPTION:
             child.legal = "placement_order"

@@ -22,8 +22,9 @@ A scenario is a TOML file that states only what differs from the baseline (DESIG
 
 Everything is validated before anything runs; the first problem raises a
 :class:`~simulation.errors.ScenarioError` naming the file, the key, the value and what is
-allowed. :func:`resolve_params` builds a new validated parameter tree (nothing shared is changed
-in place): defaults → area → calibrated fit (if one exists) → the scenario.
+allowed. The caller (``calibration.resolve.resolve_params``) builds a new validated parameter
+tree from it (nothing shared is changed in place): defaults → area → calibrated fit → scenario.
+The engine side imports nothing from ``calibration`` or ``results``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from pathlib import Path
 from typing import Any
 
 from simulation import parameter_tree  # noqa: F401  (the built-in tree must be registered)
-from simulation.areas import area_changes
 from simulation.errors import CarepathsError, ScenarioError
 from simulation.params import SPEC, DatedChange, ParameterError, Parameters, Value, suggest
 
@@ -74,10 +74,6 @@ class Scenario:
     evidence: dict[str, str]
     costs: dict[str, Any] = field(default_factory=dict)
     plugins: tuple[str, ...] = ()
-
-    def params(self, area: str = "england-average", replicate: int = 0) -> Parameters:
-        """Shorthand for :func:`resolve_params`."""
-        return resolve_params(self, area, replicate)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -382,60 +378,3 @@ def _validate_evidence(raw: dict[str, Any]) -> dict[str, str]:
             raise ScenarioError(f"{path}: [evidence] {key} must be text, got {note!r}")
         out[key] = note
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Building parameters
-
-
-def _fit_module() -> Any:
-    """The calibration engineer's ``calibration.fitted_params`` module, or None if absent."""
-    try:
-        return importlib.import_module("calibration.fitted_params")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("calibration", "calibration.fitted_params"):
-            return None
-        raise
-
-
-def _fitted(area: str, replicate: int) -> dict[str, Any] | None:
-    module = _fit_module()
-    if module is None or not hasattr(module, "fitted_changes"):
-        return None
-    try:
-        changes = module.fitted_changes(area, replicate=replicate)
-    except FileNotFoundError:
-        return None
-    return dict(changes) if changes else None
-
-
-def calibration_source(area: str) -> str | None:
-    """What calibrated fit :func:`resolve_params` uses for ``area`` (None: the hand-set values).
-
-    Recorded in each run's manifest so a reader knows whether a fit was used.
-    """
-    module = _fit_module()
-    if module is None or _fitted(area, 0) is None:
-        return None
-    for name in ("fit_source", "fit_path", "fitted_path"):
-        fn = getattr(module, name, None)
-        if callable(fn):
-            found = fn(area)
-            if found:
-                return str(found)
-    return f"calibration.fitted_params.fitted_changes({area!r})"
-
-
-def resolve_params(scenario: Scenario, area: str, replicate: int) -> Parameters:
-    """defaults → area → calibrated fit (ensemble member for ``replicate``) → the scenario."""
-    params = Parameters.defaults().with_changes(area_changes(area))
-    fit = _fitted(area, replicate)
-    try:
-        if fit:
-            params = params.with_changes(fit)
-    except ParameterError as exc:
-        raise CarepathsError(f"calibrated fit for {area!r} is not valid: {exc}") from None
-    try:
-        return params.with_changes(scenario.changes, scenario.dated)
-    except ParameterError as exc:
-        raise ScenarioError(f"{scenario.files[0]}: {exc}") from None

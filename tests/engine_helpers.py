@@ -58,7 +58,7 @@ def audit(model: CareSystem) -> None:
             assert child.carer is carer and child.in_care
     seen = Counter(id(c) for carer in model.carers.values() for c in carer.children)
     assert all(n == 1 for n in seen.values()), "a child is in two placements"
-    assert model.residential_inhouse_used <= model.residential_inhouse_beds
+    assert model.capacity.inhouse_beds_used <= model.capacity.inhouse_beds
     for worker in model.workers.values():
         for child in worker.children.values():
             assert child.worker is worker and child.in_care

@@ -21,6 +21,7 @@ Enable it from a scenario file:
 from __future__ import annotations
 
 from simulation.agents import CarerHousehold, Child, Group
+from simulation.indicator_names import declare_indicator
 from simulation.params import Param, register
 from simulation.rules.registry import Rule, register_rule
 
@@ -60,9 +61,14 @@ register(
 )
 
 
+declare_indicator("mockingbird_members", "households")
+
+
 @register_rule("mockingbird", plugin=True)
 class MockingbirdHub(Rule):
     """In-house households join a hub at approval with probability ``hub_share``."""
+
+    reads = ("mockingbird.",)
 
     def setup(self) -> None:
         m = self.model

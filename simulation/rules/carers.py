@@ -28,12 +28,19 @@ AGENCY_JOIN_ID_BASE = 300_000_000
 class Carers(Rule):
     """Carer households joining, being supported, straining and leaving."""
 
+    reads = (
+        "carers.",
+        "pipeline.",
+        "exits.staying_put_share",
+        "exits.staying_put_days",
+        "area.population_0_17",
+    )
+
     def setup(self) -> None:
         m = self.model
         m.on("carer_joined", self._joined)
         m.on("placement_ended", self._placement_ended)
         m.on("exited", self._exited)
-        m.on("param_changed", self._param_changed)
         m.on("carer_support_changed", self._refresh)
         self.agency_joins = 0
         self.approvals = 0
@@ -59,9 +66,9 @@ class Carers(Rule):
 
     def _schedule_approvals(self) -> None:
         m = self.model
-        result = run_pipeline(m.p, m.streams, m.horizon_days)
-        for day in result.approval_days:
-            m.at(day, self._approve)
+        result = run_pipeline(self.p, m.streams, m.horizon_days)
+        for day, app_id in zip(result.approval_days, result.approval_ids, strict=True):
+            m.at(day, self._approve, app_id)
 
     # ---- joining ---------------------------------------------------------------------------
     def _new_household(self, sector: int, carer_id: int) -> CarerHousehold:
@@ -72,8 +79,10 @@ class Carers(Rule):
         older = s.uniform("carers.older", carer_id) < 0.15
         return CarerHousehold(m, carer_id, sector, places, skill, older, joined=m.now)
 
-    def _approve(self) -> None:
-        carer = self._new_household(int(Group.INHOUSE), APPROVED_ID_BASE + self.approvals)
+    def _approve(self, app_id: int) -> None:
+        """An in-house household approved; its id from the pipeline's application id, so a
+        lever that adds approvals never changes another household's id or draws."""
+        carer = self._new_household(int(Group.INHOUSE), APPROVED_ID_BASE + app_id)
         self.approvals += 1
         self.model.indicators.count("carer_approvals")
         self.model.indicators.count("carer_approvals_inhouse")
@@ -157,10 +166,10 @@ class Carers(Rule):
         if carer.active and carer.strained_until <= self.model.now:
             self._refresh(carer)
 
-    def _param_changed(self, path: str) -> None:
-        if path == "carers.agency_recruit_per_year" and self.agency_version > 0:  # started
+    def on_params_changed(self, changed: frozenset[str]) -> None:
+        if "carers.agency_recruit_per_year" in changed and self.agency_version > 0:  # started
             self._start_agency_joins()
-        if path.startswith("carers."):
+        if any(path.startswith("carers.") for path in changed):
             for carer in list(self.model.carers.values()):
                 if carer.sector == Group.INHOUSE:
                     self._set_support(carer)

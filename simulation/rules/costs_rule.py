@@ -1,8 +1,9 @@
 """Costs of the levers and fixed capacity: sets the ledger levels that are not placements.
 
-- In-house children's home beds cost the same whether filled or not
-  (``costs.inhouse_residential_weekly_gbp`` per bed-week); beds above the default add a one-off
-  ``residential.inhouse_opening_cost_gbp_per_bed``.
+- In-house children's home beds (the capacity pool, ``model.capacity.inhouse_beds``) cost the
+  same whether filled or not (``costs.inhouse_residential_weekly_gbp`` per bed-week, priced by
+  the ledger); each bed above the default, from the start or from a dated change, adds a
+  one-off ``residential.inhouse_opening_cost_gbp_per_bed``.
 - Extra assessing social workers (``pipeline.assessors_extra_per_10k`` for foster carers,
   ``matching.kinship_assessors_extra_per_10k`` for connected persons) at
   ``pipeline.assessor_cost_gbp_per_fte_year``; extra enquiries from recruitment campaigns at
@@ -21,29 +22,33 @@ from simulation.rules.registry import Rule, register_rule
 class Costs(Rule):
     """Fixed-capacity and lever cost levels."""
 
-    def setup(self) -> None:
-        self.model.on("param_changed", self._param_changed)
-        self._levels()
-        p, m = self.p, self.model
-        default_beds = round(spec_of("residential.inhouse_beds_per_10k").default * m.scale)
-        extra_beds = max(0, m.residential_inhouse_beds - default_beds)
-        if extra_beds:
-            m.ledger.one_off(
-                "beds_opening", extra_beds * p["residential.inhouse_opening_cost_gbp_per_bed"]
-            )
+    reads = (
+        "residential.",
+        "pipeline.assessors_extra_per_10k",
+        "pipeline.enquiries_uplift",
+        "pipeline.enquiries_per_10k_per_year",
+        "matching.kinship_assessors_extra_per_10k",
+    )
 
-    def _param_changed(self, path: str) -> None:
+    def setup(self) -> None:
         m = self.model
-        if path == "residential.inhouse_beds_per_10k":  # a dated change of bed numbers
-            m.residential_inhouse_beds = round(m.p[path] * m.scale)
+        self.beds_opened = round(spec_of("residential.inhouse_beds_per_10k").default * m.scale)
         self._levels()
+
+    def on_params_changed(self, changed: frozenset[str]) -> None:
+        self._levels()  # the engine has settled the ledger at the old values
 
     def _levels(self) -> None:
-        m = self.model
-        p = m.p
+        m, p = self.model, self.p
         ledger = m.ledger
-        ledger.settle(m.now)  # price what has accrued at the old unit costs
-        ledger.set_level("residential_inhouse_beds", m.residential_inhouse_beds)
+        beds = m.capacity.inhouse_beds
+        if beds > self.beds_opened:  # new in-house beds: a one-off opening cost each
+            ledger.one_off(
+                "beds_opening",
+                (beds - self.beds_opened) * p["residential.inhouse_opening_cost_gbp_per_bed"],
+            )
+            self.beds_opened = beds
+        ledger.set_level("residential_inhouse_beds", beds)
         ledger.set_level(
             "assessors_extra",
             (p["pipeline.assessors_extra_per_10k"] + p["matching.kinship_assessors_extra_per_10k"])

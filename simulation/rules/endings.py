@@ -36,18 +36,24 @@ AGE_11 = 11 * YEAR_DAYS  # the adolescent ratio applies from the 11th birthday
 class Endings(Rule):
     """Sets each placement's disruption and planned-move hazards and carries them out."""
 
+    reads = (
+        "endings.",
+        "carers.support_disruption_ratio",
+        "workforce.reference_caseload",
+        "costs.kinship_allowance_uplift_gbp_per_week",
+    )
+
     def setup(self) -> None:
         m = self.model
         self._load()
         m.on("placed", self._placed)
         m.on("caseload_changed", self._caseload_changed)
         m.on("carer_support_changed", self._support_changed)
-        m.on("param_changed", self._param_changed)
 
     # ---- hazards --------------------------------------------------------------------------
     def _load(self) -> None:
         """Cache the parameters read on every evaluation (reloaded on a dated change)."""
-        p = self.p = self.model.p
+        p = self.p
         self.base = p["endings.disruption_per_year"]
         self.needs_effect = p["endings.needs_effect"]
         self.quality_effect = p["endings.match_quality_effect"]
@@ -161,11 +167,10 @@ class Endings(Rule):
         for child in carer.children:
             self._refresh(child)
 
-    def _param_changed(self, path: str) -> None:
+    def on_params_changed(self, changed: frozenset[str]) -> None:
         self._load()
-        if path.startswith(("endings.", "carers.support", "workforce.reference", "costs.kin")):
-            for child in list(self.model.children.values()):
-                self._refresh(child)
+        for child in list(self.model.children.values()):
+            self._refresh(child)
 
     # ---- events -----------------------------------------------------------------------------
     def _disrupt(self, child: Child) -> None:

@@ -33,6 +33,8 @@ class Exits(Rule):
     """Competing exit hazards per period of care, set at each placement with their known
     future steps (6 and 24 months in care, 10th and 16th birthdays)."""
 
+    reads = ("exits.",)
+
     def setup(self) -> None:
         m = self.model
         self.routes = (
@@ -44,7 +46,6 @@ class Exits(Rule):
         self._load()
         m.on("admitted", self._admitted)
         m.on("placed", self._placed)
-        m.on("param_changed", self._param_changed)
 
     def _load(self) -> None:
         """Cache the rates read at every placement (reloaded on a dated change)."""
@@ -61,7 +62,7 @@ class Exits(Rule):
         m, p, s = self.model, self.p, self.model.streams
         now, cid, k = m.now, child.child_id, child.period
         age = child.age(now)
-        existing = child.data.get("existing", False)
+        existing = child.existing and child.period == 0
         if existing:  # the starting population: some are already on the adoption pathway
             child.adoption_plan = child.legal == "placement_order" and age < 10
         else:
@@ -99,15 +100,15 @@ class Exits(Rule):
         self._refresh(child)
 
     def _modified(self) -> bool:
-        mods = self.model._modifiers
-        return bool(mods) and any(mods.get(process) for process, _ in self.routes)
+        has = self.model.has_modifiers
+        return any(has(process) for process, _ in self.routes)
 
-    def _param_changed(self, path: str) -> None:
-        if path.startswith("exits."):  # a dated change: every child's routes from today
-            self._load()
-            for child in list(self.model.children.values()):
-                if child.placement >= 0:
-                    self._refresh(child)
+    def on_params_changed(self, changed: frozenset[str]) -> None:
+        """A dated change: every child's routes from today at the new rates."""
+        self._load()
+        for child in list(self.model.children.values()):
+            if child.placement >= 0:
+                self._refresh(child)
 
     def _rates(self, child: Child, day: float) -> tuple[float, float, float, float]:
         """Per-year rates of (return home, SGO, CAO, other) on ``day`` for the current
@@ -180,9 +181,7 @@ class Exits(Rule):
         if not (child.in_care and child.period == period and child.adoption_plan):
             return
         if child.placement != Group.ADOPTION:
-            child.data["requested_group"] = int(Group.ADOPTION)
-            if child.placement >= 0:
-                m.end_placement(child, "CARPL", unplanned=False)
+            m.end_placement(child, "CARPL", unplanned=False, next_group=int(Group.ADOPTION))
         child.legal = "placement_order"
         wait = (
             m.streams.exponential("exits.adoption_order", child.child_id, period)

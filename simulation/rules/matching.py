@@ -1,4 +1,4 @@
-"""Matching: find a placement for a child who needs one, and say how good the match is.
+"""Matching: the placement policy. Finds a placement for a child and says how good the match is.
 
 Mechanism (DESIGN §4.2): at entry some children stay placed with parents (P1) or go to other
 settings (secure, health, custody) at the DfE entry shares. Otherwise: 16-17 year olds may go to
@@ -11,15 +11,20 @@ needs (within ``matching.skill_tolerance``). When nothing fits, the child takes 
 (young children) or a children's home (older ones).
 
 Match quality = 1 - |skill - needs| - emergency penalty - caseload penalty + noise, in [0, 1].
-A planned move asked for by another rule (e.g. to an adoptive placement) is honoured through
-``child.data["requested_group"]``.
+
+The rule registers itself as the model's placement policy (``model.set_placement_policy``); it
+honours the :class:`~simulation.agents.PlacementRequest` other rules shaped through the
+``placement_request`` signal: a group the care plan decided (``request.group``, e.g. placed
+for adoption), a household to join (``request.join``, a sibling there) and room for a group
+(``request.room``: a household with that many free places, or a kinship household approved for
+them all).
 """
 
 from __future__ import annotations
 
 import math
 
-from simulation.agents import CarerHousehold, Child, Group
+from simulation.agents import CarerHousehold, Child, Group, PlacementRequest
 from simulation.rules.registry import Rule, register_rule
 
 ORDER_NAMES = {
@@ -34,40 +39,49 @@ ORDER_NAMES = {
 class Matching(Rule):
     """Places children by the policy order; records match quality and urgency."""
 
+    reads = (
+        "matching.",
+        "entry.emergency_share",
+        "entry.placed_with_parents_share",
+        "workforce.reference_caseload",
+    )
+
     def setup(self) -> None:
-        order = [o.strip() for o in self.p["matching.order"].split(",") if o.strip()]
-        self.order = [ORDER_NAMES[o] for o in order if o in ORDER_NAMES]
         self.unplanned_move: dict[int, int] = {}  # child_id -> group that broke down
-        self._load("matching.")
-        self.model.on("param_changed", self._load)
-        self.model.on("needs_placement", self._needs_placement)
+        self._load()
+        self.model.set_placement_policy(self._place_child, self.name)
         self.model.on("placement_ended", self._ended)
 
-    def _load(self, path: str) -> None:
+    def on_params_changed(self, changed: frozenset[str]) -> None:
+        self._load()
+
+    def _load(self) -> None:
         """Cache the parameters read at every placement (reloaded on a dated change)."""
-        if path.startswith(("matching.", "entry.", "workforce.reference")):
-            p = self.p
-            self.emergency_share = p["entry.emergency_share"]
-            self.with_parents_share = p["entry.placed_with_parents_share"]
-            self.other_share = p["matching.other_placement_share"]
-            self.residential_threshold = p["matching.residential_needs_threshold"]
-            self.escalation = p["matching.escalation_after_disruption"]
-            self.supported_16 = p["matching.supported_probability_16"]
-            self.supported_16_uasc = p["matching.supported_probability_16_uasc"]
-            self.skill_tolerance = p["matching.skill_tolerance"]
-            self.reference = p["workforce.reference_caseload"]
+        p = self.p
+        self.order = [ORDER_NAMES[o.strip()] for o in p["matching.order"].split(",")]
+        self.emergency_share = p["entry.emergency_share"]
+        self.with_parents_share = p["entry.placed_with_parents_share"]
+        self.other_share = p["matching.other_placement_share"]
+        self.residential_threshold = p["matching.residential_needs_threshold"]
+        self.escalation = p["matching.escalation_after_disruption"]
+        self.supported_16 = p["matching.supported_probability_16"]
+        self.supported_16_uasc = p["matching.supported_probability_16_uasc"]
+        self.skill_tolerance = p["matching.skill_tolerance"]
+        self.reference = p["workforce.reference_caseload"]
 
     def _ended(self, child: Child, group: int, carer: object, reason: str, unplanned: bool) -> None:
         if unplanned:
             self.unplanned_move[child.child_id] = group
 
-    def _needs_placement(self, child: Child, reason: str) -> None:
+    def _place_child(self, child: Child, request: PlacementRequest) -> None:
         m, s = self.model, self.model.streams
         cid, k = child.child_id, child.placement_count
-        requested = child.data.pop("requested_group", None)
-        if requested is not None:
-            self._place(child, requested, None, emergency=False)
+        reason = request.reason
+        if request.group is not None:  # decided by the care plan (e.g. placed for adoption)
+            self.unplanned_move.pop(cid, None)
+            self._place(child, request.group, None, emergency=False)
             return
+        emergency = False
         if reason == "entry":
             emergency = s.uniform("matching.emergency", cid, child.period) < self.emergency_share
             u = s.uniform("matching.entry_route", cid, child.period)
@@ -80,6 +94,10 @@ class Matching(Rule):
         broke_down = self.unplanned_move.pop(cid, None) if reason != "entry" else None
         if reason != "entry":
             emergency = broke_down is not None
+        joined = request.join
+        if joined is not None and joined.active and joined.vacancies > 0:
+            self._place(child, joined.sector, joined, emergency)
+            return
         age = child.age(m.now)
         threshold = self.residential_threshold
         if broke_down is not None:
@@ -98,7 +116,7 @@ class Matching(Rule):
         for group in self.order:
             if group == Group.KINSHIP:
                 if self._kinship_found(child, reason):
-                    carer = m.capacity.new_kinship_household(child)
+                    carer = m.capacity.new_kinship_household(child, places=request.room)
                     self._place(child, Group.KINSHIP, carer, emergency)
                     return
             elif group == Group.RESIDENTIAL:
@@ -106,7 +124,7 @@ class Matching(Rule):
                     self._place(child, Group.RESIDENTIAL, None, emergency)
                     return
             else:
-                carer = m.capacity.find(group, child.needs, self.skill_tolerance)
+                carer = m.capacity.find(group, child.needs, self.skill_tolerance, request.room)
                 if carer is not None:
                     self._place(child, group, carer, emergency)
                     return
@@ -143,17 +161,7 @@ class Matching(Rule):
                 self._place(child, sector, carer, emergency)
                 return
         # The independent market takes the child: a new agency household (spot purchase).
-        carer = CarerHousehold(
-            m,
-            m.new_id("carer"),
-            int(Group.AGENCY),
-            places=1,
-            skill=child.needs,
-            older=False,
-            joined=m.now,
-        )
-        m.add_carer(carer)
-        self._place(child, Group.AGENCY, carer, emergency)
+        self._place(child, Group.AGENCY, m.capacity.spot_purchase(child, m.now), emergency)
 
     def _caseload(self, child: Child) -> float:
         w = child.worker

@@ -18,17 +18,17 @@ from simulation.rules.registry import Rule, register_rule
 class Reunification(Rule):
     """Follows returned children; re-admits those whose return breaks down."""
 
+    reads = ("reunification.",)
+
     def setup(self) -> None:
         self.model.on("exited", self._exited)
         self.model.on("returned_existing", self._returned_existing)
-        self.model.on("param_changed", self._param_changed)
 
-    def _param_changed(self, path: str) -> None:
-        if path.startswith("reunification."):
-            now = self.model.now
-            for child in list(self.model.returned.values()):
-                if "reentry" in child.timers and child.returned_day is not None:
-                    self._set_rate(child, first_year=now - child.returned_day < YEAR_DAYS)
+    def on_params_changed(self, changed: frozenset[str]) -> None:
+        now = self.model.now
+        for child in list(self.model.returned.values()):
+            if "reentry" in child.timers and child.returned_day is not None:
+                self._set_rate(child, first_year=now - child.returned_day < YEAR_DAYS)
 
     def _returned_existing(self, child: Child) -> None:
         """A child of the starting population who returned home before the start."""

@@ -14,18 +14,21 @@ from simulation.rules.registry import Rule, register_rule
 class Wellbeing(Rule):
     """Integrates (quality - 0.5) over time in care; subtracts a loss per unplanned ending."""
 
+    reads = ("wellbeing.",)
+
     def setup(self) -> None:
-        self._load("wellbeing.")
-        self.model.on("param_changed", self._load)
+        self._load()
         self.model.on("admitted", self._admitted)
         self.model.on("wellbeing_update", self._update)
         self.model.on("placement_ended", self._ended)
 
-    def _load(self, path: str) -> None:
-        if path.startswith("wellbeing."):
-            self.gain = self.p["wellbeing.quality_gain_per_year"] / YEAR_DAYS
-            self.loss = self.p["wellbeing.unplanned_move_loss"]
-            self.start = self.p["wellbeing.start"]
+    def on_params_changed(self, changed: frozenset[str]) -> None:
+        self._load()
+
+    def _load(self) -> None:
+        self.gain = self.p["wellbeing.quality_gain_per_year"] / YEAR_DAYS
+        self.loss = self.p["wellbeing.unplanned_move_loss"]
+        self.start = self.p["wellbeing.start"]
 
     def _admitted(self, child: Child, reentry: bool) -> None:
         if not reentry and child.period == 0 and child.placement_count == 0:

@@ -14,7 +14,10 @@
   the refill is agency with the share that keeps the agency rate at its target in equilibrium
   (agency leave twice as often): f = r·s / (1 - s + r·s).
 - Caseload cap (lever): when the mean caseload exceeds ``workforce.caseload_cap`` at a month
-  end, agency workers are hired to bring it down to the cap.
+  end, agency workers are hired into extra posts to bring it down to the cap.
+- Common random numbers: every worker holds a post (0 .. establishment - 1, then extra posts
+  for the caseload cap); a hire's id, and so its draws, follow from its post and how many
+  workers that post has had, never from how many hires came before.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from simulation.agents import YEAR_DAYS, Child, SocialWorker
 from simulation.rules.registry import Rule, register_rule
 
 WORKER_ID_BASE = 100_000_000
+POST_SPAN = 1000  # a post's n-th hire: WORKER_ID_BASE + post * POST_SPAN + n
+CAP_POST_BASE = 50_000  # extra posts opened to hold the caseload cap
 
 
 class LoadIndex:
@@ -66,11 +71,14 @@ class LoadIndex:
 class Workforce(Rule):
     """Allocates children to workers; workers leave and are replaced."""
 
+    reads = ("workforce.",)
+
     def setup(self) -> None:
         m = self.model
         self.index = LoadIndex()
-        self.hires = 0
-        self.pending = 0
+        self.held: set[int] = set()  # posts with a worker in post or a hire on the way
+        self.generation: dict[int, int] = {}  # post -> hires into it so far
+        self.cap_posts = 0
         self.t_last = 0.0
         self.permanent = 0
         self.agency = 0
@@ -80,20 +88,20 @@ class Workforce(Rule):
         m.on("admitted", self._admitted)
         m.on("exited", self._exited)
         m.on("worker_changed", self._worker_changed)
-        m.on("month_end", self._month_end)
         m.on("caseload_changed", self._caseload_changed)
-        m.on("param_changed", self._load)
         m.indicators.add_state("sw_vacancy_pct", self._vacancy_pct)
-        self._load("workforce.")
+        self._load()
 
-    def _load(self, path: str) -> None:
+    def on_params_changed(self, changed: frozenset[str]) -> None:
+        self._load()
+
+    def _load(self) -> None:
         """Cache the parameters read at every change of worker (reloaded on a dated change)."""
-        if path.startswith("workforce."):
-            p = self.p
-            self.internal_change = p["workforce.internal_change_per_year"]
-            self.reference = p["workforce.reference_caseload"]
-            self.transfer_elasticity = p["workforce.transfer_caseload_elasticity"]
-            self.over_refreshed = None  # rates change: refresh every worker at the month end
+        p = self.p
+        self.internal_change = p["workforce.internal_change_per_year"]
+        self.reference = p["workforce.reference_caseload"]
+        self.transfer_elasticity = p["workforce.transfer_caseload_elasticity"]
+        self.over_refreshed = None  # rates change: refresh every worker at the month end
 
     def _vacancy_pct(self) -> float:
         establishment = self.establishment()
@@ -129,6 +137,7 @@ class Workforce(Rule):
 
     # ---- allocation ---------------------------------------------------------------------------
     def _joined(self, worker: SocialWorker) -> None:
+        self.held.add(worker.post)
         self.index.put(worker)
         self._refresh_turnover(worker)
         self._levels(worker, +1)
@@ -223,11 +232,14 @@ class Workforce(Rule):
         for child in list(worker.children.values()):
             m.allocate(child, self.index.least_loaded())
         self._levels(worker, -1)
-        self._refill(worker.worker_id)
+        self.held.discard(worker.post)
+        self._refill(worker.post, worker.worker_id)
 
-    def _refill(self, key: int) -> None:
+    def _refill(self, post: int, key: int) -> None:
+        """Start filling ``post`` (if it is within the establishment and free); ``key`` keys
+        the draws (the leaver's id, or the post's own for a new vacancy)."""
         m, p = self.model, self.p
-        if len(m.workers) + self.pending >= self.establishment():
+        if post in self.held or post >= self.establishment():
             return
         s = m.streams
         share = self.agency_share_target()
@@ -235,27 +247,34 @@ class Workforce(Rule):
         agency_fill = r * share / (1.0 - share + r * share) if share < 1 else 1.0
         agency = s.uniform("workforce.refill_agency", key) < agency_fill
         mean = p["workforce.agency_cover_days" if agency else "workforce.vacancy_fill_days"]
-        self.pending += 1
-        m.at(m.now + s.exponential("workforce.refill", key) * mean, self._hire, agency)
+        self.held.add(post)
+        m.at(m.now + s.exponential("workforce.refill", key) * mean, self._hire, post, agency)
 
-    def _hire(self, agency: bool) -> None:
-        self.pending -= 1
+    def _hire(self, post: int, agency: bool) -> None:
         m = self.model
-        worker = SocialWorker(m, WORKER_ID_BASE + self.hires, agency=agency, joined=m.now)
-        self.hires += 1
+        n = self.generation.get(post, 0) + 1
+        self.generation[post] = n
+        worker = SocialWorker(m, WORKER_ID_BASE + post * POST_SPAN + n, agency=agency, joined=m.now)
+        worker.post = post
         m.add_worker(worker)
 
-    def _month_end(self, day: float) -> None:
+    def month_end(self, day: float) -> None:
         m, p = self.model, self.p
         cap = p["workforce.caseload_cap"]
         if cap > 0:
             while m.mean_caseload() > cap:
-                self.pending += 1
-                self._hire(agency=True)
-        while len(m.workers) + self.pending < self.establishment():
-            self._refill(WORKER_ID_BASE // 2 + self.hires + self.pending)
+                post = CAP_POST_BASE + self.cap_posts
+                self.cap_posts += 1
+                self.held.add(post)
+                self._hire(post, agency=True)
+        establishment = self.establishment()
+        if len(self.held) < establishment:  # posts vacant without a leaver (new ones)
+            for post in range(establishment):
+                if post not in self.held:
+                    key = WORKER_ID_BASE // 2 + post * POST_SPAN + self.generation.get(post, 0)
+                    self._refill(post, key)
         over = self._mean_over()
-        if over == self.over_refreshed and not m._modifiers.get("turnover"):
+        if over == self.over_refreshed and not m.has_modifiers("turnover"):
             return  # every worker's rate is what it was (new workers were set on joining)
         self.over_refreshed = over
         if m.workers:

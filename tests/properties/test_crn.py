@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from calibration.resolve import resolve_params
 from simulation.executor import Task, run_many
-from simulation.scenario import Scenario, load_scenario, resolve_params
+from simulation.scenario import Scenario, load_scenario
 
 HAS_RUNNER = importlib.util.find_spec("simulation.runner") is not None
 pytestmark = pytest.mark.skipif(not HAS_RUNNER, reason="simulation.runner has not landed")
@@ -90,3 +91,73 @@ def test_a_price_only_change_leaves_every_event_identical(tmp_path: Path) -> Non
         p_cost = [r for r in p.indicators if r[1] == "cost_total_gbp"]
         cost_changed |= b_cost != p_cost
     assert cost_changed  # the prices did change something: the test can fail
+
+
+def _recorded_run(changes: dict) -> dict[str, dict]:
+    """One small run with a recording rule: every household and child it ever saw, with the
+    attributes its draws gave it, and which household each child's placements were with."""
+    from simulation.model import CareSystem
+    from simulation.params import Parameters
+    from simulation.rules.registry import RULES, Rule, register_rule
+
+    seen: dict[str, dict] = {"carers": {}, "children": {}, "placements": {}}
+
+    @register_rule("test_crn_recorder")
+    class Recorder(Rule):
+        def setup(self) -> None:
+            self.model.on("carer_joined", self._carer)
+            self.model.on("admitted", self._child)
+            self.model.on("placed", self._placed)
+
+        def _carer(self, carer) -> None:
+            seen["carers"][carer.carer_id] = (carer.sector, carer.places, carer.skill, carer.older)
+
+        def _child(self, child, reentry: bool) -> None:
+            seen["children"][child.child_id] = (child.birth_day, child.needs, child.legal)
+
+        def _placed(self, child) -> None:
+            carer = child.carer.carer_id if child.carer is not None else None
+            seen["placements"][(child.child_id, child.placement_count)] = (child.placement, carer)
+
+    try:
+        base = Parameters.defaults().with_changes({"area.population_0_17": 60_000})
+        rules = base["engine.rules"] + ",test_crn_recorder"
+        model = CareSystem(base.with_changes({**changes, "engine.rules": rules}), seed=5)
+        model.run_years(3)
+    finally:
+        RULES.pop("test_crn_recorder", None)
+    return seen
+
+
+def test_a_kinship_lever_leaves_unrelated_children_and_households_draws_identical() -> None:
+    """Every household and child keeps its id, and so its draws, whatever a kinship lever
+    changes: kinship households take their id from the child and placement they are made for,
+    in-house approvals from the pipeline's application, agency entries from their stream."""
+    from simulation.agents import KINSHIP_ID_BASE, Group
+
+    base = _recorded_run({})
+    more_kin = _recorded_run({"matching.kinship_assessors_extra_per_10k": 2.0})
+    assert base["carers"] != more_kin["carers"]  # the lever did something: the test can fail
+    kinship = {c for c, a in more_kin["carers"].items() if a[0] == Group.KINSHIP}
+    assert len(kinship) > len({c for c, a in base["carers"].items() if a[0] == Group.KINSHIP})
+    # 1. a household present in both runs is the same household (its draws are its own)
+    for carer_id in base["carers"].keys() & more_kin["carers"].keys():
+        assert base["carers"][carer_id] == more_kin["carers"][carer_id], carer_id
+    # 2. households that are not kinship are the same set in both runs: a kinship lever makes
+    #    no other household appear, vanish or change id
+    others = {c for c, a in base["carers"].items() if a[0] != Group.KINSHIP}
+    assert others == {c for c, a in more_kin["carers"].items() if a[0] != Group.KINSHIP}
+    # 3. every child is the same child (same id, same drawn characteristics) in both runs
+    for child_id in base["children"].keys() & more_kin["children"].keys():
+        assert base["children"][child_id] == more_kin["children"][child_id], child_id
+    # 4. a child placed in kinship care at the same placement in both runs is with the same
+    #    household, whose id is made from that child and placement
+    both = base["placements"].keys() & more_kin["placements"].keys()
+    kin_both = [
+        k for k in both if base["placements"][k][0] == Group.KINSHIP == more_kin["placements"][k][0]
+    ]
+    assert kin_both
+    for child_id, count in kin_both:
+        assert base["placements"][(child_id, count)] == more_kin["placements"][(child_id, count)]
+        made_for = KINSHIP_ID_BASE + child_id * 1000 + (count - 1)  # the placement it was for
+        assert base["placements"][(child_id, count)][1] == made_for

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from calibration.resolve import calibration_source, resolve_params
 from simulation.errors import ScenarioError
-from simulation.scenario import (
-    MODEL_START,
-    calibration_source,
-    list_scenarios,
-    load_scenario,
-    resolve_params,
-)
+from simulation.scenario import MODEL_START, list_scenarios, load_scenario
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -210,6 +205,6 @@ def test_every_scenario_file_loads() -> None:
         resolve_params(s, "england-average", 0)
 
 
-def test_calibration_source_is_text_or_none() -> None:
-    src = calibration_source("england-average")
-    assert src is None or isinstance(src, str)
+def test_calibration_source_names_the_committed_fit_relative_to_the_project() -> None:
+    assert calibration_source("england-average") == "calibration/fitted/england-average-2024.toml"
+    assert calibration_source("england") is None  # no fit: the tree's own values

@@ -56,5 +56,11 @@ def test_a_dated_change_of_agency_recruitment_applies_from_its_day():
     )
     model = CareSystem(params, seed=3, keep_log=True)
     model.run_years(2)
-    joins = [e[0] for e in model.log if e[1] == "carer_join" and e[2] >= 300_000_000]
+    from simulation.rules.carers import AGENCY_JOIN_ID_BASE
+
+    joins = [
+        e[0]
+        for e in model.log
+        if e[1] == "carer_join" and AGENCY_JOIN_ID_BASE <= e[2] < AGENCY_JOIN_ID_BASE + 10**8
+    ]
     assert joins and max(joins) <= 365.0  # market entries before the change, none after

@@ -1,5 +1,7 @@
 """Endings rule: unplanned disruptions by hazard, planned moves, SSDA903 reasons."""
 
+import math
+
 from simulation.agents import Group
 from simulation.rules.endings import UNPLANNED_REASONS
 from tests.engine_helpers import events, make_model, run, total
@@ -24,19 +26,31 @@ def test_unplanned_reasons_are_ssda903_codes():
 
 
 def test_disruption_hazard_hand_computed():
-    # A child with needs 0.3 and quality 0.5, under 11, in-house, no worker effect, past the
-    # first 91 days and not yet a year in the placement: rate = the in-house base rate exactly.
+    # Every factor away from 1, so switching any of them off changes the rate: an in-house
+    # placement in its first 91 days, a child of 12 with needs 0.7 and match quality 0.2, no
+    # enhanced support, caseload at the reference (60: the caseload term is 1).
+    # rate = base x exp(needs effect x (0.7 - 0.3) + quality effect x (0.5 - 0.2))
+    #        x adolescent ratio x early-months ratio
     model = make_model({"workforce.reference_caseload": 60.0})
     endings = next(r for r in model.rules if r.name == "endings")
     child = next(
         c
         for c in model.children.values()
-        if c.placement == Group.INHOUSE and c.age(0) < 10 and -365 < c.placement_start < -91
+        if c.placement == Group.INHOUSE and 11.5 < c.age(0) < 15 and c.carer is not None
     )
-    child.needs, child.quality = 0.3, 0.5
-    if child.carer is not None:
-        child.carer.enhanced = False
-    expected = model.p["endings.disruption_per_year"][1] / 365.25
+    child.needs, child.quality, child.placement_start = 0.7, 0.2, -30.0
+    assert child.carer is not None
+    child.carer.enhanced = False
+    p = model.p
+    expected = (
+        p["endings.disruption_per_year"][1]
+        * math.exp(p["endings.needs_effect"] * 0.4 + p["endings.match_quality_effect"] * 0.3)
+        * p["endings.adolescent_ratio"]
+        * p["endings.early_months_ratio"]
+        / 365.25
+    )
+    assert p["endings.needs_effect"] > 0 and p["endings.match_quality_effect"] > 0
+    assert p["endings.adolescent_ratio"] > 1 and p["endings.early_months_ratio"] > 1
     assert abs(endings.disruption_rate(child) - expected) < 1e-12
 
 

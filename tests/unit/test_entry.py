@@ -21,11 +21,15 @@ def test_a_higher_rate_gives_more_starts():
 
 
 def test_new_entrants_match_the_hand_computed_rate():
-    # 27.66 per 10,000 x 3 (30,000 children) x 0.94 new-entrant share = 78.0 a year.
-    model = run({"reunification.reentry_per_year": [0.0, 0.0]}, years=4)
-    expected = 27.66 * 3 * 0.94 * 4
+    # 27.66 per 10,000 x 3 (30,000 children) x 0.5 new-entrant share = 41.5 a year. The share
+    # is set far from 1 so that an entry rule that ignored it (83 a year) fails by ~13 SE.
+    model = run(
+        {"reunification.reentry_per_year": [0.0, 0.0], "entry.new_entrant_share": 0.5},
+        years=4,
+    )
+    expected = 27.66 * 3 * 0.5 * 4
     observed = total(model, "started")
-    # Poisson: 3 standard errors of ~312 arrivals is about 53.
+    # Poisson: 3 standard errors of ~166 arrivals is about 39.
     assert abs(observed - expected) < 3 * math.sqrt(expected)
 
 

@@ -283,7 +283,7 @@ def test_calibrated_defaults_give_about_15_inhouse_approvals_a_year(calibrated: 
 
 
 def test_approvals_per_year_counts_after_warmup() -> None:
-    r = PipelineResult([10.0, 400.0, 500.0, 700.0], 0, 0, 0, 4, 0.0, 0.0)
+    r = PipelineResult([10.0, 400.0, 500.0, 700.0], [0, 1, 2, 3], 0, 0, 0, 4, 0.0, 0.0)
     assert approvals_per_year(r, 730.5, warmup_days=365.25) == pytest.approx(3.0)
     with pytest.raises(ValueError):
         approvals_per_year(r, 100.0, warmup_days=100.0)

@@ -1,8 +1,9 @@
 """The worked example of docs/extending.md: a rule from outside the package, enabled by name
 from a scenario file, changes hazards through modifiers and adds an indicator and a cost."""
 
+from calibration.resolve import resolve_params
 from simulation.model import CareSystem
-from simulation.scenario import load_scenario, resolve_params
+from simulation.scenario import load_scenario
 from tests.engine_helpers import total, yearly
 
 

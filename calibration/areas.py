@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from calibration.fitted_params import FITTED_DIR
 from simulation.errors import CarepathsError
 
 ENGLAND_CHILDREN_0_17 = 11_947_000  # 83,630 CLA / 70 per 10,000 (DfE CLA 2024)
@@ -24,8 +25,6 @@ DEFAULT_AREA = "england-average"
 
 def fitted_local_areas() -> list[str]:
     """Local-authority areas with a committed calibration fit (``la-<code>-<year>``)."""
-    from calibration.fitted_params import FITTED_DIR
-
     return sorted(p.stem for p in FITTED_DIR.glob("la-*-[0-9][0-9][0-9][0-9].toml"))
 
 
@@ -33,7 +32,8 @@ def area_changes(name: str) -> dict[str, Any]:
     """Parameter changes for a named area; a clear error names the areas there are.
 
     A local authority (``la-<code>-<year>``) is described entirely by its calibration fit
-    (population, starting stock, rates), which ``resolve_params`` applies next.
+    (population, starting stock, rates), which :func:`calibration.resolve.resolve_params`
+    applies next.
     """
     if name in AREAS:
         return dict(AREAS[name])
