@@ -16,6 +16,7 @@ from typing import Any
 from calibration.areas import area_changes
 from calibration.fitted_params import FITTED_DIR, fit_path, fitted_changes
 from simulation.errors import CarepathsError, ScenarioError
+from simulation.headcount import to_tree_units
 from simulation.params import ParameterError, Parameters
 from simulation.scenario import Scenario
 
@@ -52,8 +53,19 @@ def area_params(area: str, replicate: int) -> Parameters:
 
 
 def resolve_params(scenario: Scenario, area: str, replicate: int) -> Parameters:
-    """defaults → area → calibrated fit (ensemble member for ``replicate``) → the scenario."""
+    """defaults → area → calibrated fit (ensemble member for ``replicate``) → the scenario.
+
+    Headcount levers (``scenario.counts``) are converted to the tree's per-10,000 values with
+    the area's children once the area and fit are applied (simulation.headcount).
+    """
+    params = area_params(area, replicate)
+    changes, dated = to_tree_units(
+        {**scenario.changes, **scenario.counts},
+        [*scenario.dated, *scenario.dated_counts],
+        params,
+        str(scenario.files[0]),
+    )
     try:
-        return area_params(area, replicate).with_changes(scenario.changes, scenario.dated)
+        return params.with_changes(changes, dated)
     except ParameterError as exc:
         raise ScenarioError(f"{scenario.files[0]}: {exc}") from None

@@ -87,7 +87,7 @@ def design_tasks(
     design: gsa.Design, loaded: Sequence[Any], area: str, years: int, reps: int, seed: int
 ) -> list[Task]:
     """Every (design point, scenario, replicate) as a task; replicate r is the same in all."""
-    from simulation.scenario import resolve_params
+    from calibration.resolve import resolve_params
 
     central = {s.name: [resolve_params(s, area, r) for r in range(reps)] for s in loaded}
     tasks = []
@@ -128,9 +128,9 @@ def global_sensitivity(
     console: Console | None = None,
 ) -> Path:
     """Run the design on paired replicates; write the run folder; return its path."""
-    from simulation.areas import area_changes
+    from calibration.areas import area_changes
+    from calibration.resolve import calibration_source, resolve_params
     from simulation.executor import worker_count
-    from simulation.scenario import calibration_source, resolve_params
 
     started = store.utc_now()
     gsa.check_method(method)

@@ -2,7 +2,7 @@
 
 Levers are what a council controls (with their allowed bounds); assumptions are what it does
 not (with the low–high range they are sampled over, calibration.assumptions). Headcount keys a
-scenario may write instead of a per-10,000 lever (calibration.headcount) are listed with the
+scenario may write instead of a per-10,000 lever (simulation.headcount) are listed with the
 path they convert to.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calibration.assumptions import held_reason
-from calibration.headcount import HEADCOUNT
+from simulation.headcount import HEADCOUNT
 from simulation.params import SPEC, Parameters, Value
 
 KINDS_LISTED = ("lever", "assumption")

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from calibration.resolve import resolve_params
 from results.charts import NoData, load_run
 from results.global_sensitivity import choose_assumptions, global_sensitivity
 from results.gsa import GSA_HEADER
 from results.gsa_charts import morris, sobol
 from simulation.errors import CarepathsError
-from simulation.scenario import load_scenario, resolve_params
+from simulation.scenario import load_scenario
 
 OWN = {
     "carers.support_deregistration_ratio",

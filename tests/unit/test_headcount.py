@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from calibration.headcount import HEADCOUNT, to_tree_units
 from simulation.errors import ScenarioError
+from simulation.headcount import HEADCOUNT, to_tree_units
 from simulation.params import SPEC, DatedChange, Parameters
 
 WHERE = "scenarios/x.toml"

@@ -98,3 +98,11 @@ def test_bad_index_files_get_one_clear_message(tmp_path: Path) -> None:
         load_price_index(bad_number)
     with pytest.raises(DataError, match="missing"):
         load_price_index(tmp_path / "none.csv")
+
+
+def test_the_committed_index_is_the_treasury_deflator() -> None:
+    index = load_price_index()
+    assert index.series == "uk_gdp_deflator_market_prices" and index.base == "2024 = 100"
+    assert index.values[2024] == 100.0 and index.latest == 2024
+    assert check_price_year(None, index) == 2024
+    assert uprated_changes(Parameters.defaults(), 2024)  # every dated period is covered
