@@ -38,7 +38,7 @@ def test_counts_are_converted_with_the_areas_children(tmp_path: Path) -> None:
 def test_bad_counts_are_refused_naming_the_file_and_key(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match=r"s\.toml: \[levers\] workforce\.fte_extra: a count"):
         load_scenario(_write(tmp_path, '[levers]\n"workforce.fte_extra" = -2\n'))
-    with pytest.raises(ScenarioError, match="not a lever|unknown parameter"):
+    with pytest.raises(ScenarioError, match=r"not a lever|unknown parameter"):
         load_scenario(_write(tmp_path, '[assumptions]\n"workforce.fte_extra" = 2\n'))
     both = '[levers]\n"workforce.fte_extra" = 2\n"workforce.fte_extra_per_10k" = 1.0\n'
     with pytest.raises(ScenarioError, match="not both"):
