@@ -175,7 +175,7 @@ def _dask_client(workers: int, scheduler: str | None) -> Any:
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,  # type: ignore[arg-type]  # None: no dashboard
+                dashboard_address=":0",  # any free port: never clashes with another cluster
             )
             return Client(cluster)
         return Client(scheduler, timeout="15s")
