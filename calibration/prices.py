@@ -220,9 +220,13 @@ def uprate(params: Parameters, price_year: int, index: PriceIndex | None = None)
 
 
 def price_base_text(price_year: int, index: PriceIndex | None = None) -> str:
-    """'2024 prices (uk_gdp_deflator_market_prices, calendar year, 2024 = 100; <source>)'."""
+    """'2024 prices (HM Treasury GDP deflator at market prices, 2024 = 100)'."""
     index = index or load_price_index()
-    return f"{price_year} prices, uprated with the {_series_name(index)} ({index.source})"
+    return (
+        f"{price_year} prices, HM Treasury GDP deflator at market prices ({index.base})"
+        if (index.series == "uk_gdp_deflator_market_prices")
+        else f"{price_year} prices, {_series_name(index)} ({index.base})"
+    )
 
 
 def _series_name(index: PriceIndex) -> str:
@@ -237,6 +241,7 @@ def manifest_entry(price_year: int, index: PriceIndex | None = None) -> dict[str
     listed = {b.path for b in load_cost_bases()}
     return {
         "price_year": price_year,
+        "text": price_base_text(price_year, index),
         "index": _series_name(index),
         "index_base": index.base,
         "index_source": index.source,

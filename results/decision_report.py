@@ -1,0 +1,185 @@
+"""The report's decision summary: what each scenario costs, what it changes, how sure, and
+which evidence would change the answer.
+
+Built from the run folder (``indicators.csv`` for the paired replicates, ``evppi.csv`` when the
+assumptions were sampled, the manifest for the mode, price base and value per outcome) as plain
+words; the page's template escapes them. The words come from :mod:`results.decision_text`, so
+the report and the console say the same thing.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from results.decision import GREEN_BOOK_RATE, PRIMARY_OUTCOME, IndicatorRow, summarise_decision
+from results.decision_text import SINGULAR, money, summary_lines
+from results.evidence_needed import study_needed
+from simulation.params import SPEC, Parameters
+
+OUTCOMES = (
+    "unplanned_endings",
+    "placement_moves",
+    "placements_3plus_pct",
+    "cla_foster_agency",
+    "cla_residential",
+    "cla_foster_kinship",
+    "reentries_within_12m",
+    "carer_households_inhouse",
+    "carer_deregistrations",
+    "caseload_mean",
+    "sw_changes_3plus_pct",
+)
+TOP_EVIDENCE = 3
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One assumption whose perfect knowledge is worth most, and the study that would settle it."""
+
+    assumption: str
+    what: str
+    value: str  # EVPPI in words
+    study: str
+
+
+@dataclass(frozen=True)
+class DecisionBlock:
+    """One scenario's decision summary for the page."""
+
+    title: str
+    sentences: list[str]
+    cost_rows: list[tuple[str, str, str]]
+    evidence: list[EvidenceLine] = field(default_factory=list)
+    evidence_note: str = ""
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _indicator_rows(folder: Path) -> list[IndicatorRow]:
+    return [
+        (r["scenario"], int(r["replicate"]), int(r["year"]), r["indicator"], float(r["value"]))
+        for r in _rows(folder / "indicators.csv")
+    ]
+
+
+def mode_sentence(manifest: dict[str, Any]) -> str:
+    """How the intervals were made: which uncertainty they carry."""
+    mode = (manifest.get("assumptions") or {}).get("mode", "central")
+    if mode == "sampled":
+        return (
+            "Intervals carry chance, the calibration ensemble and every assumption's range: "
+            "each replicate drew each assumption from its low–central–high range (beta-PERT), "
+            "the same draw in every scenario."
+        )
+    return (
+        "Assumptions were held at their central values (--assumptions central): the "
+        "intervals show chance and the calibration ensemble only, not what the assumptions' "
+        "ranges allow."
+    )
+
+
+def _what(path: str) -> str:
+    Parameters.defaults()
+    spec = SPEC.get(path)
+    return spec.unit if spec is not None else path
+
+
+def evidence_lines(folder: Path, scenario: str) -> tuple[list[EvidenceLine], str]:
+    """The top EVPPI assumptions of ``scenario`` with the study that would settle each."""
+    rows = [r for r in _rows(folder / "evppi.csv") if r["scenario"] == scenario]
+    if not rows:
+        return [], ""
+    rows.sort(key=lambda r: -float(r["evppi_gbp"]))
+    total = float(rows[0]["evpi_gbp"])
+    value = float(rows[0]["value_per_outcome_gbp"])
+    basis = (
+        f"valuing each {SINGULAR.get(rows[0]['outcome'], rows[0]['outcome'])} avoided at "
+        f"{money(value)}"
+        if value
+        else "on money alone (no value put on outcomes)"
+    )
+    if total <= 0:
+        return [], (
+            f"Perfect information about the assumptions would not change this decision "
+            f"{basis}: in every replicate the same option is better."
+        )
+    lines = []
+    for r in rows[:TOP_EVIDENCE]:
+        share = float(r["share_of_evpi"])
+        if share < 0.05:
+            break
+        lines.append(
+            EvidenceLine(
+                r["assumption"],
+                _what(r["assumption"]),
+                f"{money(float(r['evppi_gbp']))} a year ({100 * share:.0f}% of all the "
+                "uncertainty's value)",
+                study_needed(r["assumption"], _what(r["assumption"])).sentence,
+            )
+        )
+    note = (
+        f"Expected value of perfect information about every assumption: {money(total)} a year, "
+        f"{basis}; by assumption (EVPPI, Strong, Oakley and Brennan 2014, on "
+        f"{rows[0]['replicates']} sampled replicates):"
+    )
+    return lines, note
+
+
+def decision_blocks(
+    folder: Path, manifest: dict[str, Any], titles: dict[str, str]
+) -> list[DecisionBlock]:
+    """Every scenario's decision summary against the baseline (none for single runs)."""
+    baseline = manifest.get("baseline")
+    if not baseline or manifest.get("command") not in ("compare",):
+        return []
+    rows = _indicator_rows(folder)
+    scenarios = [
+        str(s["name"])
+        for s in manifest.get("scenarios", [])
+        if isinstance(s, dict) and s.get("name")
+    ]
+    decision = manifest.get("decision") or {}
+    price = (manifest.get("price_base") or {}).get("text", "")
+    blocks = []
+    for name in scenarios:
+        if not name or name == baseline:
+            continue
+        summary = summarise_decision(
+            rows,
+            baseline,
+            name,
+            OUTCOMES,
+            primary=decision.get("outcome", PRIMARY_OUTCOME),
+            value_per_outcome=float(decision.get("value_per_outcome_gbp", 0.0)),
+            rate=float(decision.get("discount_rate", GREEN_BOOK_RATE)),
+            price_base=price,
+        )
+        cost_rows = [
+            (
+                f"{y - 1}-{str(y)[2:]}",
+                money(c.mean, True),
+                f"{money(c.p5, True)} to {money(c.p95, True)}",
+            )
+            for y, c in summary.net_cost_by_year
+        ]
+        h = summary.net_cost_horizon
+        cost_rows.append(
+            (
+                f"All {len(summary.years)} years, discounted at {100 * summary.discount_rate:g}%",
+                money(h.mean, True),
+                f"{money(h.p5, True)} to {money(h.p95, True)}",
+            )
+        )
+        evidence, note = evidence_lines(folder, name)
+        blocks.append(
+            DecisionBlock(titles.get(name, name), summary_lines(summary), cost_rows, evidence, note)
+        )
+    return blocks
