@@ -75,6 +75,13 @@ def simulate(
     executor: Executor = "local",
     scheduler: Scheduler = None,
     no_report: NoReport = False,
+    ssda903_out: Annotated[
+        bool,
+        typer.Option(
+            "--ssda903-out",
+            help="Also write each replicate's synthetic SSDA903 tables (ssda903/rep-<r>/<year>/).",
+        ),
+    ] = False,
 ) -> None:
     """Run one scenario for N years and R replicates; write a run folder."""
     from results.jobs import simulate as run_simulate
@@ -92,6 +99,7 @@ def simulate(
         scheduler=scheduler,
         report=not no_report,
         argv=sys.argv,
+        ssda903_out=ssda903_out,
     )
     console.print(f"Run folder: [bold]{folder}[/]")
 
@@ -179,8 +187,40 @@ def calibrate(
     executor: Executor = "local",
     scheduler: Scheduler = None,
     no_report: NoReport = False,
+    ssda903: Annotated[
+        Path | None,
+        typer.Option(help="Fit an area to a council's own SSDA903 files (a folder of CSVs)."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option(help="With --ssda903: the start date, YYYY-MM-DD.")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="With --ssda903: the area's name (la-<name>-<year>).")
+    ] = None,
+    population: Annotated[
+        float | None,
+        typer.Option(min=100, help="With --ssda903: children aged 0-17 in the area."),
+    ] = None,
 ) -> None:
     """Fit hazard scales to official statistics; write calibration/fitted/<area>-<year>.*"""
+    if ssda903 is not None:
+        from calibration.ssda903.calibrate import calibrate_ssda903
+
+        if area or la:
+            _fail("give --ssda903 or --area/--la, not both")
+        fitted = _guard(
+            calibrate_ssda903,
+            ssda903,
+            start=start,
+            name=name,
+            population=population,
+            seed=seed,
+            say=console.print,
+        )
+        console.print(f"Fit written: [bold]{fitted}[/]")
+        return
+    if start or name or population:
+        _fail("--start, --name and --population go with --ssda903")
     from calibration.fit import calibrate as run_calibrate
 
     path = _guard(

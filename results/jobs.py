@@ -129,16 +129,31 @@ def simulate(
     scheduler: str | None = None,
     report: bool = True,
     argv: Sequence[str] | None = None,
+    ssda903_out: bool = False,
 ) -> Path:
-    """Run one scenario and write its run folder; return the folder's final path."""
+    """Run one scenario and write its run folder; return the folder's final path.
+
+    ``ssda903_out`` also writes each replicate's synthetic SSDA903 tables under
+    ``ssda903/rep-<r>/<year>/`` (:mod:`results.ssda903_out`)."""
     started = store.utc_now()
     check_executor(executor, scheduler, jobs)
     loaded = load_scenario(scenario)
     tasks = build_tasks(loaded, area, years, reps, seed)  # validates the area too
     store.check_out_folder(out)
-    results = run_with_progress(tasks, jobs, executor, scheduler, f"simulate {loaded.name}")
+    fn = None
+    if ssda903_out:
+        from results.ssda903_out import record_replicate as fn
+    results = run_with_progress(tasks, jobs, executor, scheduler, f"simulate {loaded.name}", fn)
+    ssda903 = None
+    if ssda903_out:
+        ssda903 = [tables for _, tables in results]
+        results = [result for result, _ in results]
     with store.create_run(out, loaded.name) as run:
         write_tables(run, tasks, results)
+        if ssda903 is not None:
+            from results.ssda903_out import write_run
+
+            write_run(run.file("ssda903"), tasks, ssda903)
         manifest = store.build_manifest(
             argv=list(argv if argv is not None else sys.argv),
             command="simulate",

@@ -60,6 +60,23 @@ AREA = {
     "area.cla_per_10k_start": pub(
         70.0, "children per 10,000", f"{CLA24}: cla_31_march_rate 70", bounds=(1, 500)
     ),
+    # The starting stock as an aggregate table, from a council's own SSDA903 (calibrate
+    # --ssda903): all zeros means not given (the hand-set rows of simulation/population.py).
+    "area.stock_placement_by_age": pub(
+        (0.0,) * 48,
+        "children in care at the start by row (age bands <1, 1-4, 5-9, 10-15, 16-17 less UASC, "
+        "then UASC) x placement group (kinship, in-house, agency, residential, supported, with "
+        "parents, other, adoption), 6 x 8 counts flattened row by row",
+        "a council's SSDA903 on the start date (calibrate --ssda903); zeros: not given",
+        bounds=(0, 1e7),
+    ),
+    "area.stock_years_in_care": pub(
+        (0.0,) * 6,
+        "mean years in care of the children in care at the start, by the same six rows",
+        "a council's SSDA903 on the start date (calibrate --ssda903); zeros: not given "
+        "(about 2.5 years, population.MEAN_DAYS_IN_CARE)",
+        bounds=(0, 18),
+    ),
 }
 
 ENTRY = {

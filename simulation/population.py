@@ -8,7 +8,9 @@ with their caseloads, so that year 1 is not a warm-up artefact.
   by iterative proportional fitting so the whole stock matches ``area.stock_placement_shares``
   (DfE 31 March stock by placement group: England 2024 by default, the area-year's in a fit);
   time in care drawn from an exponential with the mean implied by stock/starts (about 2.5
-  years), truncated at the child's age.
+  years), truncated at the child's age. A council's SSDA903 (``calibrate --ssda903``) gives
+  the stock by row and group (``area.stock_placement_by_age``) and the mean time in care by
+  row (``area.stock_years_in_care``), which then replace the hand-set rows and the mean.
 - Carers: in-house and agency households at their published rates per 10,000; children are
   placed with the first household whose skill fits (vacancies remain, as in Ofsted's data).
 - Workers: case-holding FTE per 10,000, the published agency share; children allocated to the
@@ -150,13 +152,23 @@ def _choose(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
 
 
 def placement_table(
-    age_shares: np.ndarray, uasc_share: float, target: tuple[float, ...], iterations: int = 100
+    age_shares: np.ndarray,
+    uasc_share: float,
+    target: tuple[float, ...],
+    iterations: int = 100,
+    observed: tuple[float, ...] = (),
 ) -> np.ndarray:
     """Placement probabilities by row (the five age bands of ``PLACEMENT_BY_AGE``, then UASC):
-    the hand-set rows with each group's column scaled (iterative proportional fitting) until
-    the stock they imply, weighted by age band and UASC share, has the ``target`` mix. A row's
-    zeros stay zeros (no supported accommodation under 16); a group no row allows stays 0."""
+    the hand-set rows — or an area's own table of the stock by row and group (``observed``,
+    48 counts; a row with no children keeps the hand-set one) — with each group's column
+    scaled (iterative proportional fitting) until the stock they imply, weighted by age band
+    and UASC share, has the ``target`` mix. A row's zeros stay zeros (no supported
+    accommodation under 16); a group no row allows stays 0."""
     rows = np.asarray((*PLACEMENT_BY_AGE, UASC_PLACEMENT), dtype=float)
+    if any(observed):
+        table = np.asarray(observed, dtype=float).reshape(rows.shape)
+        given = table.sum(axis=1) > 0
+        rows[given] = table[given]
     rows /= rows.sum(axis=1, keepdims=True)
     weights = np.append((1.0 - uasc_share) * np.asarray(age_shares, dtype=float), uasc_share)
     goal = np.asarray(target, dtype=float)
@@ -192,10 +204,17 @@ def _build_children(model: CareSystem) -> None:
     female = rng.random(n) < 0.43
     disabled = rng.random(n) < p["entry.disability_share"]
     table = placement_table(
-        ages / ages.sum(), p["area.uasc_stock_share"], p["area.stock_placement_shares"]
+        ages / ages.sum(),
+        p["area.uasc_stock_share"],
+        p["area.stock_placement_shares"],
+        observed=p["area.stock_placement_by_age"],
     )
-    group = _choose(rng, table[np.where(uasc, len(PLACEMENT_BY_AGE), band)])
-    in_care = np.maximum(np.minimum(rng.exponential(MEAN_DAYS_IN_CARE, n), age * YEAR_DAYS), 1.0)
+    row = np.where(uasc, len(PLACEMENT_BY_AGE), band)
+    group = _choose(rng, table[row])
+    # mean time in care by row: the area's own (SSDA903) where given, else the assumption
+    years = np.asarray(p["area.stock_years_in_care"], dtype=float)
+    mean_days = np.where(years[row] > 0, years[row] * YEAR_DAYS, MEAN_DAYS_IN_CARE)
+    in_care = np.maximum(np.minimum(rng.exponential(mean_days), age * YEAR_DAYS), 1.0)
     in_placement = in_care * rng.random(n) ** 0.5
     quality = np.clip(rng.normal(0.6, 0.15, n), 0.0, 1.0)
     finder = model.capacity
