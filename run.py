@@ -7,17 +7,31 @@
     python run.py scenarios
     python run.py report RUN_DIR
 
-Every user error (bad scenario, bad option, unwritable folder) is one message and exit code 2.
+Every user error (bad scenario, bad option, unwritable folder) is one message and exit code 2,
+checked before anything is written. Messages and user text (scenario titles, paths) are printed
+as they are, never read as console markup: a message about ``[levers]`` keeps its ``[levers]``.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
 
-import typer
-from rich.console import Console
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    sys.stderr.write("error: interrupted before the command started; nothing was written\n")
+    raise SystemExit(2)
+
+
+if __name__ == "__main__":  # a Ctrl-C or SIGTERM while the imports below load is one line too
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    signal.signal(signal.SIGTERM, _interrupted_while_starting)
+
+import typer  # noqa: E402  (after the handlers above)
+from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
 
 app = typer.Typer(
     add_completion=False,
@@ -30,9 +44,10 @@ err_console = Console(stderr=True)
 
 Years = Annotated[int, typer.Option(min=1, max=50, help="Years to simulate.")]
 Reps = Annotated[int, typer.Option(min=1, max=10_000, help="Replicates (paired across scenarios).")]
-Seed = Annotated[int, typer.Option(min=0, help="Master random seed.")]
+SEED_MAX = 2**63 - 1  # replicate seeds are derived modulo 2**63: a larger seed would repeat one
+Seed = Annotated[int, typer.Option(min=0, max=SEED_MAX, help="Master random seed.")]
 Area = Annotated[str, typer.Option(help="Area: england-average, england or la-<code>-<year>.")]
-Out = Annotated[Path, typer.Option(help="Folder under which the run folder is written.")]
+Out = Annotated[str, typer.Option(help="Folder under which the run folder is written.")]
 Jobs = Annotated[int, typer.Option(min=0, help="Worker processes (0 = all cores).")]
 Executor = Annotated[str, typer.Option(help="'local' (processes) or 'dask'.")]
 Scheduler = Annotated[str | None, typer.Option(help="Dask scheduler address (dask only).")]
@@ -40,20 +55,31 @@ NoReport = Annotated[bool, typer.Option("--no-report", help="Skip charts and rep
 
 
 def _fail(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)
+
+
+def _done(label: str, path: object) -> None:
+    """'Run folder: <path>' with the path in bold and printed as it is (never as markup)."""
+    console.print(f"{label}: [bold]{escape(str(path))}[/]", highlight=False, soft_wrap=True)
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # clean up like Ctrl-C: no half-written run folder
 
 
+@app.callback()
+def _before_any_command() -> None:
+    # While a command imports the engine (seconds), an interrupt is one line and exit 2.
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    signal.signal(signal.SIGTERM, _interrupted_while_starting)
+
+
 def _guard(fn, *args, **kwargs):
     """Run a command; turn our own errors into one clear message and exit code 2."""
-    import signal
-
     from simulation.errors import CarepathsError
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return fn(*args, **kwargs)
@@ -70,7 +96,7 @@ def simulate(
     reps: Reps = 20,
     seed: Seed = 1,
     area: Area = "england-average",
-    out: Out = Path("results/runs"),
+    out: Out = "results/runs",
     jobs: Jobs = 0,
     executor: Executor = "local",
     scheduler: Scheduler = None,
@@ -101,7 +127,7 @@ def simulate(
         argv=sys.argv,
         ssda903_out=ssda903_out,
     )
-    console.print(f"Run folder: [bold]{folder}[/]")
+    _done("Run folder", folder)
 
 
 @app.command()
@@ -111,7 +137,7 @@ def compare(
     reps: Reps = 100,
     seed: Seed = 1,
     area: Area = "england-average",
-    out: Out = Path("results/runs"),
+    out: Out = "results/runs",
     jobs: Jobs = 0,
     executor: Executor = "local",
     scheduler: Scheduler = None,
@@ -135,7 +161,7 @@ def compare(
         argv=sys.argv,
         console=console,
     )
-    console.print(f"Run folder: [bold]{folder}[/]")
+    _done("Run folder", folder)
 
 
 @app.command()
@@ -145,7 +171,7 @@ def sensitivity(
     reps: Reps = 20,
     seed: Seed = 1,
     area: Area = "england-average",
-    out: Out = Path("results/runs"),
+    out: Out = "results/runs",
     jobs: Jobs = 0,
     executor: Executor = "local",
     scheduler: Scheduler = None,
@@ -168,7 +194,7 @@ def sensitivity(
         report=not no_report,
         argv=sys.argv,
     )
-    console.print(f"Run folder: [bold]{folder}[/]")
+    _done("Run folder", folder)
 
 
 @app.command()
@@ -244,12 +270,14 @@ def calibrate(
 def scenarios() -> None:
     """List the scenario files with their titles."""
     from rich.table import Table
+    from rich.text import Text
 
+    from results.store import display_path
     from simulation.scenario import list_scenarios
 
     table = Table("scenario", "title", "file")
     for name, title, path in _guard(list_scenarios) or []:
-        table.add_row(name, title, str(path))
+        table.add_row(Text(name), Text(title), Text(display_path(path)))
     console.print(table)
 
 
@@ -259,7 +287,7 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A run folder.")]) -> No
     from results.report import regenerate
 
     path = _guard(regenerate, run_dir)
-    console.print(f"Report: [bold]{path}[/]")
+    _done("Report", path)
 
 
 if __name__ == "__main__":

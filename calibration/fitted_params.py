@@ -5,7 +5,9 @@ value): the point fit when ``replicate`` is None, else ensemble member ``replica
 replicates carry parameter uncertainty and stay paired across scenarios: replicate r uses the
 same member in every scenario). Area names: ``england-average``, ``england``, ``la-<code>`` or
 ``la-<code>-<year>``. With no ``year``, the latest fitted year is used. ``FileNotFoundError``
-when there is no fit for the area (callers fall back to the hand-set values).
+when there is no fit for the area (callers fall back to the hand-set values); a fit file that
+is there but not UTF-8 TOML, or lacks its ``[parameters]``, or holds a value the parameter tree
+refuses, is a :class:`~simulation.errors.DataError` naming the file and key.
 """
 
 from __future__ import annotations
@@ -40,11 +42,42 @@ def fit_path(area: str, year: int | None = None) -> Path | None:
 
 @cache
 def _load(path: Path) -> dict[str, Any]:
+    """The fit file, read as UTF-8 TOML and checked: a ``[parameters]`` table with values
+    for known parameters, within their bounds, and ``[[ensemble]]`` members likewise."""
+    again = "re-run python run.py calibrate to write it again"
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); {again}") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{path}: not valid TOML ({exc}); re-run python run.py calibrate") from None
+        raise DataError(f"{path}: not valid TOML ({exc}); {again}") from None
+    parameters = data.get("parameters")
+    if not isinstance(parameters, dict) or not parameters:
+        got = "nothing" if parameters is None else repr(parameters)[:40]
+        raise DataError(
+            f"{path}: a fit file needs a [parameters] table of fitted values, found {got}; {again}"
+        )
+    _check_values(path, "[parameters]", parameters)
+    members = data.get("ensemble", [])
+    if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
+        raise DataError(f"{path}: 'ensemble' must be an array of tables ([[ensemble]]); {again}")
+    for i, member in enumerate(members):
+        _check_values(path, f"[[ensemble]] member {i + 1}", member)
+    return data
+
+
+def _check_values(path: Path, where: str, table: dict[str, Any]) -> None:
+    from simulation.params import ParameterError, spec_of
+
+    for key, value in _values(table).items():
+        try:
+            spec_of(key).check(key, value)
+        except ParameterError as exc:
+            raise DataError(f"{path}: {where}: {exc}") from None
 
 
 def _values(table: dict[str, Any]) -> dict[str, Any]:
@@ -61,7 +94,7 @@ def fitted_changes(
     if path is None:
         raise FileNotFoundError(f"no calibration fit for {area!r} in {FITTED_DIR}")
     data = _load(path)
-    changes = _values(data.get("parameters", {}))
+    changes = _values(data["parameters"])
     members = data.get("ensemble", [])
     if replicate is not None and members:
         changes.update(_values(members[replicate % len(members)]))

@@ -8,7 +8,9 @@ rendered by the Agg backend whatever the session's default),
 sized for an A4 page. Inputs are read with the ``csv`` module and numpy (no pandas).
 
 A chart function takes a :class:`RunData` and returns a Figure, or raises :class:`NoData` when
-the run folder lacks its inputs (the report then skips it).
+the run folder lacks its inputs (the report then lists it as not drawn, with the reason). Any
+other failure is an error: the report never drops a chart silently. :func:`save` writes files
+that are byte-identical for identical inputs.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -387,6 +390,32 @@ def fmt(value: float, unit: str = "", signed: bool = False) -> str:
     return ("+" if signed and value > 0 else "−" if value < 0 else "") + body
 
 
+def whiskers(ax: Axes, x: Any, lo: Any, hi: Any, horizontal: bool = False, **style: Any) -> None:
+    """90% interval whiskers from ``lo`` to ``hi`` at positions ``x`` (no marker).
+
+    Drawn around the interval's own midpoint, not around the mean: a skewed distribution can
+    put the mean outside its 5-95% interval (a count that is zero in most replicates), and an
+    error bar centred on the mean would then need a negative length, which matplotlib refuses.
+    """
+    lo, hi = np.atleast_1d(np.asarray(lo, dtype=float)), np.atleast_1d(np.asarray(hi, dtype=float))
+    mid, half = (lo + hi) / 2, np.abs(hi - lo) / 2
+    pos = np.atleast_1d(np.asarray(x, dtype=float))
+    style.setdefault("fmt", "none")
+    if horizontal:
+        ax.errorbar(mid, pos, xerr=half, **style)
+    else:
+        ax.errorbar(pos, mid, yerr=half, **style)
+
+
+def interval_point(
+    ax: Axes, x: float, y: float, lo: float, hi: float, marker: str, color: str, **style: Any
+) -> None:
+    """A mean (marker) on a horizontal 90% interval from ``lo`` to ``hi``, each drawn as it is
+    (see :func:`whiskers`)."""
+    whiskers(ax, y, lo, hi, horizontal=True, ecolor=color, capsize=2.5, linewidth=1.2)
+    ax.plot([x], [y], marker, color=color, markersize=5, **style)
+
+
 def _axis_unit(unit: str) -> str:
     return {"GBP": "£", "percent": "%"}.get(unit, unit)
 
@@ -436,15 +465,7 @@ def entries_exits(run: RunData) -> Figure:
         assert started is not None
         x = np.arange(len(started.x))
         ax.bar(x - 0.2, started.mean, 0.38, color=COLOURS["flow:started"], label="Entered care")
-        ax.errorbar(
-            x - 0.2,
-            started.mean,
-            [started.mean - started.p5, started.p95 - started.mean],
-            fmt="none",
-            ecolor="#333333",
-            capsize=2,
-            linewidth=0.8,
-        )
+        whiskers(ax, x - 0.2, started.p5, started.p95, ecolor="#333333", capsize=2, linewidth=0.8)
         bottom = np.zeros(len(x))
         for r in EXIT_ROUTES:
             b = _series(run, s, f"ceased_{r}")
@@ -460,15 +481,7 @@ def entries_exits(run: RunData) -> Figure:
                 bottom += b.mean
         total = _series(run, s, "ceased")
         if total is not None and len(total.mean) == len(x):
-            ax.errorbar(
-                x + 0.2,
-                total.mean,
-                [total.mean - total.p5, total.p95 - total.mean],
-                fmt="none",
-                ecolor="#333333",
-                capsize=2,
-                linewidth=0.8,
-            )
+            whiskers(ax, x + 0.2, total.p5, total.p95, ecolor="#333333", capsize=2, linewidth=0.8)
         ax.set_xticks(x, [year_label(int(y)) for y in started.x], fontsize=7.5)
         ax.set_xlabel("Year ending 31 March")
         ax.set_title(run.title(s), fontsize=9.5)
@@ -569,16 +582,7 @@ def comparison_forest(run: RunData) -> Figure:
         st = scenario_style(
             run.scenarios.index(r["scenario"]) if r["scenario"] in run.scenarios else k + 1
         )
-        ax.errorbar(
-            d,
-            y,
-            xerr=[[d - lo], [hi - d]],
-            fmt=st["marker"],
-            color=st["color"],
-            capsize=2.5,
-            markersize=5,
-            linewidth=1.2,
-        )
+        interval_point(ax, d, y, lo, hi, marker=st["marker"], color=st["color"])
         ax.annotate(
             diff_text(r), (1.01, y), xycoords=("axes fraction", "data"), fontsize=6.5, va="center"
         )
@@ -641,11 +645,11 @@ def costs(run: RunData) -> Figure:
         total = _series(run, s, "cost_total_gbp")
         if total is not None and len(total.mean) == len(x):
             st = scenario_style(run.scenarios.index(s))
-            ax.errorbar(
+            whiskers(
+                ax,
                 x,
-                total.mean / 1e6,
-                [(total.mean - total.p5) / 1e6, (total.p95 - total.mean) / 1e6],
-                fmt="none",
+                total.p5 / 1e6,
+                total.p95 / 1e6,
                 ecolor=st["color"],
                 capsize=3,
                 linewidth=1.1,
@@ -871,16 +875,15 @@ def calibration(run: RunData) -> Figure:
                 )
             )
         within = str(r.get("within", "")).lower() in ("true", "1", "yes")
-        ax.errorbar(
+        interval_point(
+            ax,
             sim,
             y,
-            xerr=[[sim - lo], [hi - sim]],
-            fmt="o",
+            lo,
+            hi,
+            marker="o",
             color=COLOURS["scenario:0"],
             markerfacecolor=COLOURS["scenario:0"] if within else "white",
-            capsize=2,
-            markersize=5,
-            linewidth=1.1,
         )
         unit = r.get("unit", "")
         ax.annotate(
@@ -1069,11 +1072,19 @@ CHARTS: tuple[ChartSpec, ...] = (
 )
 
 
+# Byte-identical files for identical inputs: SVG element ids are hashed with a fixed salt (the
+# default is random per process) and no file carries a creation date.
+SVG_RC: dict[Any, Any] = {"svg.hashsalt": "carepaths", "svg.fonttype": "path"}
+PNG_METADATA: dict[str, str | None] = {"Software": "carepaths (matplotlib)"}
+SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": "carepaths (matplotlib)"}
+
+
 def save(fig: Figure, folder: Path, name: str) -> list[Path]:
-    """Write ``<folder>/<name>.png`` and ``.svg``; return both paths."""
+    """Write ``<folder>/<name>.png`` and ``.svg`` (both deterministic); return both paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
-    fig.savefig(paths[0], dpi=150, facecolor="white")
-    fig.savefig(paths[1], facecolor="white")
+    with matplotlib.rc_context(SVG_RC):
+        fig.savefig(paths[0], dpi=150, facecolor="white", metadata=PNG_METADATA)
+        fig.savefig(paths[1], facecolor="white", metadata=SVG_METADATA)
     return paths

@@ -14,7 +14,6 @@ yearly 31 March values.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -23,13 +22,16 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from results import store
 from results.jobs import (
     build_tasks,
+    note_stale,
     replicate_seeds,
     run_with_progress,
     scenario_entries,
+    write_report,
     write_tables,
 )
 from results.summary import paired_differences
@@ -172,7 +174,7 @@ def _number(value: float, unit: str, signed: bool = False) -> str:
 
 def key_table(rows: Sequence[Sequence[Any]], scenario: str, title: str) -> Table:
     """A rich table of the key outcomes (whole horizon) for one scenario."""
-    table = Table(title=title, title_justify="left")
+    table = Table(title=Text(title), title_justify="left")  # Text: a title is not markup
     for name, justify in (
         ("outcome", "left"),
         ("baseline", "right"),
@@ -188,37 +190,53 @@ def key_table(rows: Sequence[Sequence[Any]], scenario: str, title: str) -> Table
         if r is None:
             continue
         unit = r[3]
-        excludes_zero = r[7] > 0 or r[8] < 0
         diff = _number(r[6], unit, signed=True)
         table.add_row(
             label,
             _number(r[4], unit),
             _number(r[5], unit),
-            f"[bold]{diff}[/]" if excludes_zero else diff,
+            Text(diff, style="bold") if _excludes_zero(r) else diff,
             f"{_number(r[7], unit, True)} to {_number(r[8], unit, True)}",
             f"{r[9]:+.1f}%" if r[9] != "" else "",
         )
     return table
 
 
+def _excludes_zero(row: Sequence[Any]) -> bool:
+    return row[7] > 0 or row[8] < 0
+
+
 def cost_line(rows: Sequence[Sequence[Any]], scenario: str) -> str:
-    """Net cost a year and, when unplanned endings fall (90% interval below zero), the cost
-    per ending avoided."""
+    """Net cost a year with its 90% interval, then what the interval allows to be said.
+
+    A saving is claimed only when the whole 90% interval of the net cost is below zero, a cost
+    per ending avoided given only when the fall in unplanned endings excludes zero.
+    """
     found = {r[2]: r for r in rows if r[0] == scenario and r[10] == ALL_YEARS}
     cost, endings = found.get("cost_total_gbp"), found.get("unplanned_endings")
     if cost is None:
         return "Cost: no cost_total_gbp indicator in this run."
-    net = cost[6]
+    net, lo, hi = cost[6], cost[7], cost[8]
     text = (
         f"Net cost: {_number(net, 'GBP', True)} a year "
-        f"(90% interval {_number(cost[7], 'GBP', True)} to {_number(cost[8], 'GBP', True)})"
+        f"(90% interval {_number(lo, 'GBP', True)} to {_number(hi, 'GBP', True)})"
     )
-    if endings is not None and endings[6] < 0 and endings[8] < 0:
+    saves = hi < 0
+    if lo <= 0 <= hi and not lo == hi == 0:
+        text += "; the interval includes no change in cost, so no saving or extra cost is claimed"
+    endings_fall = endings is not None and endings[6] < 0 and endings[8] < 0
+    if endings_fall:
+        assert endings is not None
         avoided = -endings[6]
-        if net > 0:
-            text += f"; £{net / avoided:,.0f} per unplanned ending avoided ({avoided:.1f} a year)"
-        else:
+        if saves:
             text += f"; saves money and avoids {avoided:.1f} unplanned endings a year"
+        elif net > 0:
+            text += (
+                f"; £{net / avoided:,.0f} per unplanned ending avoided on the means "
+                f"({avoided:.1f} avoided a year)"
+            )
+        else:
+            text += f"; avoids {avoided:.1f} unplanned endings a year"
     elif endings is not None and endings[6] < 0:
         text += (
             "; the fall in unplanned endings is within chance (90% interval "
@@ -247,7 +265,7 @@ def print_comparison(
             f"{reps} paired replicates (bold: 90% interval excludes zero)"
         )
         console.print(key_table(rows, scenario.name, title))
-        console.print(cost_line(rows, scenario.name))
+        console.print(cost_line(rows, scenario.name), markup=False, highlight=False)
         console.print()
 
 
@@ -272,35 +290,6 @@ def load_all(names: Sequence[str]) -> list[Any]:
     return loaded
 
 
-def maybe_report(run_dir: Path, console: Console | None) -> None:
-    """Write charts and report.html if the report module is present."""
-    if importlib.util.find_spec("results.report") is None:
-        if console is not None:
-            console.print("(results.report is not available yet: no report written)")
-        return
-    from results.report import write_report
-
-    write_report(run_dir)
-
-
-def run_pairs(
-    loaded: Sequence[Any],
-    area: str,
-    years: int,
-    reps: int,
-    seed: int,
-    jobs: int,
-    executor: str,
-    scheduler: str | None,
-) -> tuple[list[Task], list[Any]]:
-    """Every scenario's replicates (same seeds, same replicate numbers) in one batch."""
-    tasks = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
-    results = run_with_progress(
-        tasks, jobs, executor, scheduler, f"compare {len(loaded)} scenarios"
-    )
-    return tasks, results
-
-
 def compare(
     scenarios: Sequence[str],
     years: int,
@@ -320,12 +309,16 @@ def compare(
     from calibration.resolve import calibration_source
 
     started = store.utc_now()
+    out = store.out_folder(out)
     check_executor(executor, scheduler, jobs)
-    store.check_out_folder(out)
     area_changes(area)
     loaded = load_all(scenarios)
     baseline = loaded[0].name
-    tasks, results = run_pairs(loaded, area, years, reps, seed, jobs, executor, scheduler)
+    tasks = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
+    store.check_out_folder(out)  # writes nothing; --out is made with the run folder
+    results = run_with_progress(
+        tasks, jobs, executor, scheduler, f"compare {len(loaded)} scenarios"
+    )
     _, indicators = _indicator_rows(tasks, results)
     rows = comparison_rows(indicators, baseline, [s.name for s in loaded])
     name = "compare-" + "-".join(s.name for s in loaded[1:])[:80]
@@ -347,14 +340,15 @@ def compare(
             jobs=jobs,
             extra={
                 "baseline": baseline,
-                "calibration_source": calibration_source(area),
+                "calibration_source": store.display_source(calibration_source(area)),
                 "pairing": "replicate r uses the same seed, replicate number and "
                 "calibrated draw in every scenario",
             },
         )
         store.write_manifest(run.file("manifest.json"), manifest)
         if report:
-            maybe_report(run.path, console)
+            write_report(run.path)
+    note_stale(run, console)
     if console is not None:
         print_comparison(console, rows, baseline, loaded, years, reps)
     if run.final is None:  # pragma: no cover - create_run always sets it on success

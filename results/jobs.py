@@ -25,6 +25,15 @@ from simulation.executor import Task, check_executor, run_many
 from simulation.scenario import Scenario, load_scenario
 
 
+def note_stale(run: store.RunFolder, console: Console | None = None) -> None:
+    """Tell the user about partial folders of interrupted runs found in the same --out."""
+    note = run.stale_note()
+    if note:
+        (console or Console(stderr=True)).print(
+            f"note: {note}", markup=False, highlight=False, soft_wrap=True
+        )
+
+
 def build_tasks(scenario: Scenario, area: str, years: int, reps: int, seed: int) -> list[Task]:
     """One task per replicate, each with its own validated parameters (a calibrated ensemble
     gives each replicate its member); replicate ``r`` gets the same seed in every scenario, so
@@ -136,10 +145,11 @@ def simulate(
     ``ssda903_out`` also writes each replicate's synthetic SSDA903 tables under
     ``ssda903/rep-<r>/<year>/`` (:mod:`results.ssda903_out`)."""
     started = store.utc_now()
+    out = store.out_folder(out)
     check_executor(executor, scheduler, jobs)
     loaded = load_scenario(scenario)
     tasks = build_tasks(loaded, area, years, reps, seed)  # validates the area too
-    store.check_out_folder(out)
+    store.check_out_folder(out)  # writes nothing; --out is made with the run folder
     fn = None
     if ssda903_out:
         from results.ssda903_out import record_replicate as fn
@@ -167,17 +177,26 @@ def simulate(
             finished=store.utc_now(),
             executor=executor,
             jobs=jobs,
-            extra={"calibration_source": calibration_source(area)},
+            extra={"calibration_source": store.display_source(calibration_source(area))},
         )
         store.write_manifest(run.file("manifest.json"), manifest)
         if report:
-            _write_report(run.path)
+            write_report(run.path)
+    note_stale(run)
     if run.final is None:  # pragma: no cover - create_run always sets it on success
         raise CarepathsError("the run folder was not published")
     return run.final
 
 
-def _write_report(run_dir: Path) -> Path:
-    from results.report import write_report
-
-    return write_report(run_dir)
+def write_report(run_dir: Path) -> Path:
+    """Charts and report.html for a run folder: an error with a message if they cannot be
+    made (a chart that fails, or a missing dependency), never a silent skip."""
+    try:
+        from results.report import write_report as draw
+    except ModuleNotFoundError as exc:
+        raise CarepathsError(
+            f"cannot draw the charts and report.html: the package {exc.name!r} is not "
+            "installed (reinstall carepaths as the README says); nothing was written, or run "
+            "again with --no-report"
+        ) from None
+    return draw(run_dir)

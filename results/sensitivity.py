@@ -24,13 +24,15 @@ from rich.console import Console
 
 from calibration.resolve import resolve_params
 from results import store
-from results.compare import ALL_YEARS, KEY_OUTCOMES, comparison_rows, maybe_report
+from results.compare import ALL_YEARS, KEY_OUTCOMES, comparison_rows
 from results.compare import write_comparison as write_comparison_csv
 from results.jobs import (
     build_tasks,
+    note_stale,
     replicate_seeds,
     run_with_progress,
     scenario_entries,
+    write_report,
     write_tables,
 )
 from simulation.errors import CarepathsError
@@ -151,20 +153,23 @@ def sensitivity(
     from results.compare import load_all
 
     started = store.utc_now()
+    out = store.out_folder(out)
     check_executor(executor, scheduler, jobs)
-    store.check_out_folder(out)
     area_changes(area)
     loaded = load_all([baseline, scenario])
     swings = swung_assumptions(assumptions)
+    central = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
+    swing = _swing_tasks(loaded, swings, area, years, reps, seed)
+    store.check_out_folder(out)  # writes nothing; --out is made with the run folder
     say = console or Console(stderr=True)
     total = (1 + 2 * len(swings)) * 2 * reps
     say.print(
         f"sensitivity: {len(swings)} assumptions x low/high x 2 scenarios x {reps} "
-        f"replicates + the central pair = {total} runs"
+        f"replicates + the central pair = {total} runs",
+        markup=False,
+        highlight=False,
     )
-    central = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
     central_results = run_with_progress(central, jobs, executor, scheduler, "central pair")
-    swing = _swing_tasks(loaded, swings, area, years, reps, seed)
     swing_results = run_with_progress(
         swing, jobs, executor, scheduler, "assumption swings", fn=run_key_outcomes
     )
@@ -195,13 +200,14 @@ def sensitivity(
             jobs=jobs,
             extra={
                 "baseline": loaded[0].name,
-                "calibration_source": calibration_source(area),
+                "calibration_source": store.display_source(calibration_source(area)),
                 "assumptions_swung": [{"path": p, "low": lo, "high": hi} for p, lo, hi in swings],
             },
         )
         store.write_manifest(run.file("manifest.json"), manifest)
         if report:
-            maybe_report(run.path, console)
+            write_report(run.path)
+    note_stale(run, console)
     if run.final is None:  # pragma: no cover - create_run always sets it on success
         raise CarepathsError("the run folder was not published")
     return run.final

@@ -13,17 +13,27 @@ Backends:
   worker is not round-tripped per tiny task.
 * ``executor="dask"``: ``client.map(..., pure=False)`` (Dask would otherwise merge identical
   calls) on the scheduler at ``scheduler`` or on a ``LocalCluster`` started for this call.
+
+Interruptions: worker processes ignore Ctrl-C (the parent stops them and cleans up) and end
+when their parent dies, even by SIGKILL (local pool: a parent-watch thread; Dask's local
+workers already do). A Dask run logs nothing of its own: a failed task or an interrupt is one
+message from the caller.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
 import math
 import multiprocessing
 import os
+import re
 import signal
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,12 +77,31 @@ def worker_count(jobs: int) -> int:
     return jobs or os.cpu_count() or 1
 
 
+SCHEDULER_RE = re.compile(
+    r"^(?:(?P<scheme>tcp|tls|ucx|ws|wss)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)"
+    r":(?P<port>\d{1,5})/?$"
+)
+
+
+def check_scheduler(address: str) -> str:
+    """A Dask scheduler address ``[tcp://]HOST:PORT``, refused with one message otherwise."""
+    match = SCHEDULER_RE.match(address.strip())
+    if match is None or not 1 <= int(match.group("port")) <= 65535:
+        raise CarepathsError(
+            f"--scheduler {address!r} is not a Dask scheduler address; write it as "
+            "tcp://HOST:PORT (port 1 to 65535), e.g. --scheduler tcp://127.0.0.1:8786"
+        )
+    return address.strip()
+
+
 def check_executor(executor: str, scheduler: str | None, jobs: int) -> int:
     """Validate the executor options before any work; return the number of workers."""
     if executor not in EXECUTORS:
         raise CarepathsError(f"unknown executor {executor!r}; use 'local' or 'dask'")
     if scheduler is not None and executor != "dask":
         raise CarepathsError("--scheduler is only used with --executor dask")
+    if scheduler is not None:
+        check_scheduler(scheduler)
     if executor == "dask" and importlib.util.find_spec("distributed") is None:
         raise CarepathsError(DASK_MISSING)
     return worker_count(jobs)
@@ -122,7 +151,10 @@ def _run_processes(
     results: list[Any] = [None] * len(tasks)
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)), mp_context=context, initializer=_ignore_interrupts
+        max_workers=min(workers, len(tasks)),
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
     )
     try:
         pending: dict[Future[list[Any]], int] = {
@@ -144,9 +176,27 @@ def _run_processes(
     return results
 
 
-def _ignore_interrupts() -> None:
-    """Workers ignore Ctrl-C: the parent gets it, stops them and cleans up the run folder."""
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _init_worker(parent: int) -> None:
+    """Workers ignore Ctrl-C (the parent gets it, stops them and cleans up the run folder) and
+    end when the parent is gone: a parent killed outright (SIGKILL) cannot stop them itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(parent)
+
+
+def watch_parent(parent: int, every: float = PARENT_CHECK_SECONDS) -> threading.Thread:
+    """Exit this process once ``parent`` is no longer its parent (it died; we were adopted)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(3)  # no clean-up to do: results go only to the parent, which is gone
+
+    thread = threading.Thread(target=watch, name="carepaths-parent-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -166,22 +216,80 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 def _dask_client(workers: int, scheduler: str | None) -> Any:
     """A Dask client on ``scheduler``, or on a new local cluster of ``workers`` processes."""
     try:
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client
     except ImportError:
         raise CarepathsError(DASK_MISSING) from None
     try:
         if scheduler is None:
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",  # any free port: never clashes with another cluster
-            )
-            return Client(cluster)
+            return _local_cluster_client(workers)
         return Client(scheduler, timeout="15s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         where = scheduler or "a local cluster"
         raise CarepathsError(f"cannot connect to the Dask scheduler at {where}: {exc}") from None
+
+
+@contextmanager
+def _signals_deferred(ignore_ctrl_c: bool = False) -> Iterator[None]:
+    """Hold off Ctrl-C and SIGTERM for a moment Dask must not be interrupted in; an
+    interrupt that arrives is raised as KeyboardInterrupt as soon as the moment is over.
+
+    With ``ignore_ctrl_c`` Ctrl-C is ignored instead (and so lost for that moment): worker
+    processes started then inherit it, so a Ctrl-C while they import Dask cannot make each of
+    them print its own traceback (their preload, :func:`dask_setup`, keeps it ignored).
+    """
+    if threading.current_thread() is not threading.main_thread():  # signals: main only
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: object) -> None:
+        held.append(signum)
+
+    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN if ignore_ctrl_c else hold)
+    old_term = signal.signal(signal.SIGTERM, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old_int)
+        signal.signal(signal.SIGTERM, old_term)
+    if held:
+        raise KeyboardInterrupt
+
+
+SPAWN_WAIT_SECONDS = 10.0
+
+
+def _local_cluster_client(workers: int) -> Any:
+    """A client on a new local cluster, started in steps none of which an interrupt can
+    leave half done: the scheduler (interrupts deferred), the worker processes (spawned with
+    Ctrl-C ignored, see :func:`_signals_deferred`), then the wait for them (interruptible:
+    the caller closes the cluster)."""
+    from dask.distributed import Client, LocalCluster
+
+    with _signals_deferred():
+        cluster = LocalCluster(
+            n_workers=0,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # any free port: never clashes with another cluster
+            silence_logs=logging.CRITICAL,  # errors come back as our own one message
+            preload=["simulation.executor"],  # runs dask_setup in each worker process
+        )
+        client = Client(cluster)
+    try:
+        before = len(multiprocessing.active_children())
+        with _signals_deferred(ignore_ctrl_c=True):
+            cluster.scale(workers)
+            deadline = time.monotonic() + SPAWN_WAIT_SECONDS
+            while len(multiprocessing.active_children()) < before + workers:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.02)
+        client.wait_for_workers(workers)
+    except BaseException:
+        _close_dask(client, None)
+        raise
+    return client
 
 
 def _run_dask(
@@ -193,15 +301,47 @@ def _run_dask(
 ) -> list[Any]:
     from dask.distributed import as_completed
 
-    client = _dask_client(workers, scheduler)
-    try:
-        futures = client.map(fn, tasks, pure=False)
-        for _ in as_completed(futures):
-            if progress:
-                progress()
-        return client.gather(futures)
-    finally:
-        cluster = client.cluster if scheduler is None else None
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    with _quiet_dask_logs():
+        client = _dask_client(workers, scheduler)
+        try:
+            futures = client.map(fn, tasks, pure=False)
+            for _ in as_completed(futures):
+                if progress:
+                    progress()
+            return client.gather(futures)
+        finally:
+            _close_dask(client, scheduler)
+
+
+def dask_setup(worker: Any) -> None:
+    """Dask preload hook, run in each local-cluster worker process: ignore Ctrl-C there (the
+    parent gets it and closes the cluster), as the local pool's workers do."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+DASK_LOGGERS = ("distributed", "tornado", "asyncio", "bokeh")
+
+
+@contextmanager
+def _quiet_dask_logs() -> Iterator[None]:
+    """Dask's own logging off for the run: a failed task or an interrupt is one message of
+    ours, not dozens of lines of worker and shutdown logs. After a failure the levels stay
+    off: a cluster torn down mid-start logs its half-started tasks as the program exits."""
+    loggers = [logging.getLogger(name) for name in DASK_LOGGERS]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    yield
+    for lg, level in zip(loggers, levels, strict=True):
+        lg.setLevel(level)
+
+
+def _close_dask(client: Any, scheduler: str | None) -> None:
+    """Close the client (and the local cluster we started); a cluster already tearing down
+    after an interrupt may complain while closing, which changes nothing for the run."""
+    cluster = client.cluster if scheduler is None else None
+    with suppress(Exception):
+        client.close(timeout=10)
+    if cluster is not None:
+        with suppress(Exception):
+            cluster.close(timeout=10)

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from simulation import parameter_tree  # noqa: F401  (the built-in tree must be registered)
-from simulation.errors import CarepathsError, ScenarioError
+from simulation.errors import ScenarioError
 from simulation.headcount import is_headcount
 from simulation.params import SPEC, DatedChange, ParameterError, Parameters, Value, suggest
 
@@ -97,10 +97,9 @@ def list_scenarios() -> list[tuple[str, str, Path]]:
     for path in sorted(SCENARIO_DIR.glob("*.toml")):
         title = ""
         try:
-            with path.open("rb") as fh:
-                title = str(tomllib.load(fh).get("title", ""))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            title = f"(cannot be read: {exc})"
+            title = str(_read_toml(path).get("title", ""))
+        except ScenarioError as exc:
+            title = f"(cannot be read: {str(exc).removeprefix(f'{path}: ')})"
         out.append((path.stem, title, path))
     return out
 
@@ -143,6 +142,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     raw = _load_chain(path, stack=())
     name = path.stem
     changes, dated, levers, assumptions = _validate_values(raw)
+    _check_rules(raw, changes)
     evidence = _validate_evidence(raw)
     plugins = tuple(raw["plugins"])
     if plugins:
@@ -171,13 +171,28 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A scenario file as UTF-8 TOML that says something (an empty file is refused)."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot be read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"{path}: not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x}); save the "
+            "scenario as UTF-8 TOML"
+        ) from None
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    if not table:
+        raise ScenarioError(
+            f"{path}: the file is empty (or holds only comments); a scenario says what it is "
+            'and what it changes, e.g. title = "..." and a [levers] table'
+        )
+    return table
 
 
 def _load_chain(path: Path, stack: tuple[Path, ...]) -> dict[str, Any]:
@@ -252,8 +267,10 @@ def _import_plugin(path: Path, module: str) -> None:
         raise ScenarioError(f"{path}: plugins: {module!r} is not a Python module path")
     try:
         found = importlib.util.find_spec(module)
-    except (ImportError, ValueError):
+    except ModuleNotFoundError:
         found = None
+    except Exception as exc:  # a parent package that fails to import
+        raise _plugin_failed(path, module, exc) from None
     if found is None:
         raise ScenarioError(
             f"{path}: plugins: module {module!r} cannot be found; install it or put it on "
@@ -261,8 +278,33 @@ def _import_plugin(path: Path, module: str) -> None:
         )
     try:
         importlib.import_module(module)
-    except (ImportError, CarepathsError, ParameterError) as exc:
-        raise ScenarioError(f"{path}: plugins: importing {module!r} failed: {exc}") from None
+    except Exception as exc:  # the plug-in's own error (syntax, import, registration)
+        raise _plugin_failed(path, module, exc) from None
+
+
+def _plugin_failed(path: Path, module: str, exc: Exception) -> ScenarioError:
+    return ScenarioError(
+        f"{path}: plugins: plug-in {module} failed: importing it raised {type(exc).__name__}: {exc}"
+    )
+
+
+def _check_rules(raw: dict[str, Any], changes: dict[str, Any]) -> None:
+    """``engine.rules`` names registered rules only (plug-ins are imported by now)."""
+    from simulation.rules.registry import RULES, load_builtin_rules
+
+    if "engine.rules" not in changes:
+        return
+    load_builtin_rules()
+    section = "levers" if ("levers", "engine.rules") in raw["sources"] else "assumptions"
+    path = raw["sources"][(section, "engine.rules")]
+    for name in (n.strip() for n in str(changes["engine.rules"]).split(",")):
+        if name not in RULES:
+            close = difflib.get_close_matches(name, list(RULES), n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ScenarioError(
+                f"{path}: [{section}] engine.rules: {name!r} is not a registered rule.{hint} "
+                f"Registered: {', '.join(sorted(RULES))} (comma-separated, in order)"
+            )
 
 
 def _is_dated(value: Any) -> bool:

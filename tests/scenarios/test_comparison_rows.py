@@ -70,3 +70,39 @@ def test_cost_line_per_ending_avoided() -> None:
     rows = comparison_rows(data, "baseline", ["baseline", "s"])
     line = cost_line(rows, "s")
     assert "+£50,000 a year" in line and "£5,000 per unplanned ending avoided" in line
+
+
+def _cost_rows(cost_diffs: list[float], ending_diffs: list[float]) -> list:
+    n = len(cost_diffs)
+    data = rows_for(
+        {"baseline": [[1e6]] * n, "s": [[1e6 + d] for d in cost_diffs]}, "cost_total_gbp"
+    ) + rows_for({"baseline": [[100]] * n, "s": [[100 + d] for d in ending_diffs]})
+    return comparison_rows(data, "baseline", ["baseline", "s"])
+
+
+def test_no_saving_is_claimed_when_the_cost_interval_includes_zero() -> None:
+    # mean net cost below zero, but the 90% interval runs from a saving to an extra cost
+    line = cost_line(
+        _cost_rows([-500e3, -400e3, 300e3, 400e3, -100e3], [-9, -10, -11, -10, -9]), "s"
+    )
+    assert "saves money" not in line and "saving" not in line.replace("no saving", "")
+    assert "includes no change in cost" in line and "avoids 9.8 unplanned endings" in line
+
+
+def test_a_saving_is_claimed_only_when_the_whole_interval_saves() -> None:
+    line = cost_line(_cost_rows([-500e3, -400e3, -300e3, -450e3], [-9, -10, -11, -10]), "s")
+    assert "saves money and avoids 10.0 unplanned endings a year" in line
+    assert "includes no change" not in line
+
+
+def test_user_text_in_the_console_table_is_printed_literally() -> None:
+    from rich.console import Console
+
+    from results.compare import key_table
+
+    rows = _cost_rows([-5e3, -4e3, -3e3], [-1, -2, -3])
+    console = Console(record=True, width=200)
+    console.print(key_table(rows, "s", "[levers] and [bold]assumptions[/bold] vs baseline"))
+    console.print(cost_line(rows, "s"), markup=False)
+    text = console.export_text()
+    assert "[levers] and [bold]assumptions[/bold] vs baseline" in text

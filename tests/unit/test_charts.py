@@ -436,3 +436,19 @@ def test_fmt_reads_like_a_report() -> None:
     assert charts.fmt(12.345, "percent") == "12.3%"
     assert charts.fmt(1204.4) == "1,204"
     assert charts.year_label(2025) == "2024-25"
+
+
+def test_a_mean_outside_its_own_interval_is_drawn_not_dropped(
+    run: charts.RunData, tmp_path: Path
+) -> None:
+    # A count that is zero in most replicates: mean 1, 5-95% interval 0 to 0.
+    row = dict(run.comparison[0], indicator="cla_residential", year="all")
+    row.update(baseline_mean="10", diff_mean="1", diff_p5="0", diff_p95="0")
+    skewed = charts.RunData(run.folder, run.manifest, run.scenarios, run.titles, comparison=[row])
+    fig = charts.comparison_forest(skewed)  # raised "'xerr' must not contain negative values"
+    xs = [float(x) for ln in fig.axes[0].lines for x in np.atleast_1d(ln.get_xdata())]
+    assert 10.0 in xs  # the mean, +10% of the baseline, where it is
+    charts.save(fig, tmp_path, "comparison")
+    bars = [c for c in fig.axes[0].collections if len(c.get_segments())]
+    (segment,) = bars[0].get_segments()
+    assert segment[:, 0].tolist() == [0.0, 0.0]  # the interval as the data give it: 0 to 0

@@ -106,3 +106,16 @@ def test_interrupt_stops_running_workers_at_once() -> None:
         time.sleep(0.05)
     assert multiprocessing.active_children() == []
     assert time.monotonic() - started < 15  # the 30 s tasks were killed, not waited for
+
+
+@pytest.mark.parametrize(
+    "address", ["not a scheduler", "", "tcp://", "host", "tcp://host:0", "tcp://h:99999", "a b:1"]
+)
+def test_a_scheduler_address_is_checked_before_anything_runs(address: str) -> None:
+    with pytest.raises(CarepathsError, match="tcp://HOST:PORT"):
+        executor.check_executor("dask", address, 1)
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "10.0.0.5:8786", "tls://[::1]:8786"])
+def test_a_scheduler_address_that_can_be_one_is_accepted(address: str) -> None:
+    assert executor.check_scheduler(address) == address

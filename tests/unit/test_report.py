@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from results import report
+from results import report, store
 from results.charts import CHARTS, load_run
+from results.report import findings, page
+from results.report.manifest import enriched_manifest
 from simulation.errors import CarepathsError
 
 _spec = importlib.util.spec_from_file_location(
@@ -57,7 +59,7 @@ def test_key_finding_reads_as_a_sentence_with_interval_and_cost(written: tuple[P
     match = re.search(
         r"<b>Enhanced carer support</b> compared with the baseline: ([\d.]+) fewer unplanned "
         r"placement endings a year \(90% interval ([\d.]+) to ([\d.]+) fewer\); "
-        r"net (cost|saving) £[\d.,]+[km]? a year",
+        r"(net cost|net saving|no clear difference in net cost:) £[\d.,]+[km]? a year",
         page,
     )
     assert match, page[:3000]
@@ -135,14 +137,14 @@ def test_whole_horizon_totals_are_turned_into_a_year(tmp_path: Path) -> None:
     row = next(
         r for r in run.comparison if r["indicator"] == "unplanned_endings" and r["year"] == "all"
     )
-    assert report._per_year(run, row) == 1.0  # the fixture's 'all' row is a yearly mean
+    assert findings.per_year(run, row) == 1.0  # the fixture's 'all' row is a yearly mean
     yearly = [
         float(r["diff_mean"])
         for r in run.comparison
         if r["indicator"] == "unplanned_endings" and r["year"] != "all"
     ]
     total = dict(row, diff_mean=str(sum(yearly)))
-    assert report._per_year(run, total) == 5.0
+    assert findings.per_year(run, total) == 5.0
 
 
 def test_interval_that_crosses_zero_is_said_plainly(tmp_path: Path) -> None:
@@ -156,7 +158,7 @@ def test_interval_that_crosses_zero_is_said_plainly(tmp_path: Path) -> None:
         "diff_p5": "-5",
         "diff_p95": "1.5",
     }
-    text = report.difference_sentence(run, row, "children in children's homes")
+    text = findings.difference_sentence(run, row, "children in children's homes")
     assert text == (
         "2.0 fewer children in children's homes on average over the run (90% "
         "interval from 5.0 fewer to 1.5 more, so no change is within the range)"
@@ -168,7 +170,7 @@ def test_levers_come_from_the_scenario_file_when_the_manifest_lacks_them(tmp_pat
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["scenarios"] = [{"name": "baseline", "files": []}]
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    enriched = report.enriched_manifest(folder)
+    enriched = enriched_manifest(folder)
     assert enriched["scenarios"][0].get("title")  # read from scenarios/baseline.toml
 
 
@@ -198,3 +200,68 @@ def test_a_calibration_folder_reports_the_fit(tmp_path: Path) -> None:
     assert page.count("<img ") == 1 and 'id="chart-calibration"' in page
     assert "meets 5 of 6 targets within tolerance; it misses % long-term stable (2024)" in page
     assert "We fitted the model" in page
+
+
+def test_a_scenario_title_is_text_not_markup(tmp_path: Path) -> None:
+    folder = trim_run(synthetic_run(tmp_path / "run"), {"long_term_stable_pct"})
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["scenarios"][1]["title"] = "<script>alert('x')</script> & <b>more</b>"
+    manifest["scenarios"][1]["description"] = "<img src=x onerror=alert(1)>"
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    page = report.write_report(folder).read_text(encoding="utf-8")
+    assert "<script" not in page and "<img src=x" not in page and "<b>more" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;more&lt;/b&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_report_and_charts_are_byte_identical_and_0644(tmp_path: Path) -> None:
+    folders = [trim_run(synthetic_run(tmp_path / n), {"long_term_stable_pct"}) for n in ("a", "b")]
+    for folder in folders:
+        report.write_report(folder)
+    a, b = (
+        {p.relative_to(f): p.read_bytes() for p in f.rglob("*") if p.is_file()} for f in folders
+    )
+    assert a == b and Path("charts/stability.svg") in a
+    mode = (folders[0] / "report.html").stat().st_mode & 0o777
+    assert mode == (folders[0] / "summary.csv").stat().st_mode & 0o777 == store.file_mode()
+    page = re.sub(r"base64,[^\"]+", "", a[Path("report.html")].decode())
+    assert "UTC" not in page and "2026-11-27" not in page  # no time of writing, no finish time
+    assert "--jobs" not in page and "--out" not in page.split("<footer>")[1].split("</code>")[0]
+
+
+def test_the_footer_command_leaves_out_where_and_how_it_ran() -> None:
+    line = "/home/me/carepaths/run.py compare baseline x --jobs 2 --out /home/me/r --executor=dask"
+    assert page.reproduce_command({"command_line": line}) == "python run.py compare baseline x"
+
+
+def test_a_chart_that_fails_is_an_error_not_a_skip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from results import charts
+
+    folder = trim_run(synthetic_run(tmp_path / "run"), {"long_term_stable_pct"})
+
+    def broken(run: object) -> None:
+        raise ValueError("'xerr' must not contain negative values")
+
+    monkeypatch.setattr(report, "CHARTS", (charts.ChartSpec("stability", broken, "c"),))
+    with pytest.raises(report.ReportError, match=r"chart 'stability' cannot be drawn.*xerr"):
+        report.write_report(folder)
+    assert not (folder / "report.html").exists()
+
+
+def test_a_missing_dependency_is_an_error_not_a_skipped_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from results import jobs
+
+    for name in [
+        m for m in sys.modules if m == "results.report" or m.startswith("results.report.")
+    ]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "jinja2", None)  # as if it were not installed
+    with pytest.raises(CarepathsError, match="'jinja2' is not installed"):
+        jobs.write_report(tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -153,3 +154,67 @@ def test_manifest_lists_differing_replicate_parameter_hashes() -> None:
     entry = store.scenario_entry("s", [], ["a", "b"], [1, 1])
     assert entry["parameters_sha256_per_replicate"] == ["a", "b"]
     assert entry["parameters_sha256"] not in ("a", "b")
+
+
+def _dead_pid() -> int:
+    """A process number that is not running now (a child that has already exited)."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_killed_runs_partial_folder_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    stale = tmp_path / f".20250101-000000-baseline.partial-{_dead_pid()}"
+    (stale / "charts").mkdir(parents=True)
+    (stale / "manifest.json").write_text("{}")
+    live = tmp_path / f".20250101-000000-other.partial-{os.getpid()}"
+    live.mkdir()
+    assert store.is_partial(stale) and store.is_partial(live)
+    with store.create_run(tmp_path, "baseline") as run:
+        run.file("a.txt").write_text("x")
+    assert not stale.exists() and live.exists()  # a running process's folder is left alone
+    assert run.stale_removed == [stale.name] and live.name in run.stale_kept
+    note = run.stale_note()
+    assert "removed 1 partial folder" in note and stale.name in note and live.name in note
+
+
+def test_text_written_atomically_gets_the_usual_permissions(tmp_path: Path) -> None:
+    path = store.write_text_atomic(tmp_path / "report.html", "<p>x</p>\n")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("x")
+    assert path.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777 == store.file_mode()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("text", ["", "  ", "a\0b", "runs/" + "x" * 256])
+def test_out_folder_refuses_what_cannot_be_a_folder(text: str, tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="--out"):
+        store.out_folder(text)
+
+
+def test_out_folder_keeps_what_the_user_typed() -> None:
+    assert store.out_folder("results/runs") == Path("results/runs")
+
+
+def test_display_paths_are_never_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert store.display_path(store.PROJECT_ROOT / "scenarios" / "baseline.toml") == (
+        "scenarios/baseline.toml"
+    )
+    assert store.display_path(tmp_path / "mine" / "s.toml") == "mine/s.toml"
+    elsewhere = store.display_path(tmp_path.parent / "other" / "s.toml")
+    assert elsewhere == "../other/s.toml"
+    assert store.display_source("calibration.fitted_params.fitted_changes('x')").startswith("cal")
+
+
+def test_manifest_lists_the_files_written_before_it(tmp_path: Path) -> None:
+    (tmp_path / "summary.csv").write_text("a\n1\n")
+    (tmp_path / "charts").mkdir()
+    (tmp_path / "charts" / "x.svg").write_text("<svg/>")
+    store.write_manifest(tmp_path / "manifest.json", {"command": "simulate"})
+    outputs = json.loads((tmp_path / "manifest.json").read_text())["outputs"]
+    assert [(o["path"], o["bytes"]) for o in outputs] == [("charts/x.svg", 6), ("summary.csv", 4)]
+    assert outputs[1]["sha256"] == store.sha256_file(tmp_path / "summary.csv")
