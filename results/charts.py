@@ -927,6 +927,8 @@ def tornado(run: RunData) -> Figure:
         by_ind[r["indicator"]].append(r)
     if not by_ind:
         raise NoData("no sensitivity.csv")
+    if "method" in run.sensitivity[0]:  # --method morris or sobol: results.gsa_charts
+        raise NoData(f"sensitivity.csv holds {run.sensitivity[0]['method']} indices, not swings")
     order = {k: i for i, k in enumerate(TORNADO_OUTCOMES)}
     inds = sorted(by_ind, key=lambda i: (order.get(i, 99), i))[:3]
     n = min(TORNADO_ROWS, max(len(by_ind[i]) for i in inds))

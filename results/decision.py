@@ -84,6 +84,36 @@ POLARITY: dict[str, int] = {
 
 IndicatorRow = tuple[str, int, int, str, float]  # scenario, replicate, year, indicator, value
 
+# The children's outcomes a decision summary reports (those a run has), in this order.
+DECISION_OUTCOMES = (
+    "unplanned_endings",
+    "placement_moves",
+    "placements_3plus_pct",
+    "cla_foster_agency",
+    "cla_residential",
+    "cla_foster_kinship",
+    "reentries_within_12m",
+    "carer_households_inhouse",
+    "carer_deregistrations",
+    "caseload_mean",
+    "sw_changes_3plus_pct",
+)
+
+
+def check_outcome(outcome: str, value_per_outcome: float) -> None:
+    """The outcome a cost per outcome is given for must have a polarity; the value >= 0."""
+    from simulation.errors import CarepathsError
+
+    if outcome not in POLARITY or outcome.startswith("cost_"):
+        allowed = ", ".join(sorted(p for p in POLARITY if not p.startswith("cost_")))
+        raise CarepathsError(
+            f"--outcome {outcome!r} is not an outcome with a direction; use one of {allowed}"
+        )
+    if not value_per_outcome >= 0:
+        raise CarepathsError(
+            f"--value-per-outcome must be 0 or more (GBP), got {value_per_outcome}"
+        )
+
 
 @dataclass(frozen=True)
 class Interval:

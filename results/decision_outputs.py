@@ -3,11 +3,10 @@
 * ``draws.csv`` (``scenario,replicate,assumption,quantile,value``): what each replicate drew
   (sampled mode only), so EVPPI and any later analysis can be redone from the run folder.
 * ``evppi.csv`` (``scenario,baseline,assumption,evppi_gbp,share_of_evpi,evpi_gbp,outcome,
-  value_per_outcome_gbp,replicates``): the expected value of partial perfect information of
-  each sampled assumption for the scenario's yearly incremental net benefit
-  (``value_per_outcome × outcomes avoided − net cost``; results.evppi), regressed on each
-  assumption's quantile (a monotone transform of its value, so the decision it informs is the
-  same).
+  value_per_outcome_gbp,replicates,p_value``): the expected value of partial perfect
+  information of each sampled assumption for the scenario's yearly incremental net benefit
+  (``value_per_outcome × outcomes avoided − net cost``; results.evppi), regressed on the ranks
+  of each assumption's draws, with the permutation p-value against the noise floor.
 * :func:`print_decision`: the decision summary, first in the console, as plain sentences
   (printed without console markup, so ``[levers]`` and the like stay literal).
 """
@@ -22,9 +21,16 @@ from rich.console import Console
 from rich.table import Table
 
 from calibration.assumptions import AssumptionDraw
-from results.decision import DecisionSummary, IndicatorRow, incremental_net_benefit
+from results.decision import (
+    DECISION_OUTCOMES,
+    GREEN_BOOK_RATE,
+    DecisionSummary,
+    IndicatorRow,
+    incremental_net_benefit,
+    summarise_decision,
+)
 from results.decision_text import money, summary_lines
-from results.evppi import MIN_RUNS, evppi_table
+from results.evppi import MIN_RUNS, evpi, evppi_table
 
 DRAWS_HEADER = ("scenario", "replicate", "assumption", "quantile", "value")
 EVPPI_HEADER = (
@@ -37,6 +43,7 @@ EVPPI_HEADER = (
     "outcome",
     "value_per_outcome_gbp",
     "replicates",
+    "p_value",
 )
 
 
@@ -85,8 +92,9 @@ def evppi_rows(
         }
         if not thetas:
             continue
-        table = evppi_table(thetas, [inb[r] for r in reps])
-        total = table[0].evppi / table[0].share_of_evpi if table[0].share_of_evpi else 0.0
+        values = [inb[r] for r in reps]
+        table = evppi_table(thetas, values)
+        total = evpi(values)
         out += [
             (
                 scenario,
@@ -98,6 +106,7 @@ def evppi_rows(
                 outcome,
                 value_per_outcome,
                 len(reps),
+                row.p_value,
             )
             for row in table
         ]
@@ -140,3 +149,39 @@ def print_decision(
             console.print(f"  - {line}", markup=False, highlight=False, soft_wrap=True)
         console.print(cost_by_year_table(s, "Net cost by year (scenario − baseline)"))
         console.print()
+
+
+def summaries(
+    indicators: Sequence[IndicatorRow],
+    baseline: str,
+    scenarios: Sequence[str],
+    outcome: str,
+    value_per_outcome: float,
+    price_base: str,
+) -> list[DecisionSummary]:
+    """Every scenario's decision summary against ``baseline``."""
+    return [
+        summarise_decision(
+            indicators,
+            baseline,
+            name,
+            DECISION_OUTCOMES,
+            primary=outcome,
+            value_per_outcome=value_per_outcome,
+            rate=GREEN_BOOK_RATE,
+            price_base=price_base,
+        )
+        for name in scenarios
+        if name != baseline
+    ]
+
+
+def decision_entry(outcome: str, value_per_outcome: float) -> dict[str, Any]:
+    """The manifest's ``decision`` record (what the summary and EVPPI were computed on)."""
+    return {
+        "outcome": outcome,
+        "value_per_outcome_gbp": value_per_outcome,
+        "discount_rate": GREEN_BOOK_RATE,
+        "discount_source": "HM Treasury Green Book STPR (PF:appraisal.discount_rate_stpr)",
+        "net_benefit": "value_per_outcome x outcomes avoided - net cost, a year",
+    }

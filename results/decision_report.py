@@ -14,24 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from results.decision import GREEN_BOOK_RATE, PRIMARY_OUTCOME, IndicatorRow, summarise_decision
+from results.decision import (
+    DECISION_OUTCOMES,
+    GREEN_BOOK_RATE,
+    PRIMARY_OUTCOME,
+    IndicatorRow,
+    summarise_decision,
+)
 from results.decision_text import SINGULAR, money, summary_lines
 from results.evidence_needed import study_needed
+from results.evppi import SIGNIFICANCE
 from simulation.params import SPEC, Parameters
 
-OUTCOMES = (
-    "unplanned_endings",
-    "placement_moves",
-    "placements_3plus_pct",
-    "cla_foster_agency",
-    "cla_residential",
-    "cla_foster_kinship",
-    "reentries_within_12m",
-    "carer_households_inhouse",
-    "carer_deregistrations",
-    "caseload_mean",
-    "sw_changes_3plus_pct",
-)
 TOP_EVIDENCE = 3
 
 
@@ -73,6 +67,11 @@ def _indicator_rows(folder: Path) -> list[IndicatorRow]:
 def mode_sentence(manifest: dict[str, Any]) -> str:
     """How the intervals were made: which uncertainty they carry."""
     mode = (manifest.get("assumptions") or {}).get("mode", "central")
+    if manifest.get("command") == "sensitivity":
+        return (
+            "The central comparison holds every assumption at its central value; the "
+            "sensitivity analysis varies them as its method says."
+        )
     if mode == "sampled":
         return (
             "Intervals carry chance, the calibration ensemble and every assumption's range: "
@@ -93,7 +92,8 @@ def _what(path: str) -> str:
 
 
 def evidence_lines(folder: Path, scenario: str) -> tuple[list[EvidenceLine], str]:
-    """The top EVPPI assumptions of ``scenario`` with the study that would settle each."""
+    """The top EVPPI assumptions of ``scenario`` (those above the noise floor) with the study
+    that would settle each, and a sentence introducing them."""
     rows = [r for r in _rows(folder / "evppi.csv") if r["scenario"] == scenario]
     if not rows:
         return [], ""
@@ -106,31 +106,35 @@ def evidence_lines(folder: Path, scenario: str) -> tuple[list[EvidenceLine], str
         if value
         else "on money alone (no value put on outcomes)"
     )
+    runs = rows[0]["replicates"]
     if total <= 0:
         return [], (
             f"Perfect information about the assumptions would not change this decision "
             f"{basis}: in every replicate the same option is better."
         )
-    lines = []
-    for r in rows[:TOP_EVIDENCE]:
-        share = float(r["share_of_evpi"])
-        if share < 0.05:
-            break
-        lines.append(
-            EvidenceLine(
-                r["assumption"],
-                _what(r["assumption"]),
-                f"{money(float(r['evppi_gbp']))} a year ({100 * share:.0f}% of all the "
-                "uncertainty's value)",
-                study_needed(r["assumption"], _what(r["assumption"])).sentence,
-            )
+    above = [r for r in rows if float(r["p_value"]) < SIGNIFICANCE][:TOP_EVIDENCE]
+    lines = [
+        EvidenceLine(
+            r["assumption"],
+            _what(r["assumption"]),
+            f"EVPPI {money(float(r['evppi_gbp']))} a year (permutation p = "
+            f"{float(r['p_value']):.3f})",
+            study_needed(r["assumption"], _what(r["assumption"])).sentence,
         )
-    note = (
-        f"Expected value of perfect information about every assumption: {money(total)} a year, "
-        f"{basis}; by assumption (EVPPI, Strong, Oakley and Brennan 2014, on "
-        f"{rows[0]['replicates']} sampled replicates):"
+        for r in above
+    ]
+    head = (
+        f"Which assumptions are worth knowing better, {basis}: the expected value of partial "
+        f"perfect information (EVPPI; Strong, Oakley and Brennan 2014, regression on {runs} "
+        f"sampled replicates). Knowing every assumption exactly is worth at most "
+        f"{money(total)} a year (an upper bound: it includes chance no study could remove). "
     )
-    return lines, note
+    if not lines:
+        return [], head + (
+            "No single assumption's EVPPI rises above the noise floor of a regression on this "
+            "many replicates (permutation test, 5%): run more replicates to rank them."
+        )
+    return lines, head + "Those above the noise floor (permutation test, 5%), largest first:"
 
 
 def decision_blocks(
@@ -147,7 +151,8 @@ def decision_blocks(
         if isinstance(s, dict) and s.get("name")
     ]
     decision = manifest.get("decision") or {}
-    price = (manifest.get("price_base") or {}).get("text", "")
+    year = (manifest.get("price_base") or {}).get("price_year")
+    price = f"{year} prices" if year else ""
     blocks = []
     for name in scenarios:
         if not name or name == baseline:
@@ -156,7 +161,7 @@ def decision_blocks(
             rows,
             baseline,
             name,
-            OUTCOMES,
+            DECISION_OUTCOMES,
             primary=decision.get("outcome", PRIMARY_OUTCOME),
             value_per_outcome=float(decision.get("value_per_outcome_gbp", 0.0)),
             rate=float(decision.get("discount_rate", GREEN_BOOK_RATE)),

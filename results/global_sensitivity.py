@@ -24,14 +24,18 @@ from typing import Any
 from rich.console import Console
 
 from calibration.assumptions import sampled_paths
+from calibration.prices import uprate
+from calibration.run_params import RunSettings, manifest_entries
 from results import gsa, store
-from results.compare import KEY_OUTCOMES, comparison_rows, load_all, maybe_report
+from results.compare import KEY_OUTCOMES, comparison_rows, load_all
 from results.compare import write_comparison as write_comparison_csv
 from results.jobs import (
     build_tasks,
+    note_stale,
     replicate_seeds,
     run_with_progress,
     scenario_entries,
+    write_report,
     write_tables,
 )
 from results.sensitivity import run_key_outcomes
@@ -84,9 +88,16 @@ def design_for(method: str, paths: Sequence[str], seed: int, trajectories: int, 
 
 
 def design_tasks(
-    design: gsa.Design, loaded: Sequence[Any], area: str, years: int, reps: int, seed: int
+    design: gsa.Design,
+    loaded: Sequence[Any],
+    area: str,
+    years: int,
+    reps: int,
+    seed: int,
+    price_year: int,
 ) -> list[Task]:
-    """Every (design point, scenario, replicate) as a task; replicate r is the same in all."""
+    """Every (design point, scenario, replicate) as a task; replicate r is the same in all.
+    The point's values are set in each cost's own price period, then uprated."""
     from calibration.resolve import resolve_params
 
     central = {s.name: [resolve_params(s, area, r) for r in range(reps)] for s in loaded}
@@ -95,7 +106,8 @@ def design_tasks(
         for scenario in loaded:
             for r, params in enumerate(central[scenario.name]):
                 changed = params.with_changes(gsa.point_changes(design, params, j))
-                tasks.append(Task(f"{scenario.name}{SEP}{j}", changed, years, seed, r))
+                label = f"{scenario.name}{SEP}{j}"
+                tasks.append(Task(label, uprate(changed, price_year), years, seed, r))
     return tasks
 
 
@@ -126,16 +138,18 @@ def global_sensitivity(
     trajectories: int = gsa.DEFAULT_TRAJECTORIES,
     base: int = gsa.DEFAULT_SOBOL_BASE,
     console: Console | None = None,
+    price_year: int | None = None,
 ) -> Path:
     """Run the design on paired replicates; write the run folder; return its path."""
     from calibration.areas import area_changes
     from calibration.resolve import calibration_source, resolve_params
-    from simulation.executor import worker_count
 
     started = store.utc_now()
+    out = store.out_folder(out)
     gsa.check_method(method)
-    workers = check_executor(executor, scheduler, jobs) or worker_count(jobs)
-    store.check_out_folder(out)
+    workers = check_executor(executor, scheduler, jobs)
+    settings = RunSettings("central", price_year).checked()
+    assert settings.price_year is not None
     area_changes(area)
     loaded = load_all([baseline, scenario])
     central_params = [resolve_params(s, area, 0) for s in loaded]
@@ -152,10 +166,11 @@ def global_sensitivity(
         highlight=False,
         markup=False,
     )
+    central = [t for s in loaded for t in build_tasks(s, area, years, reps, seed, settings)]
+    tasks = design_tasks(design, loaded, area, years, reps, seed, settings.price_year)
+    store.check_out_folder(out)  # writes nothing; --out is made with the run folder
     clock = time.perf_counter()
-    central = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
     central_results = run_with_progress(central, jobs, executor, scheduler, "central pair")
-    tasks = design_tasks(design, loaded, area, years, reps, seed)
     per_run = sum(r.wall_seconds for r in central_results) / len(central_results)
     say.print(
         f"the central pair's runs took {per_run:.2f} s each: the design's {len(tasks):,} "
@@ -196,7 +211,8 @@ def global_sensitivity(
             jobs=jobs,
             extra={
                 "baseline": loaded[0].name,
-                "calibration_source": calibration_source(area),
+                "calibration_source": store.display_source(calibration_source(area)),
+                **manifest_entries(settings, []),
                 "sensitivity": {
                     "method": method,
                     "design": dict(design.settings),
@@ -212,7 +228,8 @@ def global_sensitivity(
         )
         store.write_manifest(run.file("manifest.json"), manifest)
         if report:
-            maybe_report(run.path, console)
+            write_report(run.path)
+    note_stale(run, console)
     if run.final is None:  # pragma: no cover - create_run always sets it on success
         raise CarepathsError("the run folder was not published")
     return run.final

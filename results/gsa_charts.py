@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter
 from results.charts import (
     OUTCOME_LABELS,
     TORNADO_OUTCOMES,
+    ChartSpec,
     NoData,
     RunData,
     _figure,
@@ -135,3 +136,53 @@ def sobol(run: RunData) -> Figure:
         "interactions with the others. Whiskers: bootstrap 95% intervals (estimates from a "
         "finite design can fall slightly below 0).",
     )
+
+
+GSA_CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec(
+        "sensitivity_morris",
+        morris,
+        "Morris screening of the assumptions: how much the scenario's difference from the "
+        "baseline changes as each assumption moves across its range (bars, with bootstrap 95% "
+        "intervals) and how much that change varies with the other assumptions (circles).",
+    ),
+    ChartSpec(
+        "sensitivity_sobol",
+        sobol,
+        "Sobol indices: the share of the uncertainty in the scenario's difference from the "
+        "baseline that each assumption explains alone (first-order) and with its interactions "
+        "(total), with bootstrap 95% intervals.",
+    ),
+)
+
+
+def gsa_findings(rows: list[dict[str, str]]) -> list[str]:
+    """One sentence per key outcome: the assumption with the largest Morris mu* or Sobol ST."""
+    if not rows or "method" not in rows[0]:
+        return []
+    method = rows[0]["method"]
+    index = "mu_star" if method == "morris" else "ST"
+    best: dict[str, tuple[str, float, float]] = {}
+    for r in rows:
+        if r["index"] != index or r["indicator"] not in TORNADO_OUTCOMES[:3]:
+            continue
+        value = _float(r["value"])
+        if r["indicator"] not in best or value > best[r["indicator"]][1]:
+            best[r["indicator"]] = (r["assumption"], value, _float(r.get("conf", "")))
+    out = []
+    for ind, (path, value, conf) in best.items():
+        label = OUTCOME_LABELS.get(ind, ind).lower()
+        if method == "morris":
+            amount = fmt(value, unit_of(ind))
+            out.append(
+                f"For {label}, the result depends most on {path}: moving it across its range "
+                f"changes the scenario's difference from the baseline by {amount} on average "
+                f"(Morris mu*, 95% bootstrap ±{fmt(conf, unit_of(ind))})."
+            )
+        else:
+            out.append(
+                f"For {label}, {path} explains the largest share of the uncertainty in the "
+                f"scenario's difference from the baseline: {100 * value:.0f}% with its "
+                f"interactions (Sobol total index, 95% bootstrap ±{100 * conf:.0f} points)."
+            )
+    return out
