@@ -203,7 +203,15 @@ def compare(
 def sensitivity(
     scenario: Annotated[str, typer.Argument(help="Scenario to test against the baseline.")],
     years: Years = 5,
-    reps: Reps = 20,
+    reps: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=10_000,
+            help="Replicates per design point (default: 20 for oat, 2 for morris and sobol, "
+            "whose design points share their replicates).",
+        ),
+    ] = None,
     seed: Seed = 1,
     area: Area = "england-average",
     out: Out = "results/runs",
@@ -233,7 +241,7 @@ def sensitivity(
     common = dict(
         scenario=scenario,
         years=years,
-        reps=reps,
+        reps=reps or (20 if method == "oat" else 2),
         seed=seed,
         area=area,
         out=out,

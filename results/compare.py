@@ -364,9 +364,14 @@ def compare(
     )
     evppi = []
     if settings.assumptions == "sampled":
-        draw_table = decision.draw_rows(draws)
         evppi = decision.evppi_rows(
-            indicators, draw_table, baseline, names, outcome, value_per_outcome
+            indicators,
+            decision.draw_rows(draws),
+            baseline,
+            names,
+            outcome,
+            value_per_outcome,
+            left_out=_inert(built, baseline, names),
         )
     name = "compare-" + "-".join(s.name for s in loaded[1:])[:80]
     with store.create_run(out, name) as run:
@@ -408,6 +413,22 @@ def compare(
     if run.final is None:  # pragma: no cover - create_run always sets it on success
         raise CarepathsError("the run folder was not published")
     return run.final
+
+
+def _inert(
+    built: Sequence[tuple[Sequence[Task], Any]], baseline: str, names: Sequence[str]
+) -> dict[str, list[str]]:
+    """Per scenario, the assumptions that cannot change its difference from the baseline
+    (their lever is off in both: results.gsa.relevant_assumptions)."""
+    from results.gsa import LEVER_GATES, relevant_assumptions
+
+    first = {name: tasks[0].params for name, (tasks, _) in zip(names, built, strict=True) if tasks}
+    out: dict[str, list[str]] = {}
+    for name in names:
+        if name != baseline and name in first and baseline in first:
+            _, dropped = relevant_assumptions(LEVER_GATES, [first[baseline], first[name]])
+            out[name] = sorted(dropped)
+    return out
 
 
 def _indicator_rows(

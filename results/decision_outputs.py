@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -75,8 +75,13 @@ def evppi_rows(
     scenarios: Sequence[str],
     outcome: str,
     value_per_outcome: float,
+    left_out: Mapping[str, Iterable[str]] | None = None,
 ) -> list[tuple[Any, ...]]:
-    """``evppi.csv`` rows for every scenario against ``baseline`` (none with too few runs)."""
+    """``evppi.csv`` rows for every scenario against ``baseline`` (none with too few runs).
+
+    ``left_out[scenario]``: assumptions that cannot change that scenario's difference (gated
+    by a lever that is off in both: results.gsa.relevant_assumptions); their EVPPI is zero by
+    construction, and a regression would only add noise rows."""
     out: list[tuple[Any, ...]] = []
     for scenario in scenarios:
         if scenario == baseline:
@@ -85,10 +90,11 @@ def evppi_rows(
         reps = sorted(inb)
         if len(reps) < MIN_RUNS:
             continue
+        skip = set((left_out or {}).get(scenario, ()))
         thetas = {
             path: [by_rep[r] for r in reps]
             for path, by_rep in quantiles_by_assumption(draws, scenario).items()
-            if all(r in by_rep for r in reps)
+            if all(r in by_rep for r in reps) and path not in skip
         }
         if not thetas:
             continue

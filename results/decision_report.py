@@ -112,29 +112,40 @@ def evidence_lines(folder: Path, scenario: str) -> tuple[list[EvidenceLine], str
             f"Perfect information about the assumptions would not change this decision "
             f"{basis}: in every replicate the same option is better."
         )
-    above = [r for r in rows if float(r["p_value"]) < SIGNIFICANCE][:TOP_EVIDENCE]
+    shown = rows[:TOP_EVIDENCE]
     lines = [
         EvidenceLine(
             r["assumption"],
             _what(r["assumption"]),
-            f"EVPPI {money(float(r['evppi_gbp']))} a year (permutation p = "
-            f"{float(r['p_value']):.3f})",
+            f"EVPPI {money(float(r['evppi_gbp']))} a year"
+            + (
+                f" (above the noise floor: permutation p = {float(r['p_value']):.3f})"
+                if float(r["p_value"]) < SIGNIFICANCE
+                else " (within the noise floor: the order may be chance)"
+            ),
             study_needed(r["assumption"], _what(r["assumption"])).sentence,
         )
-        for r in above
+        for r in shown
     ]
+    above = sum(float(r["p_value"]) < SIGNIFICANCE for r in rows)
     head = (
         f"Which assumptions are worth knowing better, {basis}: the expected value of partial "
         f"perfect information (EVPPI; Strong, Oakley and Brennan 2014, regression on {runs} "
         f"sampled replicates). Knowing every assumption exactly is worth at most "
         f"{money(total)} a year (an upper bound: it includes chance no study could remove). "
     )
-    if not lines:
-        return [], head + (
-            "No single assumption's EVPPI rises above the noise floor of a regression on this "
-            "many replicates (permutation test, 5%): run more replicates to rank them."
+    if above == 0:
+        head += (
+            f"No assumption's EVPPI rises above the noise floor of a regression on {runs} "
+            "replicates (a permutation test, Holm-adjusted over the assumptions, 5%), so the "
+            "order of the three largest below may be chance; more replicates would settle it:"
         )
-    return lines, head + "Those above the noise floor (permutation test, 5%), largest first:"
+    else:
+        head += (
+            f"{above} rise above the noise floor (a permutation test, Holm-adjusted, 5%); the "
+            "three largest:"
+        )
+    return lines, head
 
 
 def decision_blocks(

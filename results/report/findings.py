@@ -341,6 +341,13 @@ def caveats(run: RunData) -> list[str]:
         "Placement quality, needs and wellbeing are modelled with simple indices; they are "
         "not measured in the national statistics and cannot be calibrated to them.",
     ]
+    price = m.get("price_base")
+    if isinstance(price, dict) and price.get("text"):
+        out.append(
+            f"Money is in {price['text']}: every unit cost is uprated from the year of its "
+            "source (manifest.json lists each cost's price period and factor); levers and "
+            "undated assumptions are taken as stated in that base."
+        )
     reps = m.get("replicates")
     if isinstance(reps, int) and reps < 20:
         out.append(
