@@ -3,7 +3,9 @@
 A synthetic compare run folder (tests/unit/test_charts.py) marked as sampled, with an
 evppi.csv, is rendered; the page order is checked in the HTML, and headless Chromium lays the
 page out at desktop (1200 px) and phone (390 px) width: the summary is drawn above the first
-chart and nothing scrolls sideways.
+chart and nothing scrolls sideways. Headless Chromium will not make a window narrower than
+500 px, so the page is laid out in an iframe of the wanted width, which reports back by
+postMessage.
 """
 
 from __future__ import annotations
@@ -43,10 +45,14 @@ window.addEventListener('load', function () {
   var d = document.getElementById('decision-summary').getBoundingClientRect();
   var f = document.querySelector('figure').getBoundingClientRect();
   var wide = document.documentElement.scrollWidth > window.innerWidth + 1;
-  document.body.setAttribute('data-probe', [d.top < f.top, d.right <= window.innerWidth,
-    wide, Math.round(d.height)].join(':'));
+  parent.postMessage([d.top < f.top, d.right <= window.innerWidth, wide,
+    Math.round(d.height), window.innerWidth].join(':'), '*');
 });
 </script>"""
+FRAME = """<!DOCTYPE html><html><body style="margin:0">
+<iframe src="{src}" width="{width}" height="2000" style="border:0"></iframe>
+<script>window.addEventListener('message', function (e) {{
+  document.body.setAttribute('data-probe', e.data); }});</script></body></html>"""
 
 
 @pytest.fixture(scope="module")
@@ -84,15 +90,20 @@ def test_the_summary_is_drawn_first_and_fits_the_screen(
 ) -> None:
     probe = tmp_path / f"probe-{width}.html"
     probe.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"))
+    frame = tmp_path / f"frame-{width}.html"
+    frame.write_text(FRAME.format(src=probe.name, width=width))
     done = _browser._chromium(
         tmp_path,
         "--virtual-time-budget=10000",
-        f"--window-size={width},2000",
+        f"--window-size={max(width, 500) + 20},2100",
         "--dump-dom",
-        probe.as_uri(),
+        frame.as_uri(),
     )
-    found = re.search(r'data-probe="(true|false):(true|false):(true|false):(\d+)"', done.stdout)
+    found = re.search(
+        r'data-probe="(true|false):(true|false):(true|false):(\d+):(\d+)"', done.stdout
+    )
     assert found, done.stderr[-2000:]
-    above, inside, too_wide, height = found.groups()
+    above, inside, too_wide, height, laid_out = found.groups()
+    assert int(laid_out) == width  # really laid out at this width
     assert above == "true" and inside == "true" and too_wide == "false"
     assert int(height) > 300  # the summary has its sentences and table, not an empty box
