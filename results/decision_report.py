@@ -148,6 +148,23 @@ def evidence_lines(folder: Path, scenario: str) -> tuple[list[EvidenceLine], str
     return lines, head
 
 
+def _no_evppi(manifest: dict[str, Any], replicates: int) -> str:
+    """Why the run has no EVPPI table."""
+    from results.evppi import MIN_RUNS
+
+    if (manifest.get("assumptions") or {}).get("mode") != "sampled":
+        return (
+            "Which evidence would change the answer is not estimated: the assumptions were "
+            "held at their central values (run without --assumptions central to sample them)."
+        )
+    if replicates < MIN_RUNS:
+        return (
+            f"Which evidence would change the answer is not estimated: EVPPI needs at least "
+            f"{MIN_RUNS} sampled replicates and this run has {replicates}."
+        )
+    return ""
+
+
 def decision_blocks(
     folder: Path, manifest: dict[str, Any], titles: dict[str, str]
 ) -> list[DecisionBlock]:
@@ -195,6 +212,8 @@ def decision_blocks(
             )
         )
         evidence, note = evidence_lines(folder, name)
+        if not note:
+            note = _no_evppi(manifest, summary.replicates)
         blocks.append(
             DecisionBlock(titles.get(name, name), summary_lines(summary), cost_rows, evidence, note)
         )
