@@ -18,10 +18,12 @@ it at its central value hides that uncertainty; here each replicate draws it ins
 * **Collapse**: mode ``central`` returns the parameters unchanged; a range whose ends equal the
   central value gives that value exactly, so sampled equals central byte for byte.
 * **Held central, with the reason recorded**: text and switch parameters (``engine.*``: the
-  engine's choices, not beliefs about the world) and list-valued assumptions. The only list in
-  the tree is ``carers.places_weights``, a share vector whose (0, 1) range bounds each share
-  rather than stating a plausible spread; sampling it would need a Dirichlet concentration
-  nobody has estimated, and a common scale factor would break its sum to one.
+  engine's choices, not beliefs about the world) and list-valued assumptions: share vectors
+  (``carers.places_weights``; the care market's ``market.with_parents_location_shares``,
+  ``market.adoption_location_shares``, ``market.other_location_shares``) whose (0, 1) range
+  bounds each share rather than stating a plausible spread; sampling one would need a
+  Dirichlet concentration nobody has estimated, and a common scale factor would break its sum
+  to one.
 * **Integer-valued** assumptions (a plug-in may register one) are rounded to the nearest whole
   number after the draw.
 

@@ -43,6 +43,7 @@ from scipy.stats import qmc
 from calibration.priors import published_priors
 from calibration.targets import (
     FIT_COLUMNS,
+    MARKET_CHECKS,
     AreaData,
     Target,
     area_data,
@@ -793,7 +794,10 @@ def write_fit(res: FitResult, seed: int, budget: int, out_dir: Path = FITTED_DIR
     return path
 
 
-SECONDARY = frozenset({"agency_share_pct", "foster_inhouse_share_pct", "sw_changes_3plus_pct"})
+SECONDARY = frozenset(
+    {"agency_share_pct", "foster_inhouse_share_pct", "sw_changes_3plus_pct"}
+    | {indicator for indicator, *_ in MARKET_CHECKS}
+)
 
 
 def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:

@@ -668,6 +668,61 @@ def workforce_targets(year: int) -> list[Target]:
     ]
 
 
+MARKET_CHECKS = (  # (indicator, published key, tolerance in points, what DfE counts)
+    ("placed_outside_la_pct", "market.outside_la_share.all", 3.0, "CLA with a provider"),
+    ("placed_outside_la_foster_pct", "market.outside_la_share.foster", 3.0, "foster"),
+    (
+        "placed_outside_la_residential_pct",
+        "market.outside_la_share.childrens_homes",
+        4.0,
+        "children's homes",
+    ),
+    (
+        "placed_20_miles_plus_pct",
+        "market.outside_la_over_20_miles_share.all",
+        3.0,
+        "all CLA, outside the LA and over 20 miles",
+    ),
+    (
+        "placed_20_miles_plus_foster_pct",
+        "market.outside_la_over_20_miles_share.foster",
+        3.0,
+        "foster, outside the LA and over 20 miles",
+    ),
+    (
+        "placed_20_miles_plus_residential_pct",
+        "market.outside_la_over_20_miles_share.childrens_homes",
+        5.0,
+        "secure and children's homes, outside the LA and over 20 miles",
+    ),
+)
+
+
+def market_targets(year: int) -> list[Target]:
+    """Where children live (issue 11): checks, not fitted (weight 0). DfE 31 March location
+    by placement type, the fit year's row where published (2019 or 2024), else 2024's."""
+    out = []
+    for indicator, key, tolerance, what in MARKET_CHECKS:
+        try:
+            value, source = published(key, str(year))
+        except DataError:
+            value, source = published(key, "2024")
+        out.append(
+            Target(
+                indicator,
+                year,
+                round(100 * value, 1),
+                "percent",
+                tolerance,
+                "points",
+                0.0,
+                f"{source}: {what} (a check; the location shares are set by hand to it)",
+                primary=False,
+            )
+        )
+    return out
+
+
 def england_targets(year: int, scale: float = 1.0) -> list[Target]:
     """England's targets for ``year``, counts multiplied by ``scale``."""
     d = england_data(year)
@@ -684,7 +739,8 @@ def area_targets(area: str, year: int) -> list[Target]:
     England's rates of ``year``) or la-<code>."""
     d = area_data(area, year)
     population = area_population(area, year)
-    return targets_from(d, population) + workforce_targets(year)
+    market = market_targets(year) if not area.startswith("la-") else []
+    return targets_from(d, population) + workforce_targets(year) + market
 
 
 # ----------------------------------------------------------------------------- simulated side

@@ -19,7 +19,7 @@ import csv
 import json
 import textwrap
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,16 @@ RESOURCES = (
     ("caseload_mean", "Social worker caseload"),
     ("sw_turnover_pct", "Social worker turnover"),
     ("agency_share_pct", "Agency social workers"),
+)
+MARKET = (
+    ("placed_outside_la_pct", "Placed outside the area"),
+    ("placed_20_miles_plus_pct", "Placed 20+ miles away"),
+    ("unregistered_placements", "In unregistered settings"),
+    ("placement_shortfall_days", "Days waiting in a poor fit"),
+    ("occupancy_inhouse_foster_pct", "In-house foster places filled"),
+    ("occupancy_agency_foster_pct", "Agency foster places filled"),
+    ("occupancy_residential_pct", "Children's home places filled"),
+    ("price_residential_gbp_per_week", "Children's home price"),
 )
 KEY_OUTCOMES = (
     "cla_31_march",
@@ -680,9 +690,19 @@ def costs(run: RunData) -> Figure:
 
 def resources(run: RunData) -> Figure:
     """6. Carers (households, approvals, leavers, vacancies) and the social-work workforce."""
-    present = [(i, t) for i, t in RESOURCES if any(_series(run, s, i) for s in run.scenarios)]
+    return _grid(run, RESOURCES, "Resources: foster carers and social workers", "resource")
+
+
+def market(run: RunData) -> Figure:
+    """6b. The care market: where children live, shortfalls, occupancy and the price."""
+    return _grid(run, MARKET, "The care market: where children live and what is short", "market")
+
+
+def _grid(run: RunData, items: Sequence[tuple[str, str]], title: str, what: str) -> Figure:
+    """Up to eight yearly panels, one per indicator, a band per scenario."""
+    present = [(i, t) for i, t in items if any(_series(run, s, i) for s in run.scenarios)]
     if not present:
-        raise NoData("no resource indicators in summary.csv")
+        raise NoData(f"no {what} indicators in summary.csv")
     fig, axes = _figure(2, 4, 5.6)
     for ax, (ind, title) in zip(axes, present, strict=False):
         unit = ""
@@ -704,15 +724,23 @@ def resources(run: RunData) -> Figure:
     _fig_legend(
         fig, [*handles, _band_handle()], [*labels, "Shaded: 90% interval"], ncol=len(labels) + 1
     )
-    return _finish(fig, run, "Resources: foster carers and social workers", legend_rows=1)
+    return _finish(fig, run, title, legend_rows=1)
 
 
 def _resource_unit(indicator: str, unit: str) -> str:
-    per_year = indicator in ("carer_approvals", "carer_deregistrations")
-    label = {
-        "percent": "% of FTE a year" if indicator == "sw_turnover_pct" else "% of FTE",
-        "cases per FTE": "cases per FTE",
-    }.get(unit, unit or "number")
+    per_year = indicator in (
+        "carer_approvals",
+        "carer_deregistrations",
+        "unregistered_placements",
+        "placement_shortfall_days",
+    )
+    if unit == "percent" and not indicator.startswith("sw_") and indicator != "agency_share_pct":
+        label = "%"
+    else:
+        label = {
+            "percent": "% of FTE a year" if indicator == "sw_turnover_pct" else "% of FTE",
+            "cases per FTE": "cases per FTE",
+        }.get(unit, unit or "number")
     return f"{label} a year" if per_year else label
 
 
@@ -1052,6 +1080,14 @@ CHARTS: tuple[ChartSpec, ...] = (
         resources,
         "Foster carer households, approvals, leavers and vacant places, and the social "
         "work caseload, turnover and agency share.",
+    ),
+    ChartSpec(
+        "market",
+        market,
+        "Where children live (outside the council's area; 20 miles or more from home), "
+        "children in unregistered settings and days spent waiting in a placement that does "
+        "not fit, how full foster and children's home places are, and the purchased "
+        "children's home price.",
     ),
     ChartSpec(
         "pathways",

@@ -70,6 +70,8 @@ LEVER_GATES: dict[str, tuple[str, float]] = {
         "costs.kinship_allowance_uplift_gbp_per_week",
         0.0,
     ),
+    # (1 + fee uplift) ** elasticity: no uplift, no effect (simulation/rules/carers.py)
+    "market.agency_price_elasticity": ("market.agency_fee_uplift_share", 0.0),
 }
 
 

@@ -49,6 +49,8 @@ def _range(path: str) -> str:
         return f"{spec.bounds[0]:g} to {spec.bounds[1]:g} (allowed)"
     if spec.choices:
         return " | ".join(spec.choices)
+    if spec.items:
+        return "comma-separated, each one of: " + ", ".join(spec.items)
     return ""
 
 

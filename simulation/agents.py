@@ -44,6 +44,11 @@ FOSTER_GROUPS = frozenset({Group.KINSHIP, Group.INHOUSE, Group.AGENCY})
 
 EXIT_ROUTES = ("returned_home", "adopted", "sgo", "cao", "age_18", "other")
 
+# Where a place is, in DfE's location bands (SSDA903 placement location and distance): inside
+# the council's area; outside it, under 20 miles from home; outside it, 20 miles or more.
+INSIDE_LA, OUTSIDE_NEAR, OUTSIDE_FAR = 0, 1, 2
+LOCATIONS = (INSIDE_LA, OUTSIDE_NEAR, OUTSIDE_FAR)
+
 # Domain ids of households made for one placement (common random numbers: a household's id,
 # and so its draws, follow from the child and placement it was made for, never from how many
 # households were made before it). Child ids stay below 10**12 (CHILD_ID_LIMIT).
@@ -144,6 +149,7 @@ class Child(mesa.Agent):
         self.placement: int = -1  # Group, or -1 when not placed
         self.carer: CarerHousehold | None = None
         self.inhouse_bed = False
+        self.location = -1  # band of the current placement (INSIDE_LA ...), -1 when not placed
         self.placement_start = 0.0
         self.carer_since = 0.0
         self.emergency = False
@@ -189,6 +195,7 @@ class CarerHousehold(mesa.Agent):
         self.skill = skill
         self.older = older
         self.joined = joined
+        self.location = INSIDE_LA  # the household's location band (set when it is made)
         self.enhanced = False
         self.strained_until = -1.0
         self.children: list[Child] = []

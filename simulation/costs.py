@@ -5,6 +5,16 @@ Levels change at events; the ledger integrates level × days lazily (only when a
 so spend is exact in continuous time without a daily tick. Prices are applied when the ledger
 settles: at each year end and whenever a parameter changes (a dated price change).
 Sources of the unit costs are in the parameter tree (NAO, CMA, PSSRU; assumptions marked).
+
+Market prices (issue 11):
+- the purchased children's home price is the published weekly price × a multiplier the market
+  sets monthly (:func:`occupancy_price_multiplier`: it rises with the occupancy of the
+  purchased places); the ledger integrates level × multiplier over time, so a price that moves
+  mid-year is priced exactly;
+- an unregistered setting costs ``market.unregistered_gbp_per_week`` a week (its premium over
+  the "other" weekly price is the ``unregistered`` level), in ``placements_other``;
+- agency foster care costs the published weekly price × (1 + the lever
+  ``market.agency_fee_uplift_share``).
 """
 
 from __future__ import annotations
@@ -21,6 +31,15 @@ if TYPE_CHECKING:
 PLACEMENT_COST_GROUPS = ("kinship", "inhouse", "agency", "residential", "supported", "other")
 
 
+def occupancy_price_multiplier(occupancy: float, reference: float, elasticity: float) -> float:
+    """The purchased price relative to its published level: (occupancy / reference) **
+    elasticity, where occupancy is the share of the purchased places filled and the reference
+    is the share the starting use fills (elasticity 0: the price never moves)."""
+    if reference <= 0.0 or occupancy <= 0.0:
+        return 1.0
+    return (occupancy / reference) ** elasticity
+
+
 class CostLedger:
     """Integrates levels over time and prices them into yearly spend by component."""
 
@@ -31,6 +50,7 @@ class CostLedger:
         self.since: dict[str, float] = {}  # when each level last changed (integrated to then)
         self.year: dict[str, float] = defaultdict(float)
         self.prices: dict[str, tuple[str, Callable[[], float]]] = {}
+        self.multipliers: dict[str, float] = {}  # price multipliers of levels (market prices)
 
     def register_price(
         self, key: str, component: str, gbp_per_unit_year: Callable[[], float]
@@ -44,8 +64,19 @@ class CostLedger:
         when it changes, so an event costs one update, not one per level)."""
         level = self.levels[key]
         if level:
-            self.days[key] += level * (now - self.since.get(key, 0.0))
+            days = level * (now - self.since.get(key, 0.0))
+            mult = self.multipliers.get(key)
+            self.days[key] += days if mult is None else days * mult
         self.since[key] = now
+
+    def set_multiplier(self, key: str, multiplier: float) -> None:
+        """From now, price ``key``'s level at ``multiplier`` × its unit price (days before
+        now keep the multiplier they accrued at)."""
+        self._integrate_key(key, self.model.now)
+        self.multipliers[key] = multiplier
+
+    def multiplier(self, key: str) -> float:
+        return self.multipliers.get(key, 1.0)
 
     def _integrate(self, now: float) -> None:
         for key in list(self.levels):
@@ -75,6 +106,7 @@ class CostLedger:
         p = self.model.p
         week = p["costs.weekly_gbp"]
         per_day = {name: week[i] / 7.0 for i, name in enumerate(GROUP_NAMES)}
+        per_day["agency"] *= 1.0 + p["market.agency_fee_uplift_share"]
         d = self.days
         y = self.year
         y["placements_kinship"] += (
@@ -87,6 +119,8 @@ class CostLedger:
             d.pop("residential_inhouse_beds", 0.0) * p["costs.inhouse_residential_weekly_gbp"] / 7.0
         )
         d.pop("residential_inhouse", None)  # in-house beds cost the same used or empty
+        premium = max(p["market.unregistered_gbp_per_week"] - week[GROUP_NAMES.index("other")], 0)
+        y["placements_other"] += d.pop("unregistered", 0.0) * premium / 7.0
         y["placements_other"] += (
             d.pop("staying_put", 0.0) * p["costs.staying_put_gbp_per_year"] / 365.25
         )

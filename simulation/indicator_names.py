@@ -65,6 +65,24 @@ INDICATOR_UNITS: dict[str, str] = {
     "carer_approvals_inhouse": "households",
     "carer_households_kinship": "households",
     "carer_deregistration_pct": "percent",
+    # the care market (issue 11)
+    "placed_outside_la_pct": "percent",
+    "placed_20_miles_plus_pct": "percent",
+    "placed_outside_la_foster_pct": "percent",
+    "placed_20_miles_plus_foster_pct": "percent",
+    "placed_outside_la_residential_pct": "percent",
+    "placed_20_miles_plus_residential_pct": "percent",
+    "unregistered_placements": "children",
+    "placement_shortfall_days": "child-days",
+    "shortfall_outside_area": "placements",
+    "shortfall_less_suitable": "placements",
+    "shortfall_emergency": "placements",
+    "shortfall_unregistered": "placements",
+    "cla_unregistered": "children",
+    "occupancy_inhouse_foster_pct": "percent",
+    "occupancy_agency_foster_pct": "percent",
+    "occupancy_residential_pct": "percent",
+    "price_residential_gbp_per_week": "GBP per week",
 }
 
 # Yearly flows are summed over the DfE year; stock and state measures are taken on 31 March.
@@ -88,6 +106,12 @@ FLOW_INDICATORS = frozenset(
         "cost_placements_gbp",
         "cost_workforce_gbp",
         "cost_levers_gbp",
+        "unregistered_placements",
+        "placement_shortfall_days",
+        "shortfall_outside_area",
+        "shortfall_less_suitable",
+        "shortfall_emergency",
+        "shortfall_unregistered",
     }
 )
 

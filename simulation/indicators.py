@@ -11,6 +11,24 @@ with DfE definitions:
 - ``sw_changes_3plus_pct``: children looked after at 31 March who had 3 or more social workers
   during the year.
 
+Market measures (issue 11), taken on 31 March (a scan of children and carers, so yearly only):
+
+- ``placed_outside_la_pct`` / ``placed_20_miles_plus_pct``: children in care placed outside the
+  council's area / outside it 20 miles or more from home (DfE's location bands; by type:
+  ``..._foster_pct`` for kinship, in-house and agency foster care, ``..._residential_pct`` for
+  children's homes);
+- ``occupancy_inhouse_foster_pct`` / ``occupancy_agency_foster_pct``: places filled (children and
+  Staying Put) in the sector's households; ``occupancy_residential_pct``: children's home places
+  filled (in-house beds and the purchased places available to the council);
+- ``price_residential_gbp_per_week``: the purchased children's home price now.
+
+Yearly flows the matching rule counts: ``unregistered_placements`` (children in an unregistered
+setting at any time in the year), ``placement_shortfall_days`` (child-days in a less suitable,
+emergency or unregistered placement while waiting for a suitable one) and the shortfall paths
+taken (placements started: ``shortfall_outside_area``, ``shortfall_less_suitable``,
+``shortfall_emergency``, ``shortfall_unregistered``); ``cla_unregistered`` (state) counts the
+children in an unregistered setting on 31 March.
+
 Monthly snapshots hold the stock by placement group and the resource measures.
 """
 
@@ -20,7 +38,17 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from simulation.agents import EXIT_ROUTES, GROUP_NAMES, YEAR_DAYS, Child, Group, age_band
+from simulation.agents import (
+    EXIT_ROUTES,
+    FOSTER_GROUPS,
+    GROUP_NAMES,
+    INSIDE_LA,
+    OUTSIDE_FAR,
+    YEAR_DAYS,
+    Child,
+    Group,
+    age_band,
+)
 
 if TYPE_CHECKING:
     from simulation.model import CareSystem
@@ -39,6 +67,14 @@ AGE_NAMES = ("cla_age_under_1", "cla_age_1_4", "cla_age_5_9", "cla_age_10_15", "
 LEGAL_NAMES = tuple(
     f"cla_legal_{s}"
     for s in ("s20", "care_order", "placement_order", "police_protection", "youth_justice")
+)
+MARKET_FLOWS = (
+    "unregistered_placements",
+    "placement_shortfall_days",
+    "shortfall_outside_area",
+    "shortfall_less_suitable",
+    "shortfall_emergency",
+    "shortfall_unregistered",
 )
 PATHWAY_GROUPS = (
     "kinship",
@@ -118,6 +154,49 @@ class Indicators:
             "agency_share_pct": 100.0 * n_agency / n_workers if n_workers else 0.0,
         }
 
+    def _market(self) -> dict[str, float]:
+        """Where children live, how full the places are and the purchased price now."""
+        m = self.model
+        n = outside = far = 0
+        foster = [0, 0, 0]  # children, outside, far
+        homes = [0, 0, 0]
+        for child in m.children.values():
+            location = child.location
+            n += 1
+            out, distant = location > INSIDE_LA, location == OUTSIDE_FAR
+            outside += out
+            far += distant
+            if child.placement in FOSTER_GROUPS:
+                counts = foster
+            elif child.placement == Group.RESIDENTIAL:
+                counts = homes
+            else:
+                continue
+            counts[0] += 1
+            counts[1] += out
+            counts[2] += distant
+        cap = m.capacity
+
+        def pct(part: float, whole: float) -> float:
+            return 100.0 * part / whole if whole else 0.0
+
+        inhouse = cap.foster_places(int(Group.INHOUSE))
+        agency = cap.foster_places(int(Group.AGENCY))
+        residential = cap.homes_places()
+        price = m.p["costs.weekly_gbp"][Group.RESIDENTIAL] * m.ledger.multiplier("residential")
+        return {
+            "placed_outside_la_pct": pct(outside, n),
+            "placed_20_miles_plus_pct": pct(far, n),
+            "placed_outside_la_foster_pct": pct(foster[1], foster[0]),
+            "placed_20_miles_plus_foster_pct": pct(foster[2], foster[0]),
+            "placed_outside_la_residential_pct": pct(homes[1], homes[0]),
+            "placed_20_miles_plus_residential_pct": pct(homes[2], homes[0]),
+            "occupancy_inhouse_foster_pct": pct(*inhouse),
+            "occupancy_agency_foster_pct": pct(*agency),
+            "occupancy_residential_pct": pct(*residential),
+            "price_residential_gbp_per_week": float(price),
+        }
+
     def month_end(self, day: float) -> None:
         stamp = self.model.calendar.date(day - 1).isoformat()
         for name, value in {**self._stock(), **self._resources()}.items():
@@ -127,8 +206,9 @@ class Indicators:
         m = self.model
         now = m.now
         f = self.flows
-        row: dict[str, float] = {**self._stock(), **self._resources()}
+        row: dict[str, float] = {**self._stock(), **self._resources(), **self._market()}
         for name in (
+            *MARKET_FLOWS,
             "started",
             "ceased",
             "placement_moves",

@@ -367,21 +367,25 @@ class CareSystem(mesa.Model):
         emergency: bool = False,
         inhouse_bed: bool = False,
         reason: str = "",
+        location: int = 0,
     ) -> None:
-        """Start a placement (the child must not be placed)."""
+        """Start a placement (the child must not be placed) in location band ``location``
+        (a carer's placement is where the carer lives)."""
         assert child.placement < 0, "a child cannot be in two placements"
         now = self.now
         if child.carer is not carer or carer is None:
             child.carer_since = now
         child.placement = group
         child.carer = carer
+        child.inhouse_bed = inhouse_bed
         if carer is not None:
             assert carer.vacancies > 0, "carer over capacity"
             carer.children.append(child)
+            child.location = carer.location
             self.capacity.update(carer)
-        if inhouse_bed:
-            self.capacity.take_bed()
-        child.inhouse_bed = inhouse_bed
+        else:
+            child.location = location
+            self.capacity.take(child)
         child.placement_start = now
         child.emergency = emergency
         child.quality = quality
@@ -401,11 +405,11 @@ class CareSystem(mesa.Model):
         if carer is not None:
             carer.children.remove(child)
             self.capacity.update(carer)
-        if child.inhouse_bed:
-            self.capacity.free_bed()
+        else:
+            self.capacity.release(child)
         self.ledger.change(group, -1, child.inhouse_bed)
         self.occupancy[group] -= 1
-        child.placement, child.inhouse_bed = -1, False
+        child.placement, child.inhouse_bed, child.location = -1, False, -1
         return group, carer
 
     def end_placement(
@@ -460,6 +464,7 @@ class CareSystem(mesa.Model):
         carer: CarerHousehold | None,
         quality: float,
         inhouse_bed: bool = False,
+        location: int = 0,
     ) -> None:
         """Put a child of the starting population in care, already placed (not a start)."""
         child.existing = True
@@ -469,7 +474,15 @@ class CareSystem(mesa.Model):
         child.wellbeing_t = 0.0
         self.children[child.child_id] = child
         self.emit("admitted", child, False)
-        self.place(child, group, carer, quality=quality, inhouse_bed=inhouse_bed, reason="existing")
+        self.place(
+            child,
+            group,
+            carer,
+            quality=quality,
+            inhouse_bed=inhouse_bed,
+            reason="existing",
+            location=location,
+        )
         child.placement_start = child.carer_since = placement_start
         child.first_group = group
         child.placements_in_year = 1

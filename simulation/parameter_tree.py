@@ -142,12 +142,43 @@ ENTRY = {
 
 MATCHING = {
     "matching.order": Param(
-        "kinship,inhouse,agency,residential",
-        "placement search order",
+        "kinship,inhouse,agency",
+        "placement search order for a child who needs a family placement",
         "lever",
-        "DESIGN §4.2 default policy order",
-        doc="comma-separated; supported is tried for 16+",
+        "DESIGN §4.2 default policy order; 'residential' (a children's home place for a child of "
+        "8+ at that point) is left out by default: a child who needs a family and finds none "
+        "gets the shortfall paths (matching.shortfall_order)",
+        doc="comma-separated; children's homes and supported accommodation are sought by need",
         items=("kinship", "inhouse", "agency", "residential"),
+    ),
+    "matching.shortfall_order": Param(
+        "outside_area,less_suitable,emergency,unregistered",
+        "what a child gets when no suitable place exists in the council's area, in order",
+        "lever",
+        "issue 11: a suitable place outside the area, a less suitable place, an emergency "
+        "placement (a children's home place) followed by a planned move, an unregistered "
+        "setting; an unregistered setting is the last resort whatever the order",
+        doc="comma-separated; see simulation/rules/matching.py for what each path gives",
+        items=("outside_area", "less_suitable", "emergency", "unregistered"),
+    ),
+    "matching.fit_met_needs": asm(
+        0.8,
+        "match fit when the carer's skill meets the child's needs (less the shortfall when not)",
+        0.7,
+        0.9,
+        "assumption: asymmetric fit (issue 11: a carer more skilled than the child needs is not "
+        "a worse match); 0.8 keeps the mean quality of suitable matches near the symmetric "
+        "1 - |skill - needs| it replaces",
+        bounds=(0, 1),
+    ),
+    "matching.less_suitable_quality_penalty": asm(
+        0.1,
+        "match quality lost in a less suitable, emergency or unregistered placement",
+        0.0,
+        0.2,
+        "assumption: no England measure of placement suitability (docs/evidence.md, issue 11, "
+        "looked for, not found); the range includes no effect",
+        bounds=(0, 1),
     ),
     "matching.kinship_find_probability": cal(
         0.33,
@@ -422,11 +453,15 @@ CARERS = {
         bounds=(0, 200),
     ),
     "carers.agency_households_per_10k": asm(
+        13.0,
+        "agency (IFA) households available to the council per 10,000 children at the start",
+        11.0,
         16.4,
-        "agency (IFA) households per 10,000 children",
-        14.1,
-        18.3,
-        "PF:fostering.households_mainstream 33,745 (2024) / 11.947M, IFA share 58% (assumed)",
+        "derived: the 2024 agency foster stock (24.0% of 70 per 10,000) / (Ofsted IFA "
+        "occupancy of available places 70%: 17,890 filled of 17,890 + 7,600 vacant, 2017-18, "
+        "fostering_england.csv × 1.85 places a household) = 13.0; Ofsted counted 14,765 IFA "
+        "households in 2017-18 (12.5 per 10,000); the old 16.4 (58% of PF:fostering."
+        "households_mainstream 2024, share assumed) is the high end",
         bounds=(0, 200),
     ),
     "carers.places_weights": asm(
@@ -652,6 +687,167 @@ PIPELINE = {
     ),
 }
 
+MARKET = {
+    # Where places are: DfE 31 March 2024 stock by placement location (inside or outside the
+    # council boundary; over 20 miles), calibration/data/published_figures.csv rows 440-479.
+    "market.kinship_location_shares": pub(
+        (0.681, 0.213, 0.106),
+        "share of kinship households inside the area, outside under 20 miles, outside 20+",
+        "PF:market.outside_la_share.kinship_foster 0.319 (2024, row 444); outside split 2:1 "
+        "near:far as foster care overall (outside and over 20 miles 14% of 42.4% outside, "
+        "rows 442, 455)",
+        bounds=(0, 1),
+    ),
+    "market.inhouse_location_shares": cal(
+        (0.74, 0.17, 0.09),
+        "share of in-house foster households by band (inside, outside <20 miles, 20+)",
+        "hand-set so in-house placements are about 24% outside the area: LA own-provision "
+        "foster placements 27.4% outside (row 468) less kinship (31.9% outside, row 444) = "
+        "24% (derived); councils fill nearer places first, so households outside are a "
+        "larger share than placements; outside split 2:1 near:far (rows 442, 455)",
+        bounds=(0, 1),
+    ),
+    "market.agency_location_shares": cal(
+        (0.28, 0.40, 0.32),
+        "share of agency households available to the council by band",
+        "hand-set so agency placements are about 64% outside the area (PF:market.outside_la_"
+        "share.foster_private_voluntary 0.642, 2024, row 469) and foster placements 14% outside "
+        "and over 20 miles (row 455); nearer places fill first, so far households are a larger "
+        "share than far placements",
+        bounds=(0, 1),
+    ),
+    "market.residential_location_shares": pub(
+        (0.25, 0.24, 0.51),
+        "share of purchased children's home places by band",
+        "DfE 2024 (rows 440, 458, 470-472): 8,540 children in homes, 2,780 inside the area "
+        "(about 990 in LA homes), 5,760 outside, 3,830 outside and over 20 miles: purchased "
+        "placements 1,800 inside, 1,930 near, 3,830 far (derived)",
+        bounds=(0, 1),
+    ),
+    "market.supported_location_shares": cal(
+        (0.50, 0.38, 0.12),
+        "share of supported accommodation places by band",
+        "hand-set so supported placements are about 44% outside the area (DfE 2024: 3,520 of "
+        "6,250 inside, row 473) and 8-16% over 20 miles (8% of all, 16.6% of those with a "
+        "known distance: 53% not known, rows 459-460); nearer places fill first",
+        bounds=(0, 1),
+    ),
+    "market.with_parents_location_shares": asm(
+        (0.75, 0.17, 0.08),
+        "share of placements with parents by band",
+        0.0,
+        1.0,
+        "8% over 20 miles (row 462); inside share assumed so all reported placements outside "
+        "the area come to 45% (row 578)",
+        bounds=(0, 1),
+    ),
+    "market.adoption_location_shares": asm(
+        (0.35, 0.14, 0.51),
+        "share of placements for adoption by band",
+        0.0,
+        1.0,
+        "51% over 20 miles (row 461); inside share assumed",
+        bounds=(0, 1),
+    ),
+    "market.other_location_shares": asm(
+        (0.4, 0.3, 0.3),
+        "share of other placements (secure, health, custody, unregistered) by band",
+        0.0,
+        1.0,
+        "assumption: 90 of 100 secure placements outside (national_targets.csv 2024); other "
+        "settings not reported by distance",
+        bounds=(0, 1),
+    ),
+    # How many places there are, and how they respond.
+    "market.residential_places_ratio": asm(
+        1.10,
+        "purchased children's home places available to the council per purchased placement "
+        "at the start",
+        1.05,
+        1.3,
+        "assumption: registered places are 66% filled nationally (PF:childrens_homes."
+        "occupancy_by_cla_derived, row 508), but few are open to a given child (CMA: 'at most "
+        "one available placement', docs/evidence.md); hand-set so unregistered placements come "
+        "near 1.2% of children in care a year (982 of 83,630, rows 528, 578): 1.18% measured "
+        "on a refit with the market (docs/market.md)",
+        bounds=(1.0, 5.0),
+    ),
+    "market.supported_places_ratio": asm(
+        1.1,
+        "supported accommodation places per supported placement at the start",
+        1.0,
+        1.3,
+        "assumption: places not published (docs/evidence.md); the stock in use (6,250, 2024) "
+        "plus a margin; range from the proposed 1.0x-1.2x",
+        bounds=(1.0, 5.0),
+    ),
+    "market.residential_price_elasticity": asm(
+        1.0,
+        "elasticity of the purchased children's home price to the occupancy of the purchased "
+        "places (relative to the occupancy their starting use gives)",
+        0.0,
+        3.3,
+        "assumption: no curve published; 3.3 = real price growth (+33%) over volume growth "
+        "(+10%) 2019-20 to 2023-24 (LE 92, PF 514), an upper bound (needs also rose); 0 = none",
+        bounds=(0, 10),
+    ),
+    "market.unregistered_gbp_per_week": asm(
+        10000.0,
+        "GBP per child-week in an unregistered setting",
+        6108.0,
+        30000.0,
+        "assumption: no mean price found; low = county average residential price (PF 516-517), "
+        "central = LGA high-cost threshold (PF 537), high = Ofsted maximum (PF 533)",
+        bounds=(0, 100000),
+    ),
+    "market.unregistered_accept_days": asm(
+        300.0,
+        "mean days before a registered provider will take a child in an unregistered setting "
+        "(the child then moves when a suitable place is free)",
+        100.0,
+        600.0,
+        "assumption: children in unregistered settings stay about six months (PAC, September "
+        "2024: nearly 800 children, six months on average, PF 531-532; 800 in a year that "
+        "placed 982 implies longer, PF 528); placements there also end by disruption, exit or "
+        "the 18th birthday, so 300 days gives a stay of about five months (docs/market.md)",
+        bounds=(0, 2000),
+    ),
+    "market.agency_demand_elasticity": asm(
+        0.5,
+        "elasticity of agency households joining to demand on the agency market",
+        0.0,
+        1.0,
+        "assumption: no supply response published; IFA places grew as LA places fell (+560 / "
+        "-490 in 2019-20, PF 500-501) and IFAs made 55% of new approvals in 2023-24 (PF 260): "
+        "consistent with a response, not an estimate; 0 = none",
+        bounds=(0, 5),
+    ),
+    "market.agency_price_elasticity": asm(
+        0.5,
+        "elasticity of agency households joining to the fee paid",
+        0.0,
+        1.0,
+        "assumption: no elasticity published (docs/evidence.md); 0 = none",
+        bounds=(0, 5),
+    ),
+    "market.agency_supply_ratio": asm(
+        1.0,
+        "agency households available to the council, relative to the central estimate",
+        0.8,
+        1.2,
+        "assumption: the central estimate is carers.agency_households_per_10k; a tight market "
+        "(scenarios/sufficiency-shortfall.toml) sets 0.8",
+        bounds=(0.1, 3.0),
+    ),
+    "market.agency_fee_uplift_share": lev(
+        0.0,
+        "extra share paid on the agency weekly fee",
+        (0, 1),
+        "paying agencies more: more households join (market.agency_price_elasticity), at "
+        "the higher fee on every agency placement",
+    ),
+}
+
 RESIDENTIAL = {
     "residential.inhouse_beds_per_10k": lev(
         0.35, "in-house children's home beds per 10,000", (0, 50), "in-house residential beds"
@@ -752,6 +948,7 @@ for _section in (
     CARERS,
     WORKFORCE,
     PIPELINE,
+    MARKET,
     RESIDENTIAL,
     COSTS,
     WELLBEING,

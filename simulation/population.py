@@ -11,11 +11,22 @@ with their caseloads, so that year 1 is not a warm-up artefact.
   years), truncated at the child's age. A council's SSDA903 (``calibrate --ssda903``) gives
   the stock by row and group (``area.stock_placement_by_age``) and the mean time in care by
   row (``area.stock_years_in_care``), which then replace the hand-set rows and the mean.
-- Carers: in-house and agency households at their published rates per 10,000; children are
-  placed with the first household whose skill fits (vacancies remain, as in Ofsted's data).
+- Consistent with the model's own rules (issue 11): each placed child's needs are drawn as the
+  matching rule would have placed them (a child of 10+ in a children's home has needs above
+  ``matching.residential_needs_threshold``; one of 10+ in foster care has needs at or below
+  it: the entrants' needs distribution, truncated), and each child is placed the way matching
+  places: foster children with a carer whose skill fits, in the council's area first, then
+  outside; children's home residents in an in-house bed, then a purchased place by band;
+  supported residents in a supported place by band. Match quality is the matching rule's fit
+  plus its noise. The purchased children's home and supported places are sized on this stock
+  (``Capacity.size_pools``). Nobody is given a household made to fit them: a child for whom no
+  place of the drawn kind is left takes the nearest kind that has one.
+- Carers: in-house and agency households at their rates per 10,000 (agency × ``market.agency_
+  supply_ratio``), each in a location band drawn from ``market.*_location_shares``.
 - Workers: case-holding FTE per 10,000, the published agency share; children allocated to the
   least-loaded worker.
-Draws come from numpy generators keyed by (seed, "population.*") in ``streams.py``.
+Draws come from numpy generators keyed by (seed, "population.*") in ``streams.py`` and, for
+households' locations, from each household's own keyed stream.
 """
 
 from __future__ import annotations
@@ -23,8 +34,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.special import betainc, betaincinv
 
-from simulation.agents import YEAR_DAYS, CarerHousehold, Child, Group, SocialWorker
+from simulation.agents import LOCATIONS, YEAR_DAYS, CarerHousehold, Child, Group, SocialWorker
+from simulation.capacity import location_of
+from simulation.params import ParamReader
+from simulation.rules.matching import FIXED_LOCATION, placement_fit
 
 if TYPE_CHECKING:
     from simulation.model import CareSystem
@@ -39,11 +54,13 @@ G = Group
 PLACEMENT_BY_AGE = (
     (0.26, 0.42, 0.14, 0.00, 0.00, 0.08, 0.10, 0.00),
     (0.22, 0.30, 0.16, 0.00, 0.00, 0.10, 0.04, 0.18),
-    (0.22, 0.36, 0.23, 0.03, 0.00, 0.09, 0.04, 0.03),
+    (0.22, 0.36, 0.23, 0.00, 0.00, 0.09, 0.04, 0.03),  # homes only for 10+ (matching)
     (0.17, 0.30, 0.27, 0.14, 0.00, 0.06, 0.06, 0.00),
     (0.12, 0.21, 0.26, 0.13, 0.17, 0.03, 0.08, 0.00),
 )
-UASC_PLACEMENT = (0.0, 0.17, 0.40, 0.05, 0.33, 0.0, 0.05, 0.0)
+UASC_PLACEMENT = (0.0, 0.17, 0.40, 0.05, 0.33, 0.0, 0.05, 0.0)  # aged 16-17
+UASC_PLACEMENT_10_15 = (0.0, 0.30, 0.60, 0.05, 0.0, 0.0, 0.05, 0.0)  # no supported under 16
+UASC_16_17_SHARE = 0.85  # assumption: most UASC in care are 16-17 (as entry.uasc_share_16_17)
 BAND_LOW = (0.0, 1.0, 5.0, 10.0, 16.0)
 BAND_HIGH = (1.0, 5.0, 10.0, 16.0, 18.0)
 
@@ -102,11 +119,16 @@ def _build_carers(model: CareSystem) -> None:
     rng = model.streams.numpy_generator("population.carers")
     weights = np.asarray(p["carers.places_weights"], dtype=float)
     weights = weights / weights.sum()
-    for sector, key in (
-        (G.INHOUSE, "carers.inhouse_households_per_10k"),
-        (G.AGENCY, "carers.agency_households_per_10k"),
+    for sector, key, ratio, shares in (
+        (G.INHOUSE, "carers.inhouse_households_per_10k", 1.0, "market.inhouse_location_shares"),
+        (
+            G.AGENCY,
+            "carers.agency_households_per_10k",
+            p["market.agency_supply_ratio"],
+            "market.agency_location_shares",
+        ),
     ):
-        n = round(p[key] * model.scale)
+        n = round(p[key] * ratio * model.scale)
         for _ in range(n):
             carer = CarerHousehold(
                 model,
@@ -117,6 +139,7 @@ def _build_carers(model: CareSystem) -> None:
                 older=bool(rng.random() < 0.25),
                 joined=-float(rng.exponential(8 * YEAR_DAYS)),
             )
+            carer.location = model.capacity.location(shares, "carers.location", carer.carer_id)
             model.add_carer(carer)
 
 
@@ -158,19 +181,27 @@ def placement_table(
     iterations: int = 100,
     observed: tuple[float, ...] = (),
 ) -> np.ndarray:
-    """Placement probabilities by row (the five age bands of ``PLACEMENT_BY_AGE``, then UASC):
-    the hand-set rows — or an area's own table of the stock by row and group (``observed``,
-    48 counts; a row with no children keeps the hand-set one) — with each group's column
-    scaled (iterative proportional fitting) until the stock they imply, weighted by age band
-    and UASC share, has the ``target`` mix. A row's zeros stay zeros (no supported
-    accommodation under 16); a group no row allows stays 0."""
-    rows = np.asarray((*PLACEMENT_BY_AGE, UASC_PLACEMENT), dtype=float)
+    """Placement probabilities by row (the five age bands of ``PLACEMENT_BY_AGE``, then UASC
+    aged 16-17 and UASC aged 10-15): the hand-set rows — or an area's own table of the stock
+    by row and group (``observed``, 48 counts: the five bands then UASC; a row with no
+    children keeps the hand-set one; the UASC row serves both UASC rows, without supported
+    accommodation under 16) — with each group's column scaled (iterative proportional
+    fitting) until the stock they imply, weighted by age band and UASC share, has the
+    ``target`` mix. A row's zeros stay zeros (no supported accommodation under 16, no
+    children's home under 10, as the matching rule places); a group no row allows stays 0."""
+    rows = np.asarray((*PLACEMENT_BY_AGE, UASC_PLACEMENT, UASC_PLACEMENT_10_15), dtype=float)
     if any(observed):
-        table = np.asarray(observed, dtype=float).reshape(rows.shape)
+        table = np.asarray(observed, dtype=float).reshape(len(PLACEMENT_BY_AGE) + 1, -1)
+        table = np.vstack((table, table[-1:] * (np.arange(table.shape[1]) != G.SUPPORTED)))
         given = table.sum(axis=1) > 0
         rows[given] = table[given]
     rows /= rows.sum(axis=1, keepdims=True)
-    weights = np.append((1.0 - uasc_share) * np.asarray(age_shares, dtype=float), uasc_share)
+    weights = np.concatenate(
+        (
+            (1.0 - uasc_share) * np.asarray(age_shares, dtype=float),
+            (uasc_share * UASC_16_17_SHARE, uasc_share * (1.0 - UASC_16_17_SHARE)),
+        )
+    )
     goal = np.asarray(target, dtype=float)
     goal = goal / goal.sum()
     for _ in range(iterations):
@@ -190,12 +221,13 @@ def _build_children(model: CareSystem) -> None:
     uasc = rng.random(n) < p["area.uasc_stock_share"]
     ages = np.asarray(p["area.stock_age_shares"], dtype=float)
     band = np.where(
-        uasc, np.where(rng.random(n) < 0.85, 4, 3), _choose(rng, np.tile(ages / ages.sum(), (n, 1)))
+        uasc,
+        np.where(rng.random(n) < UASC_16_17_SHARE, 4, 3),
+        _choose(rng, np.tile(ages / ages.sum(), (n, 1))),
     )
     low, high = np.asarray(BAND_LOW)[band], np.asarray(BAND_HIGH)[band]
     age = np.minimum(low + (high - low) * rng.random(n), 17.999)
-    needs = rng.beta(p["entry.needs_beta_a"], p["entry.needs_beta_b"], n)
-    needs = np.minimum(1.0, needs + np.where(age >= 10, p["entry.needs_adolescent_shift"], 0.0))
+    needs_u = rng.random(n)  # needs are drawn once the placement is known (consistent_needs)
     # DfE 2024 stock by legal status: s20, care order, police protection, youth justice,
     # placement order
     legal_names = ("s20", "care_order", "police_protection", "youth_justice", "placement_order")
@@ -209,15 +241,22 @@ def _build_children(model: CareSystem) -> None:
         p["area.stock_placement_shares"],
         observed=p["area.stock_placement_by_age"],
     )
-    row = np.where(uasc, len(PLACEMENT_BY_AGE), band)
+    uasc_row = np.where(band == 4, len(PLACEMENT_BY_AGE), len(PLACEMENT_BY_AGE) + 1)
+    row = np.where(uasc, uasc_row, band)
     group = _choose(rng, table[row])
-    # mean time in care by row: the area's own (SSDA903) where given, else the assumption
+    # mean time in care by row: the area's own (SSDA903) where given, else the assumption (the
+    # area's UASC row serves both UASC rows)
     years = np.asarray(p["area.stock_years_in_care"], dtype=float)
+    years = np.append(years, years[-1])
     mean_days = np.where(years[row] > 0, years[row] * YEAR_DAYS, MEAN_DAYS_IN_CARE)
     in_care = np.maximum(np.minimum(rng.exponential(mean_days), age * YEAR_DAYS), 1.0)
     in_placement = in_care * rng.random(n) ** 0.5
-    quality = np.clip(rng.normal(0.6, 0.15, n), 0.0, 1.0)
-    finder = model.capacity
+    noise = rng.random(n) - 0.5  # match quality noise, as the matching rule draws it
+    location_u = rng.random(n)
+    needs = consistent_needs(p, needs_u, age, group)
+    model.capacity.size_pools(
+        int(np.sum(group == G.RESIDENTIAL)), int(np.sum(group == G.SUPPORTED))
+    )
     for i in range(n):
         child = Child(
             model,
@@ -233,7 +272,78 @@ def _build_children(model: CareSystem) -> None:
         if g == G.ADOPTION:
             child.legal = "placement_order"
             placed_days = min(placed_days, 200.0)
-        carer, inhouse_bed, g = finder.existing(child, g)
+        carer, inhouse_bed, location, g = _existing_place(model, child, g, float(location_u[i]))
+        skill = carer.skill if carer is not None else 0.0
+        quality = min(1.0, max(0.0, placement_fit(p, g, child.needs, skill, carer is not None)))
+        quality = min(1.0, max(0.0, quality + 0.2 * float(noise[i])))
         model.start_existing(
-            child, -float(in_care[i]), -placed_days, g, carer, float(quality[i]), inhouse_bed
+            child, -float(in_care[i]), -placed_days, g, carer, quality, inhouse_bed, location
         )
+
+
+def consistent_needs(
+    p: ParamReader, u: np.ndarray, age: np.ndarray, group: np.ndarray
+) -> np.ndarray:
+    """Needs as the matching rule would have placed each child: the entrants' distribution
+    (Beta, shifted up from age 10), truncated above the children's home threshold for a
+    child of 10+ in a children's home and at or below it for one of 10+ in foster care."""
+    a, b = p["entry.needs_beta_a"], p["entry.needs_beta_b"]
+    shift = np.where(age >= 10, p["entry.needs_adolescent_shift"], 0.0)
+    cut = p["matching.residential_needs_threshold"] - shift
+    lo, hi = np.zeros_like(u), np.ones_like(u)
+    older = age >= 10
+    home = older & (group == G.RESIDENTIAL)
+    foster = older & np.isin(group, (G.KINSHIP, G.INHOUSE, G.AGENCY))
+    lo = np.where(home, np.clip(cut, 0.0, 1.0), lo)
+    hi = np.where(foster, np.clip(cut, 0.0, 1.0), hi)
+    lo_cdf, hi_cdf = betainc(a, b, lo), betainc(a, b, hi)
+    empty = hi_cdf <= lo_cdf  # the threshold leaves no room: unconstrained
+    lo_cdf, hi_cdf = np.where(empty, 0.0, lo_cdf), np.where(empty, 1.0, hi_cdf)
+    base = betaincinv(a, b, lo_cdf + u * (hi_cdf - lo_cdf))
+    return np.minimum(1.0, base + shift)
+
+
+def _existing_place(
+    model: CareSystem, child: Child, group: int, u: float
+) -> tuple[CarerHousehold | None, bool, int, int]:
+    """A place for a child of the starting population, found as matching finds one:
+    (carer, in-house bed, location band, group)."""
+    cap, p = model.capacity, model.p
+    if group == G.KINSHIP:
+        return cap.new_kinship_household(child), False, -1, group
+    if group in (G.INHOUSE, G.AGENCY):
+        return _existing_foster(model, child, group)
+    if group == G.RESIDENTIAL:
+        band, bed = cap.home_band(LOCATIONS)
+        if band >= 0:
+            return None, bed, band, group
+        return _existing_foster(model, child, int(G.AGENCY))
+    if group == G.SUPPORTED:
+        band = cap.supported_band(LOCATIONS)
+        if band >= 0:
+            return None, False, band, group
+        return _existing_foster(model, child, int(G.AGENCY))
+    return None, False, location_of(p[FIXED_LOCATION[group]], u), group
+
+
+def _existing_foster(
+    model: CareSystem, child: Child, group: int
+) -> tuple[CarerHousehold | None, bool, int, int]:
+    """A foster carer who fits (this sector, then the other), else any with a vacancy; when
+    every foster place is taken, a children's home place (8+) or another setting."""
+    cap = model.capacity
+    tolerance = model.p["matching.skill_tolerance"]
+    other = G.AGENCY if group == G.INHOUSE else G.INHOUSE
+    for sector in (group, other):
+        carer = cap.find(sector, child.needs, tolerance)
+        if carer is not None:
+            return carer, False, -1, int(sector)
+    for sector in (group, other):
+        carer = cap.any(sector)
+        if carer is not None:
+            return carer, False, -1, int(sector)
+    if child.age(0.0) >= 8:
+        band, bed = cap.home_band(LOCATIONS)
+        if band >= 0:
+            return None, bed, band, int(G.RESIDENTIAL)
+    return None, False, location_of(model.p[FIXED_LOCATION[G.OTHER]], 0.5), int(G.OTHER)

@@ -58,7 +58,29 @@ def audit(model: CareSystem) -> None:
             assert child.carer is carer and child.in_care
     seen = Counter(id(c) for carer in model.carers.values() for c in carer.children)
     assert all(n == 1 for n in seen.values()), "a child is in two placements"
-    assert model.capacity.inhouse_beds_used <= model.capacity.inhouse_beds
+    assert all(c.carer is None or c in c.carer.children for c in model.children.values())
+    _audit_places(model)
     for worker in model.workers.values():
         for child in worker.children.values():
             assert child.worker is worker and child.in_care
+
+
+def _audit_places(model: CareSystem) -> None:
+    """Children's home beds and places, supported places: counted right, none over capacity,
+    and every child placed in one band."""
+    cap = model.capacity
+    beds = sum(1 for c in model.children.values() if c.inhouse_bed)
+    assert cap.inhouse_beds_used == beds <= cap.inhouse_beds, "in-house beds over capacity"
+    for group, pool in cap.pools.items():
+        used = Counter(
+            c.location
+            for c in model.children.values()
+            if c.placement == group and not c.inhouse_bed
+        )
+        for band in range(3):
+            assert pool.used[band] == used[band], f"{Group(group).name} places miscounted"
+            assert pool.used[band] <= pool.places[band], f"{Group(group).name} over capacity"
+    for child in model.children.values():
+        assert child.location in (0, 1, 2), f"child {child.child_id} placed nowhere"
+        if child.carer is not None:
+            assert child.location == child.carer.location

@@ -2,8 +2,17 @@
 support, deregistration, kinship households and Staying Put.
 
 - Approvals: dated in-house approvals from the salabim pipeline (simulation/pipeline.py), run
-  ahead of the model; agency households join the independent market at
-  ``carers.agency_recruit_per_year`` × its starting size (a steady market).
+  ahead of the model.
+- The agency (IFA) market is the finite supply of agency households available to this council
+  (starting size ``carers.agency_households_per_10k`` × ``market.agency_supply_ratio``). It
+  joins with demand and price: households join at ``carers.agency_recruit_per_year`` × the
+  starting size × (demand / demand at the start) ** ``market.agency_demand_elasticity`` ×
+  (1 + ``market.agency_fee_uplift_share``) ** ``market.agency_price_elasticity``, where demand
+  is the agency places filled plus children waiting for a family placement (re-evaluated each
+  month end; an integrated-hazard threshold per join keeps the n-th join's luck paired across
+  scenarios). Households leave by deregistration, so the market shrinks when demand falls and
+  fewer join than leave. No elasticity is published: both are assumptions whose ranges
+  include no response (docs/evidence.md, issue 11).
 - Deregistration hazard per household-year = ``carers.deregistration_per_year`` (Ofsted 2022-23)
   × strain ratio for a year after an unplanned ending × older-carer ratio × enhanced-support
   ratio (lever ``carers.support_share``; Mockingbird's 82% as the low end of an assumption
@@ -16,12 +25,29 @@ support, deregistration, kinship households and Staying Put.
 
 from __future__ import annotations
 
+from typing import Any
+
 from simulation.agents import YEAR_DAYS, CarerHousehold, Child, Group
+from simulation.capacity import Need
 from simulation.pipeline import run_pipeline
 from simulation.rules.registry import Rule, register_rule
 
 APPROVED_ID_BASE = 200_000_000
 AGENCY_JOIN_ID_BASE = 300_000_000
+LOCATION_SHARES = {
+    Group.INHOUSE: "market.inhouse_location_shares",
+    Group.AGENCY: "market.agency_location_shares",
+}
+
+
+class AgencyMarket:
+    """The owner of the agency joining hazard (the engine keys its threshold by ``key``)."""
+
+    __slots__ = ("key", "timers")
+
+    def __init__(self) -> None:
+        self.key = 0
+        self.timers: dict[str, Any] = {}
 
 
 @register_rule("carers")
@@ -31,6 +57,7 @@ class Carers(Rule):
     reads = (
         "carers.",
         "pipeline.",
+        "market.",
         "exits.staying_put_share",
         "exits.staying_put_days",
         "area.population_0_17",
@@ -46,23 +73,54 @@ class Carers(Rule):
         self.approvals = 0
         self.agency_rate = 0.0
         self.agency_start = 0  # the independent market's size at the start
-        self.agency_version = 0  # bumped when a dated change restarts the joining stream
+        self.agency_started = False
+        self.start_demand = 0.0  # agency places filled (and children waiting) at the start
+        self.market = AgencyMarket()
         self.enhanced = 0
         m.at(0.0, self._start_markets)
 
     def _start_markets(self) -> None:
         m = self.model
         self.agency_start = sum(1 for c in m.carers.values() if c.sector == Group.AGENCY)
-        self._start_agency_joins()
+        self.start_demand = self._agency_demand()
+        self.agency_started = True
+        self._set_agency_rate()
         self._schedule_approvals()
 
-    def _start_agency_joins(self) -> None:
-        """Agency households join at ``carers.agency_recruit_per_year`` × the market's starting
-        size; a dated change restarts the (Poisson) stream from that day at the new rate."""
-        self.agency_version += 1
-        self.agency_rate = self.p["carers.agency_recruit_per_year"] * self.agency_start / YEAR_DAYS
-        if self.agency_rate > 0:
-            self._next_agency_join()
+    def _agency_demand(self) -> float:
+        """Demand on the agency market: its places filled, plus children waiting for a family
+        placement (they are referred to the agencies too)."""
+        m = self.model
+        used, _ = m.capacity.foster_places(int(Group.AGENCY))
+        return float(used + m.capacity.waiting_for[Need.FAMILY])
+
+    def agency_join_rate(self) -> float:
+        """Agency households joining per day, from demand and the fee paid."""
+        p = self.p
+        demand = self._agency_demand()
+        ratio = demand / self.start_demand if self.start_demand > 0 else 1.0
+        rate = p["carers.agency_recruit_per_year"] * self.agency_start / YEAR_DAYS
+        rate *= ratio ** p["market.agency_demand_elasticity"]
+        return (
+            rate
+            * (1.0 + p["market.agency_fee_uplift_share"]) ** p["market.agency_price_elasticity"]
+        )
+
+    def _set_agency_rate(self) -> None:
+        """(Re)set the hazard of the next agency join at the current rate (its threshold is
+        drawn once per join, so a changed rate moves the join but never re-draws it)."""
+        self.agency_rate = self.agency_join_rate()
+        self.model.set_hazard(
+            self.market,
+            "carers.agency_join",
+            self.agency_rate,
+            self._agency_join,
+            occurrence=self.agency_joins,
+        )
+
+    def month_end(self, day: float) -> None:
+        if self.agency_started:
+            self._set_agency_rate()
 
     def _schedule_approvals(self) -> None:
         m = self.model
@@ -77,7 +135,11 @@ class Carers(Rule):
         places = s.choice(weights, "carers.places", carer_id) + 1
         skill = s.beta(3.0, 2.5, "carers.skill", carer_id)
         older = s.uniform("carers.older", carer_id) < 0.15
-        return CarerHousehold(m, carer_id, sector, places, skill, older, joined=m.now)
+        carer = CarerHousehold(m, carer_id, sector, places, skill, older, joined=m.now)
+        carer.location = m.capacity.location(
+            LOCATION_SHARES[Group(sector)], "carers.location", carer_id
+        )
+        return carer
 
     def _approve(self, app_id: int) -> None:
         """An in-house household approved; its id from the pipeline's application id, so a
@@ -88,20 +150,12 @@ class Carers(Rule):
         self.model.indicators.count("carer_approvals_inhouse")
         self.model.add_carer(carer)
 
-    def _next_agency_join(self) -> None:
-        gap = self.model.streams.exponential("carers.agency_join", 0, self.agency_joins)
-        self.model.at(
-            self.model.now + gap / self.agency_rate, self._agency_join, self.agency_version
-        )
-
-    def _agency_join(self, version: int) -> None:
-        if version != self.agency_version:
-            return  # scheduled at a rate a dated change has replaced
+    def _agency_join(self, market: AgencyMarket) -> None:
         carer = self._new_household(int(Group.AGENCY), AGENCY_JOIN_ID_BASE + self.agency_joins)
         self.agency_joins += 1
         self.model.indicators.count("carer_approvals")
         self.model.add_carer(carer)
-        self._next_agency_join()
+        self._set_agency_rate()
 
     def _joined(self, carer: CarerHousehold) -> None:
         if carer.sector == Group.KINSHIP:
@@ -167,8 +221,11 @@ class Carers(Rule):
             self._refresh(carer)
 
     def on_params_changed(self, changed: frozenset[str]) -> None:
-        if "carers.agency_recruit_per_year" in changed and self.agency_version > 0:  # started
-            self._start_agency_joins()
+        if self.agency_started and any(
+            path == "carers.agency_recruit_per_year" or path.startswith("market.agency")
+            for path in changed
+        ):
+            self._set_agency_rate()
         if any(path.startswith("carers.") for path in changed):
             for carer in list(self.model.carers.values()):
                 if carer.sector == Group.INHOUSE:

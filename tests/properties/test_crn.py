@@ -75,17 +75,20 @@ def _price_only(tmp_path: Path) -> Scenario:
     return load_scenario(str(path))
 
 
+PRICED = ("cost_", "price_")  # spend, and the market price indicators (issue 11)
+
+
 def test_a_price_only_change_leaves_every_event_identical(tmp_path: Path) -> None:
     base = _run(load_scenario("baseline"), SEED, reps=3, years=2)
     priced = _run(_price_only(tmp_path), SEED, reps=3, years=2)
     cost_changed = False
     for b, p in zip(base, priced, strict=True):
         assert b.events == p.events
-        b_other = [r for r in b.indicators if not r[1].startswith("cost_")]
-        p_other = [r for r in p.indicators if not r[1].startswith("cost_")]
+        b_other = [r for r in b.indicators if not r[1].startswith(PRICED)]
+        p_other = [r for r in p.indicators if not r[1].startswith(PRICED)]
         assert b_other == p_other
-        b_series = [r for r in b.timeseries if not r[1].startswith("cost_")]
-        p_series = [r for r in p.timeseries if not r[1].startswith("cost_")]
+        b_series = [r for r in b.timeseries if not r[1].startswith(PRICED)]
+        p_series = [r for r in p.timeseries if not r[1].startswith(PRICED)]
         assert b_series == p_series
         b_cost = [r for r in b.indicators if r[1] == "cost_total_gbp"]
         p_cost = [r for r in p.indicators if r[1] == "cost_total_gbp"]
@@ -135,8 +138,12 @@ def test_a_kinship_lever_leaves_unrelated_children_and_households_draws_identica
     in-house approvals from the pipeline's application, agency entries from their stream."""
     from simulation.agents import KINSHIP_ID_BASE, Group
 
-    base = _recorded_run({})
-    more_kin = _recorded_run({"matching.kinship_assessors_extra_per_10k": 2.0})
+    # The agency market joins with demand (issue 11): fewer children needing agency carers
+    # rightly means fewer agency households join. That response is switched off here, so the
+    # test isolates the identity of draws; with it on, part 1 below still holds.
+    still = {"market.agency_demand_elasticity": 0.0}
+    base = _recorded_run(still)
+    more_kin = _recorded_run({**still, "matching.kinship_assessors_extra_per_10k": 2.0})
     assert base["carers"] != more_kin["carers"]  # the lever did something: the test can fail
     kinship = {c for c, a in more_kin["carers"].items() if a[0] == Group.KINSHIP}
     assert len(kinship) > len({c for c, a in base["carers"].items() if a[0] == Group.KINSHIP})

@@ -1,6 +1,7 @@
 """Property tests over the parameter bounds: whatever the parameters, children are conserved,
-no carer holds more children than places, no child is in two placements, costs are never
-negative and time never runs backwards."""
+no carer, children's home or supported place holds more children than its places, every child
+in care has exactly one placement at every moment, costs are never negative and time never
+runs backwards."""
 
 import itertools
 
@@ -27,11 +28,26 @@ PARAMS = st.fixed_dictionaries(
         "exits.staying_put_share": st.lists(st.floats(0.0, 1.0), min_size=2, max_size=2),
         "matching.order": st.sampled_from(
             [
+                "kinship,inhouse,agency",
                 "kinship,inhouse,agency,residential",
                 "agency,inhouse,kinship,residential",
                 "residential",
             ]
         ),
+        "matching.shortfall_order": st.sampled_from(
+            [
+                "outside_area,less_suitable,emergency,unregistered",
+                "emergency,less_suitable",
+                "unregistered",
+                "less_suitable,outside_area",
+            ]
+        ),
+        "carers.agency_households_per_10k": st.floats(0.0, 30.0),
+        "market.residential_places_ratio": st.floats(1.0, 1.5),
+        "market.supported_places_ratio": st.floats(1.0, 1.5),
+        "market.residential_price_elasticity": st.floats(0.0, 3.3),
+        "market.agency_demand_elasticity": st.floats(0.0, 2.0),
+        "market.agency_supply_ratio": st.floats(0.1, 1.5),
     }
 )
 
@@ -41,7 +57,7 @@ PARAMS = st.fixed_dictionaries(
 def test_invariants_hold_for_any_parameters(changes, seed):
     model = make_model({**changes, "area.population_0_17": 15_000}, seed=seed)
     start = len(model.children)
-    for day in (45.0, 200.0, 400.0, 650.0):
+    for day in (0.0, 45.0, 200.0, 400.0, 500.5, 650.0):
         model.at(day, audit, model)
     model.run_years(2)
     audit(model)

@@ -35,6 +35,9 @@ def test_every_numeric_assumption_is_sampled_and_the_rest_held_with_a_reason() -
     assert DEREG in sampled and "endings.needs_effect" in sampled
     assert all(SPEC[p].kind == "assumption" for p in (*sampled, *held))
     assert held["carers.places_weights"] == HELD_LIST
+    # the care market (issue 11): its numeric assumptions are drawn, its share vectors held
+    assert {"market.agency_supply_ratio", "market.unregistered_gbp_per_week"} <= set(sampled)
+    assert held["market.other_location_shares"] == HELD_LIST
     assert {p for p in held if p.startswith("engine.")} == {
         "engine.clock",
         "engine.rules",

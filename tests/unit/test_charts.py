@@ -86,6 +86,14 @@ def _yearly(s: int, rep: int, year: int) -> dict[str, float]:
         "caseload_mean": 17 + 2 * _noise("cl", rep, year),
         "sw_turnover_pct": 16 + 3 * _noise("to", rep, year),
         "agency_share_pct": 17 + 3 * _noise("ag", rep, year),
+        "placed_outside_la_pct": 45 * (1 - eff) + 2 * _noise("po", rep, year),
+        "placed_20_miles_plus_pct": 15 * (1 - eff) + 2 * _noise("pf", rep, year),
+        "unregistered_placements": 8 * (1 - 2 * eff) + 2 * _noise("un", rep, year),
+        "placement_shortfall_days": 900 * (1 - 2 * eff) + 100 * _noise("sd", rep, year),
+        "occupancy_inhouse_foster_pct": 92 + 3 * _noise("oi", rep, year),
+        "occupancy_agency_foster_pct": 72 + 3 * _noise("oa", rep, year),
+        "occupancy_residential_pct": 90 + 3 * _noise("or", rep, year),
+        "price_residential_gbp_per_week": 6123 * (1 - eff) + 200 * _noise("pr", rep, year),
     }
     weekly = {
         "kinship": 350,

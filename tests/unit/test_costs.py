@@ -21,6 +21,7 @@ def test_doubling_every_weekly_price_doubles_placement_spend_only():
             "costs.weekly_gbp": prices,
             "costs.inhouse_residential_weekly_gbp": 9000.0,
             "costs.staying_put_gbp_per_year": 2 * 8222.0,
+            "market.unregistered_gbp_per_week": 2 * 10000.0,
         },
         years=1,
     )

@@ -17,7 +17,7 @@ from calibration.fit import (
 from calibration.targets import england_data, stock_groups
 from simulation.agents import Group
 from simulation.params import Parameters
-from simulation.population import PLACEMENT_BY_AGE, placement_table
+from simulation.population import PLACEMENT_BY_AGE, UASC_16_17_SHARE, placement_table
 from tests.engine_helpers import make_model
 
 
@@ -25,7 +25,8 @@ def test_placement_table_reaches_the_target_mix_and_keeps_structural_zeros():
     ages = np.array([0.05, 0.14, 0.2, 0.4, 0.21])
     target = (0.30, 0.20, 0.15, 0.12, 0.05, 0.10, 0.03, 0.05)
     rows = placement_table(ages, 0.1, target)
-    implied = np.append(0.9 * ages, 0.1) @ rows
+    weights = np.concatenate((0.9 * ages, (0.1 * UASC_16_17_SHARE, 0.1 * (1 - UASC_16_17_SHARE))))
+    implied = weights @ rows
     assert implied == pytest.approx(target, abs=1e-4)
     assert np.allclose(rows.sum(axis=1), 1.0)
     for band, row in enumerate(PLACEMENT_BY_AGE):  # no supported accommodation under 16 etc.

@@ -19,6 +19,12 @@ def test_every_lever_and_assumption_is_listed_once_with_its_details() -> None:
     assert by_path["carers.places_weights"].range == "held at its value"
     assert by_path["workforce.fte_extra_per_10k"].range == "0 to 100 (allowed)"
     assert by_path["workforce.fte_extra"].kind == "lever (count)"
+    # the care market's levers and assumptions (issue 11)
+    shortfall = by_path["matching.shortfall_order"]
+    assert shortfall.kind == "lever" and "unregistered" in shortfall.range
+    assert by_path["market.agency_fee_uplift_share"].range == "0 to 1 (allowed)"
+    assert by_path["market.agency_supply_ratio"].range == "0.8 to 1.2 (sampled)"
+    assert by_path["market.adoption_location_shares"].range == "held at its value"
     assert not any(SPEC[p].kind in ("published", "calibrated") for p in paths if p in SPEC)
 
 
