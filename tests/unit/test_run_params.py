@@ -46,3 +46,29 @@ def test_settings_are_checked_and_recorded() -> None:
     entry = manifest_entries(RunSettings(), draws)
     assert entry["assumptions"]["mode"] == "sampled"  # type: ignore[index]
     assert entry["price_base"]["price_year"] == load_price_index().latest  # type: ignore[index]
+
+
+def test_every_range_collapsed_to_central_runs_byte_for_byte_as_central() -> None:
+    """Issue 13's check, end to end: a sampled run whose every assumption range is collapsed
+    to its central value gives the central run's parameters and indicators exactly (one year
+    of the default area, the care market included)."""
+    import dataclasses
+
+    from calibration.assumptions import sampled_paths
+    from simulation.runner import run_replicate
+
+    scen = load_scenario("sufficiency-shortfall")
+    central, _ = replicate_params(scen, "england-average", 2, 5, RunSettings("central"))
+    resolved = resolve_params(scen, "england-average", 2)
+    paths, _ = sampled_paths()
+    collapsed = {p: (float(resolved[p]), float(resolved[p])) for p in paths}
+    narrowed = dataclasses.replace(scen, ranges=collapsed)
+    drawn, draw = replicate_params(narrowed, "england-average", 2, 5, RunSettings("sampled"))
+    assert draw.mode == "sampled" and set(draw.values) == set(paths)
+    assert drawn.sha256() == central.sha256()
+    # and a real draw does move the market's assumptions (the test could fail)
+    free, _ = replicate_params(scen, "england-average", 2, 5, RunSettings("sampled"))
+    assert free["market.residential_places_ratio"] != central["market.residential_places_ratio"]
+    one = run_replicate(drawn, years=1, seed=5, replicate=2)
+    other = run_replicate(central, years=1, seed=5, replicate=2)
+    assert one.indicators == other.indicators
