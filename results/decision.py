@@ -65,6 +65,19 @@ POLARITY: dict[str, int] = {
     "carer_approvals_inhouse": 1,
     "mean_match_quality": 1,
     "wellbeing_mean": 1,
+    # the care market (issue 11): nearer, suitable, registered places are better
+    **{
+        f"placed_{where}{group}_pct": -1
+        for where in ("outside_la", "20_miles_plus")
+        for group in ("", "_foster", "_residential")
+    },
+    "unregistered_placements": -1,
+    "cla_unregistered": -1,
+    "placement_shortfall_days": -1,
+    **{
+        f"shortfall_{path}": -1
+        for path in ("outside_area", "less_suitable", "emergency", "unregistered")
+    },
     **{
         f"cost_{part}_gbp": -1
         for part in (
@@ -92,6 +105,9 @@ DECISION_OUTCOMES = (
     "cla_foster_agency",
     "cla_residential",
     "cla_foster_kinship",
+    "placed_outside_la_pct",
+    "unregistered_placements",
+    "placement_shortfall_days",
     "reentries_within_12m",
     "carer_households_inhouse",
     "carer_deregistrations",

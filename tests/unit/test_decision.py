@@ -185,3 +185,20 @@ def test_summary_lines_and_money() -> None:
     assert any(line.startswith("No cost per unplanned ending avoided") for line in lines)
     assert money(-554_000) == "−£554k" and money(1_234_567, True) == "+£1.2m"
     assert money(950) == "£950" and money(0.4) == "£0"
+
+
+def test_market_outcomes_have_a_direction_and_are_in_the_summary() -> None:
+    """Children placed nearer, in suitable registered places, is better (issue 11's
+    indicators), so p_better is given for them; price and occupancy have no direction."""
+    from results.decision import DECISION_OUTCOMES, POLARITY
+    from simulation.indicator_names import INDICATOR_UNITS
+
+    assert set(POLARITY) <= set(INDICATOR_UNITS)
+    for indicator in ("placed_outside_la_pct", "unregistered_placements", "shortfall_emergency"):
+        assert POLARITY[indicator] == -1
+    assert "price_residential_gbp_per_week" not in POLARITY
+    assert "occupancy_residential_pct" not in POLARITY
+    assert {"placed_outside_la_pct", "unregistered_placements"} <= set(DECISION_OUTCOMES)
+    assert p_better([-1.0, -2.0, 0.0], POLARITY["unregistered_placements"]) == pytest.approx(
+        (1 + 1 + 0.5) / 3
+    )
