@@ -4,7 +4,9 @@
     python run.py compare baseline foster-carer-support --years 5 --reps 100 --seed 1
     python run.py sensitivity foster-carer-support --method morris
     python run.py levers
-    python run.py calibrate --area england-average --year 2024
+    python run.py calibrate --area england-average --year 2024 [--out results/fits]
+    python run.py areas
+    python run.py backtest --la all --from 2018 [--to 2024]
     python run.py scenarios
     python run.py report RUN_DIR
 
@@ -47,7 +49,13 @@ Years = Annotated[int, typer.Option(min=1, max=50, help="Years to simulate.")]
 Reps = Annotated[int, typer.Option(min=1, max=10_000, help="Replicates (paired across scenarios).")]
 SEED_MAX = 2**63 - 1  # replicate seeds are derived modulo 2**63: a larger seed would repeat one
 Seed = Annotated[int, typer.Option(min=0, max=SEED_MAX, help="Master random seed.")]
-Area = Annotated[str, typer.Option(help="Area: england-average, england or la-<code>-<year>.")]
+Area = Annotated[
+    str,
+    typer.Option(
+        help="Area: england-average, england, an authority (leeds, 383, la-383 or la-383-2024; "
+        "its latest fit when no year is given) or a fit file. List them: python run.py areas."
+    ),
+]
 Out = Annotated[str, typer.Option(help="Folder under which the run folder is written.")]
 Jobs = Annotated[int, typer.Option(min=0, help="Worker processes (0 = all cores).")]
 Executor = Annotated[str, typer.Option(help="'local' (processes) or 'dask'.")]
@@ -318,6 +326,13 @@ def calibrate(
     executor: Executor = "local",
     scheduler: Scheduler = None,
     no_report: NoReport = False,
+    out: Annotated[
+        str | None,  # text, so that an empty --out is refused rather than read as "."
+        typer.Option(help="Folder for the fit files [default: results/fits]."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a committed fit in calibration/fitted.")
+    ] = False,
     ssda903: Annotated[
         Path | None,
         typer.Option(help="Fit an area to a council's own SSDA903 files (a folder of CSVs)."),
@@ -333,7 +348,7 @@ def calibrate(
         typer.Option(min=100, help="With --ssda903: children aged 0-17 in the area."),
     ] = None,
 ) -> None:
-    """Fit hazard scales to official statistics; write calibration/fitted/<area>-<year>.*"""
+    """Fit hazard scales to official statistics; write <out>/<area>-<year>.toml, .fit.csv."""
     if ssda903 is not None:
         from calibration.ssda903.calibrate import calibrate_ssda903
 
@@ -347,6 +362,7 @@ def calibrate(
             population=population,
             seed=seed,
             say=console.print,
+            **({"out_dir": Path(out)} if out else {}),
         )
         console.print(f"Fit written: [bold]{fitted}[/]")
         return
@@ -367,8 +383,137 @@ def calibrate(
         scheduler=scheduler,
         report=not no_report,
         console=console,
+        out=out,
+        force=force,
     )
-    console.print(f"Fit written: [bold]{path}[/]")
+    console.print(f"Fit written: [bold]{path}[/]", highlight=False)
+    if path is not None and "calibration/fitted" not in str(path):
+        console.print(f"Run from it with: python run.py simulate --area {path}", highlight=False)
+
+
+@app.command()
+def backtest(
+    la: Annotated[str, typer.Option(help="Authority (code or name) or 'all'.")] = "all",
+    from_year: Annotated[
+        int, typer.Option("--from", help="Origin: forecast with data up to this year only.")
+    ] = 2018,
+    to_year: Annotated[
+        int | None, typer.Option("--to", help="Last year to score [default: the latest].")
+    ] = None,
+    seed: Seed = 1,
+    out: Out = "results/runs",
+    jobs: Jobs = 0,
+    executor: Executor = "local",
+    scheduler: Scheduler = None,
+) -> None:
+    """Forecast each authority from one year's data; score later years against published
+    stock, starts and ceased, beside carry-forward and a Markov mean-field."""
+    from calibration.backtest import backtest as run_backtest
+
+    folder, summary, notes = _guard(  # pyright: ignore[reportGeneralTypeIssues]
+        run_backtest,
+        la=la,
+        origin=from_year,
+        last=to_year,
+        seed=seed,
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        out=out,
+        progress=_progress_bar("back-testing authorities"),
+    )
+    _print_backtest(summary, notes, from_year)
+    console.print(f"Run folder: [bold]{folder}[/]", highlight=False)
+
+
+def _progress_bar(description: str):
+    """A factory for a progress callback on stderr (hidden when it is not a terminal)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    def start(total: int):
+        bar = Progress(
+            description,
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=not err_console.is_terminal,
+        )
+        bar.start()
+        task = bar.add_task(description, total=total)
+
+        def tick() -> None:
+            bar.advance(task)
+            if bar.finished:
+                bar.stop()
+
+        return tick
+
+    return start
+
+
+def _print_backtest(summary: list[dict], notes: list[str], origin: int) -> None:
+    from rich.table import Table
+
+    for measure in ("stock", "started", "ceased"):
+        table = Table(
+            "group",
+            "horizon",
+            "year",
+            "n",
+            "model",
+            "carry-fwd",
+            "Markov",
+            "beats c-f",
+            "90% band",
+            title=f"Back-test from {origin}: {measure}, median (mean) absolute % error",
+        )
+        for r in (r for r in summary if r["measure"] == measure and r["group"] != "250 or more"):
+            table.add_row(
+                r["group"],
+                str(r["horizon"]),
+                str(r["year"]),
+                str(r["authorities"]),
+                f"{r['model_mdape']:.1f} ({r['model_mape']:.1f})",
+                f"{r['carry_forward_mdape']:.1f} ({r['carry_forward_mape']:.1f})",
+                f"{r['markov_mdape']:.1f} ({r['markov_mape']:.1f})",
+                f"{r['model_beats_carry_forward']} of {r['authorities']}",
+                f"{r['coverage_90']:.0f}%",
+            )
+        console.print(table)
+    for note in notes:
+        console.print(f"Note: {note}", highlight=False)
+
+
+@app.command()
+def areas() -> None:
+    """List every local authority: DfE code, name, years of data and fitted years."""
+    from rich.table import Table
+
+    from calibration.areas import AREAS, list_areas
+
+    rows = _guard(list_areas) or []
+    table = Table("area", "code", "name", "data", "fitted", title="Areas for --area")
+    for name in AREAS:
+        table.add_row(
+            name,
+            "",
+            "England" if name == "england" else "England, 100,000 children",
+            "2010-2024",
+            "",
+        )
+    held = 0
+    for r in rows:
+        held += r.held_back
+        years = f"{r.first_year}-{r.last_year}" + (" *" if r.held_back else "")
+        table.add_row(r.area, r.code, r.name, years, ", ".join(map(str, r.fitted)))
+    console.print(table)
+    console.print(
+        f"{len(rows)} local authorities. * {held} have data only to 2018: their rows after 2018 "
+        "are held back by the data's publisher for an independent test of forecasts.",
+        highlight=False,
+    )
 
 
 @app.command()

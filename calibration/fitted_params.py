@@ -1,13 +1,19 @@
-"""Read committed calibration fits: what ``simulation.scenario.resolve_params`` applies.
+"""Read calibration fits: what :func:`calibration.resolve.resolve_params` applies.
 
 ``fitted_changes(area, year=None, replicate=None)`` returns parameter changes (dotted path ->
 value): the point fit when ``replicate`` is None, else ensemble member ``replicate % n`` (so
 replicates carry parameter uncertainty and stay paired across scenarios: replicate r uses the
 same member in every scenario). Area names: ``england-average``, ``england``, ``la-<code>`` or
-``la-<code>-<year>``. With no ``year``, the latest fitted year is used. ``FileNotFoundError``
-when there is no fit for the area (callers fall back to the hand-set values); a fit file that
-is there but not UTF-8 TOML, or lacks its ``[parameters]``, or holds a value the parameter tree
-refuses, is a :class:`~simulation.errors.DataError` naming the file and key.
+``la-<code>-<year>`` (in ``calibration/fitted``), or the path of a fit file written elsewhere
+(``results/fits/la-383-2024.toml``). With no ``year``, the latest fitted year is used.
+``FileNotFoundError`` when there is no fit for the area (callers fall back to the hand-set
+values).
+
+Every fit carries ``area.start_year``, the DfE year whose 31 March stock starts a run from it
+(day 0 is 1 April of that year). Fits written before that parameter existed get their fit year
+(they started from the stock a year earlier; refitting removes the difference).
+A fit file that is there but not UTF-8 TOML, or lacks its ``[parameters]``, or holds a value
+the parameter tree refuses, is a :class:`~simulation.errors.DataError` naming the file and key.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ def _split(area: str, year: int | None) -> tuple[str, int | None]:
 
 def fit_path(area: str, year: int | None = None) -> Path | None:
     """The fit file for ``area`` (latest year if ``year`` is None), or None."""
+    if area.endswith(".toml"):
+        path = Path(area)
+        return path if path.is_file() else None
     name, year = _split(area, year)
     if year is not None:
         path = FITTED_DIR / f"{name}-{year}.toml"
@@ -67,6 +76,8 @@ def _load(path: Path) -> dict[str, Any]:
         raise DataError(f"{path}: 'ensemble' must be an array of tables ([[ensemble]]); {again}")
     for i, member in enumerate(members):
         _check_values(path, f"[[ensemble]] member {i + 1}", member)
+    if not isinstance(data.get("meta", {}), dict):
+        raise DataError(f"{path}: 'meta' must be a table; {again}")
     return data
 
 
@@ -95,6 +106,8 @@ def fitted_changes(
         raise FileNotFoundError(f"no calibration fit for {area!r} in {FITTED_DIR}")
     data = _load(path)
     changes = _values(data["parameters"])
+    if "area.start_year" not in changes and isinstance(data.get("meta", {}).get("year"), int):
+        changes["area.start_year"] = data["meta"]["year"]
     members = data.get("ensemble", [])
     if replicate is not None and members:
         changes.update(_values(members[replicate % len(members)]))

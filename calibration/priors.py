@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from calibration.targets import published_rows
+from calibration.tables import data_cutoff, published_rows, published_value
 from simulation.errors import DataError
 
 
@@ -47,14 +47,25 @@ def nearest_published(key: str, year: int) -> tuple[float, str]:
     rows = [(r, y) for r, y in rows if y is not None]
     if not rows:
         raise DataError(f"published_figures.csv has no dated row for {key!r}")
+    cutoff = data_cutoff()  # a back-test from year Y reads no figure published for a later year
+    earlier = [(r, y) for r, y in rows if cutoff is None or y <= cutoff]
+    if not earlier:
+        first = min(y for _, y in rows)
+        r = next(r for r, y in rows if y == first)
+        value = published_value(r)
+        return value, (
+            f"PF:{key} {r['year']} = {value:g} (row {r['row']}): the earliest figure, "
+            f"published after {cutoff} (none earlier; a national assumption here)"
+        )
+    rows = earlier
     best = min(abs(y - year) for _, y in rows)
     near: dict[int, dict[str, str]] = {}
     for r, y in rows:
         if abs(y - year) == best and y not in near:  # first row per year (file order)
             near[y] = r
     chosen = [near[y] for y in sorted(near)]
-    value = sum(float(r["value"]) for r in chosen) / len(chosen)
-    cites = " and ".join(f"{r['year']} = {float(r['value']):g} (row {r['row']})" for r in chosen)
+    value = sum(published_value(r) for r in chosen) / len(chosen)
+    cites = " and ".join(f"{r['year']} = {published_value(r):g} (row {r['row']})" for r in chosen)
     how = "mean of " if len(chosen) > 1 else ""
     return value, f"PF:{key} {how}{cites}"
 

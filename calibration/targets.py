@@ -1,8 +1,9 @@
-"""Calibration targets from the official tables, and the same indicators from simulation output.
+"""Calibration targets from the official tables (simulated side: :mod:`calibration.simulated`).
 
 A :class:`Target` is one DfE measure for one area and year (observed value, unit, tolerance,
 weight, source). Targets are built from ``calibration/data`` for England, the England-average
-area (England's rates on 100,000 children) and any local authority in the 2010–2018 table.
+area (England's rates on 100,000 children) and any local authority in the LA table
+(2010–2024; 2010–2018 for the 30 authorities whose later rows are held back).
 
 How DfE's harmonised categories map to the model's indicators (names in
 :mod:`simulation.indicator_names`; sums the model does not report itself are *derived*):
@@ -30,37 +31,39 @@ How DfE's harmonised categories map to the model's indicators (names in
 
 from __future__ import annotations
 
-import csv
-import gzip
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
-import numpy as np
-
+from calibration.tables import (
+    ENGLAND_FILE,
+    HELD_BACK_FROM,
+    LA_FILE,
+    NATIONAL_FILE,
+    Key,
+    LocalAuthority,
+    data_cutoff,
+    england_rows,
+    la_codes,
+    la_table,
+    national_rows,
+    published_rows,
+    published_value,
+    read_year,
+    visible_years,
+)
 from simulation.errors import DataError
 from simulation.indicator_names import unit_of
 
-DATA_DIR = Path(__file__).parent / "data"
-ENGLAND_FILE = DATA_DIR / "england_targets.csv"
-NATIONAL_FILE = DATA_DIR / "national_targets.csv"
-LA_FILE = DATA_DIR / "la_targets_2010_2018.csv.gz"
-PUBLISHED_FILE = DATA_DIR / "published_figures.csv"
-
 DEFAULT_AREA_POPULATION = 100_000  # the England-average area (issue 2)
 ToleranceKind = Literal["relative", "points", "band"]
-Key = tuple[str, str, str]  # (measure, breakdown, harmonised category)
 
 # Relative tolerances of the acceptance checks (issue 3).
 REL_TOL = 0.05
 REL_TOL_SMALL = 0.10  # for groups under 5% of their total
 SMALL_SHARE = 0.05
 POINTS_TOL = 2.0
-SUPPRESSED_IMPUTE = 3.0  # DfE suppresses LA counts of 1–5
 SUPPRESSED_HALF_RANGE = 2.0
 
 
@@ -83,6 +86,12 @@ class Target:
     weight: float
     source: str
     primary: bool = True
+    national: bool = False  # a national figure shown for a local authority: not its target
+
+    @property
+    def role(self) -> str:
+        """'target', or 'national reference' for a national figure shown beside an LA."""
+        return "national reference" if self.national else "target"
 
     def error(self, simulated: float) -> float:
         """Simulated minus observed, in tolerance units (|z| <= 1 is within)."""
@@ -119,87 +128,6 @@ class AreaData:
         return sum(self.suppressed.get(k, 0) for k in keys)
 
 
-# ----------------------------------------------------------------------------- reading tables
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text) if text not in ("", "NA", "nan") else None
-    except ValueError:
-        return None
-
-
-@cache
-def _england_rows() -> dict[int, dict[Key, float]]:
-    if not ENGLAND_FILE.exists():
-        raise DataError(f"{ENGLAND_FILE} is missing; copy it from the shared data folder")
-    out: dict[int, dict[Key, float]] = defaultdict(dict)
-    with ENGLAND_FILE.open(newline="") as fh:
-        for row in csv.DictReader(fh):
-            value = _number(row["value"])
-            if value is not None:
-                out[int(row["year"])][(row["measure"], row["breakdown"], row["category"])] = value
-    return dict(out)
-
-
-@cache
-def _national_rows() -> dict[int, dict[tuple[str, str, str], float]]:
-    """Latest-vintage national rows keyed by DfE's own category label."""
-    out: dict[int, dict[tuple[str, str, str], float]] = defaultdict(dict)
-    with NATIONAL_FILE.open(newline="") as fh:
-        for row in csv.DictReader(fh):
-            value = _number(row["value"])
-            if row["is_latest"] == "1" and value is not None:
-                out[int(row["year"])][(row["measure"], row["breakdown"], row["category"])] = value
-    return dict(out)
-
-
-@dataclass(frozen=True)
-class _LA:
-    code: str
-    name: str
-    years: dict[int, dict[Key, float]]
-    suppressed: dict[int, dict[Key, int]]
-
-
-@cache
-def _la_table() -> dict[str, _LA]:
-    if not LA_FILE.exists():
-        raise DataError(f"{LA_FILE} is missing; copy it from the shared data folder")
-    names: dict[str, str] = {}
-    sums: dict[str, dict[int, dict[Key, float]]] = defaultdict(lambda: defaultdict(dict))
-    hidden: dict[str, dict[int, dict[Key, int]]] = defaultdict(lambda: defaultdict(dict))
-    with gzip.open(LA_FILE, "rt", newline="") as fh:
-        for row in csv.DictReader(fh):
-            code = row["old_la_code"].strip()
-            names[code] = row["la_name"]
-            value = _number(row["value"])
-            cat = row["harmonised_category"] or row["category"]
-            key = (row["measure"], row["breakdown"], cat)
-            if value is None:  # suppressed (1–5 children): impute the middle, widen tolerance
-                if "suppressed" not in row["note"]:
-                    continue
-                value = SUPPRESSED_IMPUTE
-                h = hidden[code][int(row["year"])]
-                h[key] = h.get(key, 0) + 1
-            year = sums[code][int(row["year"])]
-            year[key] = year.get(key, 0.0) + value
-    return {
-        code: _LA(
-            code,
-            names[code],
-            {y: dict(v) for y, v in sums[code].items()},
-            {y: dict(v) for y, v in hidden[code].items()},
-        )
-        for code in names
-    }
-
-
-def la_codes() -> list[tuple[str, str]]:
-    """(code, name) of every local authority in the 2010–2018 table."""
-    return sorted((la.code, la.name) for la in _la_table().values())
-
-
 # ----------------------------------------------------------------------------- areas
 
 
@@ -207,10 +135,14 @@ def _population(cla: float | None, rate: float | None) -> float | None:
     return cla / rate * 10_000 if cla and rate else None
 
 
-def _nearest_population(years: Mapping[int, Mapping[Key, float]], year: int) -> tuple[float, str]:
-    """Children aged 0–17 from the CLA count and its rate per 10,000, nearest year with both."""
+def _nearest_population(
+    area: str, years: Mapping[int, Mapping[Key, float]], year: int
+) -> tuple[float, str]:
+    """Children aged 0–17 from the CLA count and its rate per 10,000, nearest year with both
+    (never after a back-test's cutoff)."""
     candidates = []
-    for y, vals in years.items():
+    for y in visible_years(years):
+        vals = years[y]
         pop = _population(
             vals.get(("cla_31_march", "total", "total")),
             vals.get(("cla_31_march_rate", "total", "total")),
@@ -218,23 +150,29 @@ def _nearest_population(years: Mapping[int, Mapping[Key, float]], year: int) -> 
         if pop:
             candidates.append((abs(y - year), y, pop))
     if not candidates:
+        cutoff = data_cutoff()
         raise DataError(
-            "no year has both a CLA count and a rate per 10,000; cannot derive the child population"
+            "no year"
+            + (f" up to {cutoff}" if cutoff is not None else "")
+            + " has both a CLA count and a rate per 10,000 (the LA table has rates from 2014);"
+            " cannot derive the child population"
         )
     _, y, pop = min(candidates)
+    read_year(area, y)
     how = "" if y == year else f" (rate from {y}: the table has no rate for {year})"
     return pop, f"CLA at 31 March / rate per 10,000, {y}{how}"
 
 
 def england_data(year: int) -> AreaData:
     """England's published measures for ``year`` (2010–2024)."""
-    rows = _england_rows()
+    rows = england_rows()
     if year not in rows:
         raise DataError(f"no England data for {year}; available years: {min(rows)}–{max(rows)}")
+    read_year("England", year)  # refuses a year after a back-test's cutoff
     values = dict(rows[year])
     files = [ENGLAND_FILE.name]
     if year >= 2024:  # the 2024 release split children's homes from supported accommodation
-        nat = _national_rows().get(year, {})
+        nat = national_rows().get(year, {})
         homes = nat.get(
             (
                 "cla_31_march",
@@ -262,35 +200,21 @@ def england_data(year: int) -> AreaData:
             values[("cla_31_march", "placement", "supported_accommodation")] = supported
             values[("cla_31_march", "placement", "secure_homes")] = secure
             files.append(NATIONAL_FILE.name)
-    pop, how = _nearest_population(rows, year)
+    pop, how = _nearest_population("England", rows, year)
     return AreaData("england", "England", year, pop, how, values, tuple(files))
 
 
 def la_data(code: str | int, year: int) -> AreaData:
-    """A local authority's published measures (DfE 3-digit code), 2010–2018."""
-    table = _la_table()
-    key = str(code).strip()
-    if key not in table:
-        sample = ", ".join(f"{c} {n}" for c, n in la_codes()[:8])
-        raise DataError(
-            f"unknown local authority code {key!r}; the 2010–2018 table has "
-            f"{len(table)} codes (DfE 3-digit, e.g. {sample}, ...); list them with "
-            "calibration.targets.la_codes()"
-        )
-    la = table[key]
-    have = sorted(y for y, v in la.years.items() if v.get(("cla_31_march", "total", "total")))
-    if not have:
-        raise DataError(
-            f"{la.name} ({key}) has no looked-after children in the 2010–2018 "
-            "table (a new authority whose rows are 'not applicable', or none "
-            "looked after); nothing to calibrate. Use its predecessor's code."
-        )
+    """A local authority's published measures (DfE 3-digit code), 2010–2024 (2010–2018 for
+    the 30 authorities whose later rows are held back)."""
+    la = local_authority(code)
+    key = la.code
+    read_year(f"{la.name} ({key})", year)  # refuses a year after a back-test's cutoff
+    have = la_years(la)
     if year not in have:
-        raise DataError(
-            f"no data for {la.name} ({key}) in {year}; available years: {', '.join(map(str, have))}"
-        )
+        raise DataError(_no_year(la, year, have))
     try:
-        pop, how = _nearest_population(la.years, year)
+        pop, how = _nearest_population(f"{la.name} ({key})", la.years, year)
     except DataError as exc:
         raise DataError(f"{la.name} ({key}): {exc}") from None
     values = dict(la.years[year])
@@ -313,6 +237,49 @@ def la_data(code: str | int, year: int) -> AreaData:
         small_numbers=True,
         suppressed=la.suppressed.get(year, {}),
     )
+
+
+def local_authority(code: str | int) -> LocalAuthority:
+    """The authority with DfE 3-digit ``code``; a clear error naming some codes otherwise."""
+    table = la_table()
+    key = str(code).strip()
+    if key not in table:
+        sample = ", ".join(f"{c} {n}" for c, n in la_codes()[:8])
+        raise DataError(
+            f"unknown local authority code {key!r}; the LA table has {len(table)} codes "
+            f"(DfE 3-digit, e.g. {sample}, ...); list them with: python run.py areas"
+        )
+    return table[key]
+
+
+def la_years(la: LocalAuthority) -> list[int]:
+    """The years with a published 31 March stock for ``la`` (up to a back-test's cutoff)."""
+    have = visible_years(
+        y for y, v in la.years.items() if v.get(("cla_31_march", "total", "total"))
+    )
+    if not have and not any(v.get(("cla_31_march", "total", "total")) for v in la.years.values()):
+        raise DataError(
+            f"{la.name} ({la.code}) has no looked-after children in the LA table (a new "
+            "authority whose rows are 'not applicable', or none looked after); nothing to "
+            "calibrate. Use its predecessor's code."
+        )
+    return have
+
+
+def _no_year(la: LocalAuthority, year: int, have: list[int]) -> str:
+    label = f"no data for {la.name} ({la.code}) in {year}"
+    cutoff = data_cutoff()
+    if cutoff is not None and year > cutoff:
+        return f"{label}: after {cutoff}, the last year this back-test may read"
+    if have and year > have[-1]:
+        if la.held_back:
+            return (
+                f"{label}: its data end in {have[-1]}; the rows after {HELD_BACK_FROM - 1} of "
+                "30 authorities are held back by the data's publisher for an independent test "
+                f"of forecasts and will be added later. Use a year up to {have[-1]}"
+            )
+        return f"{label}: its data end in {have[-1]}"
+    return f"{label}; available years: {', '.join(map(str, have))}"
 
 
 def area_data(area: str, year: int) -> AreaData:
@@ -562,13 +529,6 @@ def targets_from(d: AreaData, population: float | None = None) -> list[Target]:
 # ----------------------------------------------------------------------------- published bands
 
 
-@cache
-def published_rows() -> list[dict[str, str]]:
-    """published_figures.csv rows, each with its line number in the file as ``row``."""
-    with PUBLISHED_FILE.open(newline="") as fh:
-        return [dict(r, row=str(i + 2)) for i, r in enumerate(csv.DictReader(fh))]
-
-
 def published(key: str, year: str | None = None) -> tuple[float, str]:
     """A published figure by key (and year prefix), with its citation ``PF:key (year, row N)``."""
     rows = [
@@ -581,7 +541,7 @@ def published(key: str, year: str | None = None) -> tuple[float, str]:
             f"published_figures.csv has no row {key!r}" + (f" for {year}" if year else "")
         )
     r = rows[0]
-    return float(r["value"]), f"PF:{key} ({r['year']}, row {r['row']})"
+    return published_value(r), f"PF:{key} ({r['year']}, row {r['row']})"
 
 
 def workforce_targets(year: int) -> list[Target]:
@@ -729,137 +689,32 @@ def england_targets(year: int, scale: float = 1.0) -> list[Target]:
     return targets_from(d, d.population * scale) + workforce_targets(year)
 
 
+def national_references(year: int) -> list[Target]:
+    """The workforce and carer bands as shown beside a local authority: national figures
+    (the LA table has none of its own), labelled so and weighted 0, so no fit aims at them."""
+    return [
+        replace(
+            t,
+            weight=0.0,
+            primary=False,
+            national=True,
+            source=f"national figure (England), not a target for a local authority: {t.source}",
+        )
+        for t in workforce_targets(year)
+    ]
+
+
 def la_targets(code: str | int, year: int) -> list[Target]:
-    """A local authority's targets for ``year`` (2010–2018) at its own size."""
-    return targets_from(la_data(code, year)) + workforce_targets(year)
+    """A local authority's targets for ``year`` at its own size, with the national
+    references after them."""
+    return targets_from(la_data(code, year)) + national_references(year)
 
 
 def area_targets(area: str, year: int) -> list[Target]:
     """Targets for a named area: england (full size), england-average (100,000 children at
-    England's rates of ``year``) or la-<code>."""
+    England's rates of ``year``) or la-<code> (whose workforce bands are national references)."""
     d = area_data(area, year)
     population = area_population(area, year)
+    refs = national_references(year) if area.startswith("la-") else workforce_targets(year)
     market = market_targets(year) if not area.startswith("la-") else []
-    return targets_from(d, population) + workforce_targets(year) + market
-
-
-# ----------------------------------------------------------------------------- simulated side
-
-
-def _ratio(num: float, den: float) -> float:
-    return 100.0 * num / den if den > 0 else math.nan
-
-
-DERIVED: dict[str, tuple[tuple[str, ...], str]] = {
-    "cla_foster_other": (("cla_foster_inhouse", "cla_foster_agency"), "sum"),
-    "cla_foster": (("cla_foster_kinship", "cla_foster_inhouse", "cla_foster_agency"), "sum"),
-    "cla_residential_supported": (("cla_residential", "cla_supported"), "sum"),
-    "ceased_age_18_or_other": (("ceased_age_18", "ceased_other"), "sum"),
-    "carer_deregistration_pct": (
-        ("carer_deregistrations", "carer_households_inhouse", "carer_households_agency"),
-        "dereg",
-    ),
-    "foster_inhouse_share_pct": (("cla_foster_inhouse", "cla_foster_agency"), "share"),
-}
-
-
-def derive(values: Mapping[str, float]) -> dict[str, float]:
-    """Add the derived indicators to one replicate-year's values."""
-    out = dict(values)
-    for name, (parts, how) in DERIVED.items():
-        if name in values or not all(p in values for p in parts):  # the engine's own wins
-            continue
-        v = [values[p] for p in parts]
-        if how == "sum":
-            out[name] = sum(v)
-        elif how == "dereg":  # households approved during the year = end stock + leavers
-            out[name] = _ratio(v[0], v[1] + v[2] + v[0])
-        elif how == "share":
-            out[name] = _ratio(v[0], v[0] + v[1])
-    return out
-
-
-@dataclass(frozen=True)
-class Simulated:
-    """Across replicates: mean, 5th and 95th percentile of one indicator."""
-
-    mean: float
-    p5: float
-    p95: float
-    n: int
-
-
-def simulated_indicators(
-    rows: Iterable[Sequence[object]], year: int | Sequence[int]
-) -> dict[str, Simulated]:
-    """Mean/p5/p95 across replicates of every indicator (and derived sum) for ``year``.
-
-    ``rows`` are indicators.csv-style ``(scenario, replicate, year, indicator, value)``.
-    Several years are averaged within each replicate first (an annual mean), so flows stay
-    per year and stock is the mean of the 31 March counts.
-    """
-    years = {year} if isinstance(year, int) else set(year)
-    per: dict[tuple[object, object, int], dict[str, float]] = defaultdict(dict)
-    for scenario, rep, yr, ind, val in rows:
-        y = int(yr)  # type: ignore[call-overload]
-        if y in years:
-            per[(scenario, rep, y)][str(ind)] = float(val)  # type: ignore[arg-type]
-    by_rep: dict[tuple[object, object], list[dict[str, float]]] = defaultdict(list)
-    for (scenario, rep, _), vals in per.items():
-        by_rep[(scenario, rep)].append(derive(vals))
-    samples: dict[str, list[float]] = defaultdict(list)
-    for yearly in by_rep.values():
-        names = set().union(*yearly)
-        for name in names:
-            vals = [v[name] for v in yearly if name in v and not math.isnan(v[name])]
-            if vals:
-                samples[name].append(sum(vals) / len(vals))
-    out: dict[str, Simulated] = {}
-    for name, vals in samples.items():
-        arr = np.asarray(vals, dtype=float)
-        out[name] = Simulated(
-            float(arr.mean()),
-            float(np.percentile(arr, 5)),
-            float(np.percentile(arr, 95)),
-            len(vals),
-        )
-    return out
-
-
-FIT_COLUMNS = (
-    "target",
-    "year",
-    "unit",
-    "observed",
-    "simulated_mean",
-    "simulated_p5",
-    "simulated_p95",
-    "rel_error",
-    "tolerance",
-    "within",
-)
-
-
-def fit_rows(
-    targets: Sequence[Target], sims: Mapping[str, Simulated], year: int | None = None
-) -> list[dict[str, object]]:
-    """Fit-report rows in the contract's columns (a missing simulated indicator is a miss)."""
-    rows = []
-    for t in targets:
-        s = sims.get(t.indicator)
-        mean = s.mean if s else math.nan
-        rows.append(
-            {
-                "target": t.indicator,
-                "year": t.year if year is None else year,
-                "unit": t.unit,
-                "observed": round(t.observed, 4),
-                "simulated_mean": round(mean, 4),
-                "simulated_p5": round(s.p5, 4) if s else math.nan,
-                "simulated_p95": round(s.p95, 4) if s else math.nan,
-                "rel_error": round(t.rel_error(mean), 4) if s else math.nan,
-                "tolerance": round(t.tolerance, 4),
-                "within": bool(s) and t.within(mean),
-            }
-        )
-    return rows
+    return targets_from(d, population) + refs + market

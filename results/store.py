@@ -82,7 +82,7 @@ def out_folder(text: str | Path) -> Path:
     return Path(raw)
 
 
-def check_out_folder(out: Path) -> Path:
+def check_out_folder(out: str | Path) -> Path:
     """Prove ``out`` can take a run folder, without writing anything; raise OutputError.
 
     ``out`` must be a writable folder, or not exist yet under a writable folder (it is

@@ -78,7 +78,7 @@ class CareSystem(mesa.Model):
         params: Parameters,
         seed: int = 1,
         replicate: int = 0,
-        start: date = START_DATE,
+        start: date | None = None,
         keep_log: bool = False,
     ) -> None:
         if not isinstance(params, Parameters):
@@ -88,7 +88,8 @@ class CareSystem(mesa.Model):
         self.seed = seed
         self.replicate = replicate
         self.streams = Streams(replicate_seed(seed, replicate))
-        self.calendar = Calendar(start)
+        # day 0 is 1 April of the year whose 31 March stock starts the run (2024 by default)
+        self.calendar = Calendar(start or date(params["area.start_year"], 4, 1))
         self.now = 0.0  # days from the start; the clock sets it before each event
         self.clock = MesaClock(self) if params["engine.clock"] == "mesa" else LeanClock(self)
         self.scale = params["area.population_0_17"] / 10_000.0

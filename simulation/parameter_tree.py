@@ -60,6 +60,19 @@ AREA = {
     "area.cla_per_10k_start": pub(
         70.0, "children per 10,000", f"{CLA24}: cla_31_march_rate 70", bounds=(1, 500)
     ),
+    "area.stock_legal_shares": pub(
+        (0.19, 0.75, 0.0, 0.005, 0.055),
+        "share of non-UASC children in care at the start by legal status: s20, care order, "
+        "police protection, youth justice, placement order",
+        f"{CLA24}: 31 March stock by legal status; a fit sets the area-year's",
+        bounds=(0, 1),
+    ),
+    "area.start_year": pub(
+        2024,
+        "DfE year whose 31 March stock starts the run (day 0 is 1 April of that year)",
+        "DfE CLA 2024 is the latest year; a fit sets the year of its starting stock",
+        bounds=(2000, 2100),
+    ),
     # The starting stock as an aggregate table, from a council's own SSDA903 (calibrate
     # --ssda903): all zeros means not given (the hand-set rows of simulation/population.py).
     "area.stock_placement_by_age": pub(

@@ -228,10 +228,10 @@ def _build_children(model: CareSystem) -> None:
     low, high = np.asarray(BAND_LOW)[band], np.asarray(BAND_HIGH)[band]
     age = np.minimum(low + (high - low) * rng.random(n), 17.999)
     needs_u = rng.random(n)  # needs are drawn once the placement is known (consistent_needs)
-    # DfE 2024 stock by legal status: s20, care order, police protection, youth justice,
-    # placement order
+    # the area's stock by legal status (UASC are s20): s20, care order, police protection,
+    # youth justice, placement order
     legal_names = ("s20", "care_order", "police_protection", "youth_justice", "placement_order")
-    legal_p = np.asarray([0.19, 0.75, 0.0, 0.005, 0.055])
+    legal_p = np.asarray(p["area.stock_legal_shares"], dtype=float)
     legal = _choose(rng, np.tile(legal_p / legal_p.sum(), (n, 1)))
     female = rng.random(n) < 0.43
     disabled = rng.random(n) < p["entry.disability_share"]

@@ -31,11 +31,20 @@ class Entry(Rule):
     def setup(self) -> None:
         self.version = 0
         self.counts = [0] * len(BAND_LOW)
+        # integrated-hazard threshold of each stream's next arrival: hazard spent toward it,
+        # and the rate in force since when (so a dated change keeps each arrival's draw)
+        self.spent = [0.0] * len(BAND_LOW)
+        self.current = [0.0] * len(BAND_LOW)
+        self.since = [0.0] * len(BAND_LOW)
         self.model.at(0.0, self._start)  # after every rule's setup: modifiers are in place
 
     def on_params_changed(self, changed: frozenset[str]) -> None:
-        """A dated change of entry rates: restart every stream from today at the new rate
-        (arrivals are Poisson, so nothing else is carried over; pending arrivals lapse)."""
+        """A dated change of entry rates: each stream's pending arrival is rescheduled at the
+        new rate from the hazard it has already accumulated (its Exp(1) threshold is kept, so
+        a change to the same rate changes nothing and paired runs stay paired)."""
+        now = self.model.now
+        for stream, rate in enumerate(self.current):
+            self.spent[stream] += rate * (now - self.since[stream])
         self.version += 1
         self._start()
 
@@ -56,6 +65,8 @@ class Entry(Rule):
         for stream, rate in enumerate(self.rates):
             if rate > 0:
                 self._schedule_next(stream)
+            else:  # no hazard accrues while a stream is closed
+                self.current[stream], self.since[stream] = 0.0, m.now
 
     def _rate(self, stream: int, day: float) -> float:
         growth = self.p["entry.demand_growth_per_year"]
@@ -63,15 +74,19 @@ class Entry(Rule):
 
     def _schedule_next(self, stream: int) -> None:
         n = self.counts[stream]
-        gap = self.model.streams.exponential("entry.gap", stream, n)
+        threshold = self.model.streams.exponential("entry.gap", stream, n)
         now = self.model.now
-        self.model.at(now + gap / self._rate(stream, now), self._arrive, stream, self.version)
+        rate = self._rate(stream, now)
+        self.current[stream], self.since[stream] = rate, now
+        left = max(threshold - self.spent[stream], 0.0)
+        self.model.at(now + left / rate, self._arrive, stream, self.version)
 
     def _arrive(self, stream: int, version: int) -> None:
         if version != self.version:
             return  # scheduled at rates a dated change has replaced
         n = self.counts[stream]
         self.counts[stream] = n + 1
+        self.spent[stream] = 0.0
         child_id = ENTRANT_ID_BASE + stream * STREAM_ID_SPAN + n
         self.model.admit(self._new_child(stream, child_id))
         self._schedule_next(stream)

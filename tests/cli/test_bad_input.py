@@ -86,8 +86,11 @@ OPTION_CASES = [
     Case("out-is-a-file", _sim("--out", "afile"), ("afile", "is a file"), {"afile": "x"}),
     Case("out-under-a-file", _sim("--out", "afile/runs"), ("afile/runs",), {"afile": "x"}),
     Case("area-unknown", _sim("--area", "atlantis"), ("atlantis", "england-average")),
-    Case("area-empty", _sim("--area", ""), ("unknown area ''", "england-average")),
-    Case("area-la-without-fit", _sim("--area", "la-999-2016"), ("la-999-2016", "calibrate")),
+    Case("area-empty", _sim("--area", ""), ("--area is empty", "england-average")),
+    Case("area-la-unknown", _sim("--area", "la-999-2016"), ("unknown local authority", "999")),
+    Case(
+        "area-la-without-fit", _sim("--area", "la-383-2019"), ("Leeds (383)", "2019", "calibrate")
+    ),
     Case("unknown-option", _sim("--frobnicate"), ("--frobnicate",), quick=False),
     Case("scenario-unknown", _sim("no-such-scenario"), ("no-such-scenario", "baseline")),
     Case("scenario-empty-name", _sim(""), ("scenario ''", "available scenarios")),

@@ -8,12 +8,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from calibration.fit import (
-    KNOBS,
-    Simulator,
-    _abc,
-    direct_estimates,
-)
+from calibration.direct import direct_estimates
+from calibration.knobs import KNOBS
+from calibration.search import _abc
+from calibration.simulator import Simulator
 from calibration.targets import england_data, stock_groups
 from simulation.agents import Group
 from simulation.params import Parameters
@@ -61,9 +59,10 @@ def test_direct_estimates_give_the_stock_mix_and_time_placed_for_adoption():
     )
 
 
-def test_la_start_mix_comes_from_the_stock_before_the_fit_year():
+def test_la_start_mix_comes_from_the_fit_years_own_stock():
     changes, why = direct_estimates("la-873", 2016)  # Cambridgeshire: few placed with parents
-    assert "2015" in why["area.stock_placement_shares"]
+    assert "31 March 2016" in why["area.stock_placement_shares"]
+    assert changes["area.start_year"] == 2016
     assert changes["area.stock_placement_shares"][5] < 0.02
     default = Parameters.defaults()["area.stock_placement_shares"]
     assert changes["area.stock_placement_shares"][5] < default[5]
@@ -128,3 +127,13 @@ def test_every_la_code_and_year_gives_valid_parameters_and_a_runnable_model():
         model = CareSystem(params, seed=1, replicate=0)
         model.run_years(1)
         assert model.indicators.yearly
+
+
+def test_a_year_without_a_stock_table_takes_the_latest_complete_one():
+    """Leeds 2024: LA stock mixes end in 2019, and its 2019 legal-status table hides larger
+    cells ('c'), so the legal mix comes from 2018's complete table."""
+    changes, why = direct_estimates("la-383", 2024)
+    assert "2019" in why["area.stock_placement_shares"]
+    assert "the latest table, 2018" in why["area.stock_legal_shares"]
+    assert sum(changes["area.stock_legal_shares"]) == pytest.approx(1.0, abs=1e-3)
+    assert changes["area.stock_legal_shares"][4] > 0.03  # placement orders: 68 of 1,268
