@@ -36,6 +36,11 @@ PHRASES: dict[str, str] = {
     "carer_households_inhouse": "in-house foster-carer households",
     "carer_households": "foster-carer households",
     "carer_deregistrations": "carer deregistrations",
+    "placed_outside_la_pct": "share of children placed outside the council's area",
+    "placed_20_miles_plus_pct": "share of children placed 20 miles or more from home",
+    "unregistered_placements": "children placed in unregistered settings",
+    "cla_unregistered": "children in unregistered settings",
+    "placement_shortfall_days": "days children wait in a placement that does not fit",
     "cost_placements_residential_gbp": "children's home cost",
     "cost_total_gbp": "total cost",
 }

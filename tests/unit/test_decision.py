@@ -199,6 +199,13 @@ def test_market_outcomes_have_a_direction_and_are_in_the_summary() -> None:
     assert "price_residential_gbp_per_week" not in POLARITY
     assert "occupancy_residential_pct" not in POLARITY
     assert {"placed_outside_la_pct", "unregistered_placements"} <= set(DECISION_OUTCOMES)
+    from results.decision_text import PHRASES
+
+    assert set(DECISION_OUTCOMES) <= set(PHRASES)  # every summary line reads as words
+    line = OutcomeLine("placed_outside_la_pct", Interval.of([-1.2, -1.4, -1.3]), 1.0)
+    assert outcome_sentence(line).startswith(
+        "Share of children placed outside the council's area lower by 1.3 points"
+    )
     assert p_better([-1.0, -2.0, 0.0], POLARITY["unregistered_placements"]) == pytest.approx(
         (1 + 1 + 0.5) / 3
     )
