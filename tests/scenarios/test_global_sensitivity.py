@@ -81,5 +81,9 @@ def test_tiny_morris_run_writes_long_rows_a_chart_and_the_design(tmp_path: Path)
     assert manifest["sensitivity"]["design_points"] == 6
     run = load_run(folder)
     assert morris(run).get_suptitle().startswith("Which assumptions")
+    from results.charts import source_line
+
+    source = source_line(run).replace("\n", " ")  # the chart footer says what its whiskers are
+    assert "at each of 6 design points" in source and "bootstrap 95%" in source
     with pytest.raises(NoData):
         sobol(run)
