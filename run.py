@@ -328,7 +328,7 @@ def calibrate(
     no_report: NoReport = False,
     out: Annotated[
         str | None,  # text, so that an empty --out is refused rather than read as "."
-        typer.Option(help="Folder for the fit files [default: results/fits]."),
+        typer.Option(help="Folder for the fit files (default: results/fits)."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace a committed fit in calibration/fitted.")
@@ -398,7 +398,7 @@ def backtest(
         int, typer.Option("--from", help="Origin: forecast with data up to this year only.")
     ] = 2018,
     to_year: Annotated[
-        int | None, typer.Option("--to", help="Last year to score [default: the latest].")
+        int | None, typer.Option("--to", help="Last year to score (default: the latest with data).")
     ] = None,
     seed: Seed = 1,
     out: Out = "results/runs",
