@@ -10,6 +10,7 @@ the report and the console say the same thing.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,6 +166,15 @@ def _no_evppi(manifest: dict[str, Any], replicates: int) -> str:
     return ""
 
 
+WORD_JOINER = "\u2060"  # no line break here: a wrapped "−" / "£1.1m" reads as two numbers
+
+
+def keep_signs(text: str) -> str:
+    """``text`` with every minus or plus sign joined to the amount it signs (for HTML, where
+    a narrow screen may otherwise break the line between them)."""
+    return re.sub(r"([−+])(?=[£\d])", lambda m: m.group(1) + WORD_JOINER, text)
+
+
 def decision_blocks(
     folder: Path, manifest: dict[str, Any], titles: dict[str, str]
 ) -> list[DecisionBlock]:
@@ -214,7 +224,7 @@ def decision_blocks(
         evidence, note = evidence_lines(folder, name)
         if not note:
             note = _no_evppi(manifest, summary.replicates)
-        blocks.append(
-            DecisionBlock(titles.get(name, name), summary_lines(summary), cost_rows, evidence, note)
-        )
+        cost_rows = [(y, keep_signs(c), keep_signs(i)) for y, c, i in cost_rows]
+        lines = [keep_signs(line) for line in summary_lines(summary)]
+        blocks.append(DecisionBlock(titles.get(name, name), lines, cost_rows, evidence, note))
     return blocks

@@ -81,6 +81,16 @@ def test_the_decision_summary_comes_before_the_findings_and_the_charts(page: Pat
     assert "wellbeing.start" in block and "within the noise floor" in block  # p = 1
     assert "randomised trial in England" in block  # the study that would settle it
     assert "each replicate drew each assumption" in block
+    # a sign never ends a line on a phone: it is joined to its amount
+    assert "\u2212\u2060" in block and not re.search("[\u2212+][£0-9]", block)
+
+
+def test_signs_are_joined_to_their_amounts() -> None:
+    from results.decision_report import keep_signs
+
+    assert keep_signs("\u2212£1.1m to +£3.0m, 2024-25") == (
+        "\u2212\u2060£1.1m to +\u2060£3.0m, 2024-25"
+    )
 
 
 @_browser.needs_chromium
