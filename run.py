@@ -2,7 +2,8 @@
 
     python run.py simulate [SCENARIO] --years 5 --reps 20 --seed 1 --area england-average
     python run.py compare baseline foster-carer-support --years 5 --reps 100 --seed 1
-    python run.py sensitivity foster-carer-support
+    python run.py sensitivity foster-carer-support --method morris
+    python run.py levers
     python run.py calibrate --area england-average --year 2024 [--out results/fits]
     python run.py areas
     python run.py backtest --la all --from 2018 [--to 2024]
@@ -60,6 +61,25 @@ Jobs = Annotated[int, typer.Option(min=0, help="Worker processes (0 = all cores)
 Executor = Annotated[str, typer.Option(help="'local' (processes) or 'dask'.")]
 Scheduler = Annotated[str | None, typer.Option(help="Dask scheduler address (dask only).")]
 NoReport = Annotated[bool, typer.Option("--no-report", help="Skip charts and report.html.")]
+Assumptions = Annotated[
+    str,
+    typer.Option(
+        help="'sampled': each replicate draws every assumption from its range (paired across "
+        "scenarios); 'central': every assumption at its central value."
+    ),
+]
+PriceYear = Annotated[
+    int | None,
+    typer.Option(
+        help="Price base: the year all costs are stated in (default: latest in the index)."
+    ),
+]
+
+
+def _settings(assumptions: str, price_year: int | None):
+    from calibration.run_params import RunSettings
+
+    return RunSettings(assumptions, price_year)
 
 
 def _fail(message: str) -> None:
@@ -116,6 +136,8 @@ def simulate(
             help="Also write each replicate's synthetic SSDA903 tables (ssda903/rep-<r>/<year>/).",
         ),
     ] = False,
+    assumptions: Assumptions = "sampled",
+    price_year: PriceYear = None,
 ) -> None:
     """Run one scenario for N years and R replicates; write a run folder."""
     from results.jobs import simulate as run_simulate
@@ -134,6 +156,7 @@ def simulate(
         report=not no_report,
         argv=sys.argv,
         ssda903_out=ssda903_out,
+        settings=_settings(assumptions, price_year),
     )
     _done("Run folder", folder)
 
@@ -150,6 +173,15 @@ def compare(
     executor: Executor = "local",
     scheduler: Scheduler = None,
     no_report: NoReport = False,
+    assumptions: Assumptions = "sampled",
+    price_year: PriceYear = None,
+    outcome: Annotated[
+        str, typer.Option(help="Outcome for the cost per outcome avoided and the net benefit.")
+    ] = "unplanned_endings",
+    value_per_outcome: Annotated[
+        float,
+        typer.Option(help="GBP put on each outcome avoided in the net benefit (0: money alone)."),
+    ] = 0.0,
 ) -> None:
     """Paired comparison of scenarios against the first (the baseline)."""
     from results.compare import compare as run_compare
@@ -168,6 +200,9 @@ def compare(
         report=not no_report,
         argv=sys.argv,
         console=console,
+        settings=_settings(assumptions, price_year),
+        outcome=outcome,
+        value_per_outcome=value_per_outcome,
     )
     _done("Run folder", folder)
 
@@ -176,7 +211,15 @@ def compare(
 def sensitivity(
     scenario: Annotated[str, typer.Argument(help="Scenario to test against the baseline.")],
     years: Years = 5,
-    reps: Reps = 20,
+    reps: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=10_000,
+            help="Replicates per design point (default: 20 for oat, 2 for morris and sobol, "
+            "whose design points share their replicates).",
+        ),
+    ] = None,
     seed: Seed = 1,
     area: Area = "england-average",
     out: Out = "results/runs",
@@ -184,15 +227,29 @@ def sensitivity(
     executor: Executor = "local",
     scheduler: Scheduler = None,
     no_report: NoReport = False,
+    method: Annotated[
+        str,
+        typer.Option(
+            help="'morris' (screen every assumption), 'sobol' (first-order and total indices "
+            "for a few) or 'oat' (one at a time: the tornado)."
+        ),
+    ] = "morris",
+    only: Annotated[
+        str, typer.Option(help="'scenario': vary only the scenario file's own assumptions.")
+    ] = "all",
+    assumption: Annotated[
+        list[str] | None,
+        typer.Option(help="An assumption to vary (repeat for several); default: see --method."),
+    ] = None,
+    trajectories: Annotated[int, typer.Option(min=2, help="Morris trajectories.")] = 10,
+    base: Annotated[int, typer.Option(min=8, help="Sobol base samples (a power of two).")] = 64,
+    price_year: PriceYear = None,
 ) -> None:
-    """One-at-a-time swings of each assumption on the scenario-minus-baseline difference."""
-    from results.sensitivity import sensitivity as run_sensitivity
-
-    folder = _guard(
-        run_sensitivity,
+    """How the scenario's difference from the baseline depends on each assumption."""
+    common = dict(
         scenario=scenario,
         years=years,
-        reps=reps,
+        reps=reps or (20 if method == "oat" else 2),
         seed=seed,
         area=area,
         out=out,
@@ -201,8 +258,56 @@ def sensitivity(
         scheduler=scheduler,
         report=not no_report,
         argv=sys.argv,
+        console=err_console,
+        price_year=price_year,
     )
+    if method == "oat":
+        from results.sensitivity import sensitivity as run_oat
+
+        if only == "scenario" and not assumption:
+            from simulation.scenario import load_scenario
+
+            loaded = _guard(load_scenario, scenario)
+            assumption = list(loaded.assumptions) if loaded is not None else None
+        folder = _guard(run_oat, **common, assumptions=assumption)
+    else:
+        from results.global_sensitivity import global_sensitivity
+
+        folder = _guard(
+            global_sensitivity,
+            **common,
+            method=method,
+            only=only,
+            assumptions=assumption,
+            trajectories=trajectories,
+            base=base,
+        )
     _done("Run folder", folder)
+
+
+@app.command()
+def levers(
+    kind: Annotated[
+        str | None, typer.Option(help="'lever' or 'assumption' (default: both).")
+    ] = None,
+) -> None:
+    """Every lever and assumption: unit, default, range, kind and source."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from results.parameter_list import parameter_rows
+
+    if kind not in (None, "lever", "assumption"):
+        _fail(f"--kind {kind!r} is not allowed; use 'lever' or 'assumption'")
+    table = Table(show_lines=True)
+    table.add_column("parameter", overflow="fold", min_width=20)  # a path is never cut
+    for name in ("kind", "unit", "default", "range", "source"):
+        table.add_column(name, overflow="fold")
+    for row in _guard(parameter_rows, kind) or []:
+        table.add_row(
+            *(Text(v) for v in (row.path, row.kind, row.unit, row.default, row.range, row.source))
+        )
+    console.print(table)
 
 
 @app.command()

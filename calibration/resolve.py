@@ -17,6 +17,7 @@ from typing import Any
 from calibration.areas import area_changes, canonical_area
 from calibration.fitted_params import FITTED_DIR, fit_path, fitted_changes
 from simulation.errors import CarepathsError, ScenarioError
+from simulation.headcount import to_tree_units
 from simulation.params import DatedChange, ParameterError, Parameters
 from simulation.scenario import MODEL_START, Scenario
 
@@ -56,13 +57,20 @@ def area_params(area: str, replicate: int) -> Parameters:
 def resolve_params(scenario: Scenario, area: str, replicate: int) -> Parameters:
     """defaults → area → calibrated fit (ensemble member for ``replicate``) → the scenario.
 
-    Scenario dates count from 1 April 2024; a run from a fit whose stock is of another year
-    starts on 1 April of that year, so each dated change moves to the same calendar date of
-    that run (a change dated before the run's start applies from its first day)."""
+    Headcount levers (``scenario.counts``) are converted to the tree's per-10,000 values with
+    the area's children once the area and fit are applied (simulation.headcount). Scenario
+    dates count from 1 April 2024; a run from a fit whose stock is of another year starts on
+    1 April of that year, so each dated change moves to the same calendar date of that run (a
+    change dated before the run's start applies from its first day)."""
     base = area_params(area, replicate)
-    dated = shift_dated(scenario.dated, base["area.start_year"])
+    changes, dated = to_tree_units(
+        {**scenario.changes, **scenario.counts},
+        [*scenario.dated, *scenario.dated_counts],
+        base,
+        str(scenario.files[0]),
+    )
     try:
-        return base.with_changes(scenario.changes, dated)
+        return base.with_changes(changes, shift_dated(tuple(dated), base["area.start_year"]))
     except ParameterError as exc:
         raise ScenarioError(f"{scenario.files[0]}: {exc}") from None
 

@@ -279,12 +279,20 @@ def source_line(run: RunData) -> str:
         )
         return "\n".join(textwrap.wrap(text, 150))
     scen = ", ".join(run.title(s) for s in run.scenarios) or "unknown"
+    reps = f"{m.get('replicates', '?')} replicates"
+    intervals = "Intervals: 5th to 95th percentile over replicates."
+    design = m.get("sensitivity") if m.get("command") == "sensitivity" else None
+    if isinstance(design, dict) and design.get("method") in ("morris", "sobol"):
+        # a global design: its indices' whiskers are SALib's bootstrap intervals
+        reps += f" at each of {design.get('design_points', '?')} design points"
+        intervals = (
+            "Intervals: bootstrap 95% for sensitivity indices (SALib); 5th to 95th "
+            "percentile over replicates of the central pair elsewhere."
+        )
     text = (
         f"Source: carepaths {version} model, {m.get('command', 'run')}; "
         f"scenarios: {scen}; area {m.get('area', '?')}, {m.get('years', '?')} years, "
-        f"{m.get('replicates', '?')} replicates (seed {m.get('seed', '?')}); "
-        f"calibration: {calibration_name(m)}. Intervals: 5th to 95th percentile over "
-        f"replicates."
+        f"{reps} (seed {m.get('seed', '?')}); calibration: {calibration_name(m)}. {intervals}"
     )
     return "\n".join(textwrap.wrap(text, 150))
 
@@ -955,6 +963,8 @@ def tornado(run: RunData) -> Figure:
         by_ind[r["indicator"]].append(r)
     if not by_ind:
         raise NoData("no sensitivity.csv")
+    if "method" in run.sensitivity[0]:  # --method morris or sobol: results.gsa_charts
+        raise NoData(f"sensitivity.csv holds {run.sensitivity[0]['method']} indices, not swings")
     order = {k: i for i, k in enumerate(TORNADO_OUTCOMES)}
     inds = sorted(by_ind, key=lambda i: (order.get(i, 99), i))[:3]
     n = min(TORNADO_ROWS, max(len(by_ind[i]) for i in inds))

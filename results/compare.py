@@ -4,7 +4,10 @@ Every scenario runs the same replicates: replicate ``r`` has the same seed, the 
 number and the same calibrated parameter draw in each scenario, so each child, carer and worker
 meets the same luck (common random numbers) and the difference ``scenario_r - baseline_r``
 isolates the effect of the levers. ``comparison.csv`` holds, per scenario, indicator and year,
-the mean of each side and the mean and 5th/95th percentiles of the paired differences.
+the mean of each side and the mean and 5th/95th percentiles of the paired differences, then
+``p_better`` (the share of replicates in which the scenario improves the outcome, by its
+polarity: results.decision.POLARITY; empty for an outcome with none) and ``p_saves`` (for a
+cost, the share in which it costs less), ties counting one half.
 
 Whole-horizon rows (``year = all``) average each replicate's yearly values before pairing:
 for a flow (endings, moves, costs) that is the mean total per year over the horizon; for a
@@ -24,13 +27,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from calibration.run_params import RunSettings, manifest_entries, scenario_tasks
 from results import store
+from results.decision import p_better, p_saves, polarity_of
 from results.jobs import (
-    build_tasks,
     note_stale,
     replicate_seeds,
     run_with_progress,
     scenario_entries,
+    write_draws,
     write_report,
     write_tables,
 )
@@ -51,6 +56,8 @@ COMPARISON_HEADER = (
     "diff_p95",
     "pct_change",
     "year",
+    "p_better",
+    "p_saves",
 )
 ALL_YEARS = "all"
 
@@ -145,6 +152,7 @@ def comparison_rows(
                 diff, p5, p95 = paired_differences(b, s)
                 b_mean, s_mean = sum(b) / len(b), sum(s) / len(s)
                 pct: float | str = 100.0 * diff / b_mean if b_mean else ""
+                better, saves = _probabilities(indicator, b, s)
                 rows.append(
                     (
                         scenario,
@@ -158,9 +166,23 @@ def comparison_rows(
                         p95,
                         pct,
                         ALL_YEARS if year is None else year,
+                        better,
+                        saves,
                     )
                 )
     return rows
+
+
+def _probabilities(
+    indicator: str, base: Sequence[float], scen: Sequence[float]
+) -> tuple[float | str, float | str]:
+    """(p_better, p_saves) of paired values; '' where the indicator has no polarity or is not
+    money."""
+    diffs = [s - b for b, s in zip(base, scen, strict=True)]
+    polarity = polarity_of(indicator)
+    better: float | str = p_better(diffs, polarity) if polarity is not None else ""
+    saves: float | str = p_saves(diffs) if unit_of(indicator) == "GBP" else ""
+    return better, saves
 
 
 def write_comparison(path: Path, rows: Iterable[Sequence[Any]]) -> Path:
@@ -313,28 +335,61 @@ def compare(
     report: bool = True,
     argv: Sequence[str] | None = None,
     console: Console | None = None,
+    settings: RunSettings | None = None,
+    outcome: str = "unplanned_endings",
+    value_per_outcome: float = 0.0,
 ) -> Path:
-    """Run the scenarios on paired replicates; write the run folder; return its path."""
+    """Run the scenarios on paired replicates; write the run folder; return its path.
+
+    ``settings``: sampled (default) or central assumptions and the price year; ``outcome`` and
+    ``value_per_outcome`` (GBP per outcome avoided) set the decision summary's cost per outcome
+    and the net benefit the EVPPI is computed on."""
     from calibration.areas import area_changes
     from calibration.resolve import calibration_source
+    from results import decision_outputs as decision
+    from results.decision import check_outcome
 
     started = store.utc_now()
     out = store.out_folder(out)
     check_executor(executor, scheduler, jobs)
+    settings = (settings or RunSettings()).checked()
+    check_outcome(outcome, value_per_outcome)
     area_changes(area)
     loaded = load_all(scenarios)
     baseline = loaded[0].name
-    tasks = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
+    built = [scenario_tasks(s, area, years, reps, seed, settings) for s in loaded]
+    tasks = [t for scenario_built, _ in built for t in scenario_built]
+    draws = [(s.name, d) for s, (_, ds) in zip(loaded, built, strict=True) for d in ds]
     store.check_out_folder(out)  # writes nothing; --out is made with the run folder
     results = run_with_progress(
         tasks, jobs, executor, scheduler, f"compare {len(loaded)} scenarios"
     )
     _, indicators = _indicator_rows(tasks, results)
     rows = comparison_rows(indicators, baseline, [s.name for s in loaded])
+    entries = manifest_entries(settings, [d for _, d in draws])
+    price_text = f"{settings.price_year} prices"
+    names = [s.name for s in loaded]
+    summaries = decision.summaries(
+        indicators, baseline, names, outcome, value_per_outcome, price_text
+    )
+    evppi = []
+    if settings.assumptions == "sampled":
+        evppi = decision.evppi_rows(
+            indicators,
+            decision.draw_rows(draws),
+            baseline,
+            names,
+            outcome,
+            value_per_outcome,
+            left_out=_inert(built, baseline, names),
+        )
     name = "compare-" + "-".join(s.name for s in loaded[1:])[:80]
     with store.create_run(out, name) as run:
         write_tables(run, tasks, results)
         write_comparison(run.file("comparison.csv"), rows)
+        write_draws(run, draws)
+        if evppi:
+            store.write_csv(run.file("evppi.csv"), decision.EVPPI_HEADER, evppi)
         manifest = store.build_manifest(
             argv=list(argv if argv is not None else sys.argv),
             command="compare",
@@ -351,8 +406,10 @@ def compare(
             extra={
                 "baseline": baseline,
                 "calibration_source": store.display_source(calibration_source(area)),
-                "pairing": "replicate r uses the same seed, replicate number and "
-                "calibrated draw in every scenario",
+                "pairing": "replicate r uses the same seed, replicate number, calibrated "
+                "draw and assumption draws in every scenario",
+                **entries,
+                "decision": decision.decision_entry(outcome, value_per_outcome),
             },
         )
         store.write_manifest(run.file("manifest.json"), manifest)
@@ -360,10 +417,28 @@ def compare(
             write_report(run.path)
     note_stale(run, console)
     if console is not None:
+        titles = {s.name: s.title for s in loaded}
+        decision.print_decision(console, summaries, titles, settings.assumptions)
         print_comparison(console, rows, baseline, loaded, years, reps)
     if run.final is None:  # pragma: no cover - create_run always sets it on success
         raise CarepathsError("the run folder was not published")
     return run.final
+
+
+def _inert(
+    built: Sequence[tuple[Sequence[Task], Any]], baseline: str, names: Sequence[str]
+) -> dict[str, list[str]]:
+    """Per scenario, the assumptions that cannot change its difference from the baseline
+    (their lever is off in both: results.gsa.relevant_assumptions)."""
+    from results.gsa import LEVER_GATES, relevant_assumptions
+
+    first = {name: tasks[0].params for name, (tasks, _) in zip(names, built, strict=True) if tasks}
+    out: dict[str, list[str]] = {}
+    for name in names:
+        if name != baseline and name in first and baseline in first:
+            _, dropped = relevant_assumptions(LEVER_GATES, [first[baseline], first[name]])
+            out[name] = sorted(dropped)
+    return out
 
 
 def _indicator_rows(

@@ -17,7 +17,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from calibration.resolve import calibration_source, resolve_params
+from calibration.resolve import calibration_source
+from calibration.run_params import RunSettings, manifest_entries, scenario_tasks
 from results import store
 from results.summary import summarise
 from simulation.errors import CarepathsError
@@ -34,13 +35,28 @@ def note_stale(run: store.RunFolder, console: Console | None = None) -> None:
         )
 
 
-def build_tasks(scenario: Scenario, area: str, years: int, reps: int, seed: int) -> list[Task]:
+def build_tasks(
+    scenario: Scenario,
+    area: str,
+    years: int,
+    reps: int,
+    seed: int,
+    settings: RunSettings | None = None,
+) -> list[Task]:
     """One task per replicate, each with its own validated parameters (a calibrated ensemble
-    gives each replicate its member); replicate ``r`` gets the same seed in every scenario, so
-    scenarios meet the same luck (common random numbers)."""
-    return [
-        Task(scenario.name, resolve_params(scenario, area, r), years, seed, r) for r in range(reps)
-    ]
+    gives each replicate its member; sampled assumptions its draw; costs in the price base:
+    calibration.run_params); replicate ``r`` gets the same seed, member and draw in every
+    scenario, so scenarios meet the same luck (common random numbers)."""
+    return scenario_tasks(scenario, area, years, reps, seed, settings or RunSettings())[0]
+
+
+def write_draws(run: store.RunFolder, draws: Sequence[tuple[str, Any]]) -> None:
+    """``draws.csv``: every replicate's assumption draws (sampled runs only)."""
+    from results.decision_outputs import DRAWS_HEADER, draw_rows
+
+    rows = draw_rows(draws)
+    if rows:
+        store.write_csv(run.file("draws.csv"), DRAWS_HEADER, rows)
 
 
 def run_with_progress(
@@ -139,16 +155,19 @@ def simulate(
     report: bool = True,
     argv: Sequence[str] | None = None,
     ssda903_out: bool = False,
+    settings: RunSettings | None = None,
 ) -> Path:
     """Run one scenario and write its run folder; return the folder's final path.
 
     ``ssda903_out`` also writes each replicate's synthetic SSDA903 tables under
-    ``ssda903/rep-<r>/<year>/`` (:mod:`results.ssda903_out`)."""
+    ``ssda903/rep-<r>/<year>/`` (:mod:`results.ssda903_out`). ``settings``: sampled or
+    central assumptions and the price year (default: sampled, the index's latest year)."""
     started = store.utc_now()
     out = store.out_folder(out)
     check_executor(executor, scheduler, jobs)
+    settings = (settings or RunSettings()).checked()
     loaded = load_scenario(scenario)
-    tasks = build_tasks(loaded, area, years, reps, seed)  # validates the area too
+    tasks, draws = scenario_tasks(loaded, area, years, reps, seed, settings)  # checks the area
     store.check_out_folder(out)  # writes nothing; --out is made with the run folder
     fn = None
     if ssda903_out:
@@ -160,6 +179,7 @@ def simulate(
         results = [result for result, _ in results]
     with store.create_run(out, loaded.name) as run:
         write_tables(run, tasks, results)
+        write_draws(run, [(loaded.name, d) for d in draws])
         if ssda903 is not None:
             from results.ssda903_out import write_run
 
@@ -177,7 +197,10 @@ def simulate(
             finished=store.utc_now(),
             executor=executor,
             jobs=jobs,
-            extra={"calibration_source": store.display_source(calibration_source(area))},
+            extra={
+                "calibration_source": store.display_source(calibration_source(area)),
+                **manifest_entries(settings, draws),
+            },
         )
         store.write_manifest(run.file("manifest.json"), manifest)
         if report:

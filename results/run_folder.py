@@ -117,6 +117,8 @@ TABLES: dict[str, Table] = {
             "diff_p95": _number,
             "pct_change": _number_or_blank,
             "year": _year_or_all,
+            "p_better": _number_or_blank,
+            "p_saves": _number_or_blank,
         },
         needs_rows=False,
     ),
@@ -125,7 +127,32 @@ TABLES: dict[str, Table] = {
         {"low": _number, "high": _number, "diff_at_low": _number, "diff_at_high": _number},
         needs_rows=False,
     ),
+    "draws.csv": Table(
+        ("scenario", "replicate", "assumption", "quantile", "value"),
+        {"replicate": _whole, "quantile": _number, "value": _number},
+    ),
+    "evppi.csv": Table(
+        (
+            "scenario",
+            "baseline",
+            "assumption",
+            "evppi_gbp",
+            "share_of_evpi",
+            "evpi_gbp",
+            "outcome",
+            "value_per_outcome_gbp",
+            "replicates",
+            "p_value",
+        ),
+        {"evppi_gbp": _number, "share_of_evpi": _number, "evpi_gbp": _number, "p_value": _number},
+    ),
 }
+# sensitivity.csv of --method morris or sobol: long rows (results.gsa.GSA_HEADER).
+GSA_TABLE = Table(
+    ("method", "assumption", "indicator", "index", "value", "conf"),
+    {"value": _number, "conf": _number_or_blank},
+    needs_rows=False,
+)
 FIT_TABLE = Table(
     ("target", "year", "observed", "simulated_mean", "simulated_p5", "simulated_p95", "within"),
     {
@@ -332,8 +359,19 @@ def check_table(path: Path, table: Table) -> int:
     return count
 
 
+def _sensitivity_table(path: Path, oat: Table) -> Table:
+    """The long-row table when sensitivity.csv starts with a 'method' column, else the OAT one."""
+    with path.open("rb") as fh:
+        first = fh.readline()
+    return GSA_TABLE if first.startswith(b"method,") else oat
+
+
 def _tables(folder: Path) -> list[tuple[Path, Table]]:
-    found = [(folder / name, t) for name, t in TABLES.items() if (folder / name).exists()]
+    found = [
+        (folder / name, _sensitivity_table(folder / name, t) if name == "sensitivity.csv" else t)
+        for name, t in TABLES.items()
+        if (folder / name).exists()
+    ]
     for pattern in FIT_PATTERNS:
         found += [(p, FIT_TABLE) for p in sorted(folder.rglob(pattern))]
     return found

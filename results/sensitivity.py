@@ -6,6 +6,8 @@ sets), and the paired scenario-minus-baseline difference of the key outcomes is 
 same replicates as the central run. ``sensitivity.csv`` is tornado data:
 ``assumption,low,high,indicator,diff_at_low,diff_at_high`` (whole-horizon mean differences).
 The run folder also holds the central comparison (``comparison.csv`` and the usual tables).
+Every other assumption stays at its central value and costs are in the price base
+(``price_year``, calibration.prices). ``--method morris|sobol`` is results.global_sensitivity.
 
 Swung: numeric assumptions with a range whose ends differ. Not swung: the engine's switches
 (``engine.*``), text choices and list-valued shares (no one-number low/high).
@@ -22,7 +24,9 @@ from typing import Any
 
 from rich.console import Console
 
+from calibration.prices import uprate
 from calibration.resolve import resolve_params
+from calibration.run_params import RunSettings, manifest_entries
 from results import store
 from results.compare import ALL_YEARS, KEY_OUTCOMES, comparison_rows
 from results.compare import write_comparison as write_comparison_csv
@@ -80,6 +84,7 @@ def _swing_tasks(
     years: int,
     reps: int,
     seed: int,
+    price_year: int,
 ) -> list[Task]:
     tasks = []
     for path, low, high in swings:
@@ -88,7 +93,7 @@ def _swing_tasks(
                 label = f"{scenario.name}{SEP}{path}={end}"
                 for r in range(reps):
                     params = resolve_params(scenario, area, r).with_changes({path: value})
-                    tasks.append(Task(label, params, years, seed, r))
+                    tasks.append(Task(label, uprate(params, price_year), years, seed, r))
     return tasks
 
 
@@ -146,6 +151,7 @@ def sensitivity(
     baseline: str = "baseline",
     assumptions: Sequence[str] | None = None,
     console: Console | None = None,
+    price_year: int | None = None,
 ) -> Path:
     """Central comparison plus low/high swings of each assumption; write the run folder."""
     from calibration.areas import area_changes
@@ -158,8 +164,10 @@ def sensitivity(
     area_changes(area)
     loaded = load_all([baseline, scenario])
     swings = swung_assumptions(assumptions)
-    central = [t for s in loaded for t in build_tasks(s, area, years, reps, seed)]
-    swing = _swing_tasks(loaded, swings, area, years, reps, seed)
+    settings = RunSettings("central", price_year).checked()
+    assert settings.price_year is not None
+    central = [t for s in loaded for t in build_tasks(s, area, years, reps, seed, settings)]
+    swing = _swing_tasks(loaded, swings, area, years, reps, seed, settings.price_year)
     store.check_out_folder(out)  # writes nothing; --out is made with the run folder
     say = console or Console(stderr=True)
     total = (1 + 2 * len(swings)) * 2 * reps
@@ -202,6 +210,8 @@ def sensitivity(
                 "baseline": loaded[0].name,
                 "calibration_source": store.display_source(calibration_source(area)),
                 "assumptions_swung": [{"path": p, "low": lo, "high": hi} for p, lo, hi in swings],
+                **manifest_entries(settings, []),
+                "sensitivity": {"method": "oat", "runs": total},
             },
         )
         store.write_manifest(run.file("manifest.json"), manifest)

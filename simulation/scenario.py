@@ -11,6 +11,7 @@ A scenario is a TOML file that states only what differs from the baseline (DESIG
 
     [assumptions]
     "carers.support_deregistration_ratio" = 0.6
+    "endings.caseload_effect" = { low = 0.01, high = 0.03 }   # a range of its own (cite it)
 
     [evidence]
     "carers.support_deregistration_ratio" = "Mockingbird 82% ... (assumption)"
@@ -19,6 +20,12 @@ A scenario is a TOML file that states only what differs from the baseline (DESIG
     note = "£4,500 per supported household per year"
 
     plugins = ["mypkg.myrule"]                 # optional researchers' rule modules
+
+Levers a council counts in headcount may be written as counts for the area
+(``"workforce.fte_extra" = 5``; see :mod:`simulation.headcount`): they are kept apart in
+``Scenario.counts`` and converted to the tree's per-10,000 values when the area is known. An
+assumption written as ``{ low = ..., high = ... }`` (optionally ``central = ...``) replaces the
+tree's range for sampling (``Scenario.ranges``) and needs an ``[evidence]`` note saying why.
 
 Everything is validated before anything runs; the first problem raises a
 :class:`~simulation.errors.ScenarioError` naming the file, the key, the value and what is
@@ -41,6 +48,7 @@ from typing import Any
 
 from simulation import parameter_tree  # noqa: F401  (the built-in tree must be registered)
 from simulation.errors import ScenarioError
+from simulation.headcount import is_headcount
 from simulation.params import SPEC, DatedChange, ParameterError, Parameters, Value, suggest
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -74,6 +82,9 @@ class Scenario:
     evidence: dict[str, str]
     costs: dict[str, Any] = field(default_factory=dict)
     plugins: tuple[str, ...] = ()
+    counts: dict[str, Any] = field(default_factory=dict)  # headcount levers, for the area
+    dated_counts: tuple[DatedChange, ...] = ()
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # (low, high)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,6 +159,9 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         evidence=evidence,
         costs=dict(raw["costs"]),
         plugins=plugins,
+        counts=raw["counts"],
+        dated_counts=raw["dated_counts"],
+        ranges=raw["ranges"],
     )
     try:  # a last whole-tree check (e.g. a plug-in's own validation)
         Parameters.defaults().with_changes(changes, dated)
@@ -297,6 +311,10 @@ def _is_dated(value: Any) -> bool:
     return isinstance(value, dict) and ("from" in value or "value" in value)
 
 
+def _is_range(value: Any) -> bool:
+    return isinstance(value, dict) and ("low" in value or "high" in value)
+
+
 def _flatten(
     path: Path, section: str, table: Any, prefix: str = "", leaf_dicts: bool = True
 ) -> dict[str, Any]:
@@ -304,7 +322,7 @@ def _flatten(
     out: dict[str, Any] = {}
     for key, value in table.items():
         full = f"{prefix}{key}"
-        if isinstance(value, dict) and not (leaf_dicts and _is_dated(value)):
+        if isinstance(value, dict) and not (leaf_dicts and (_is_dated(value) or _is_range(value))):
             out.update(_flatten(path, section, value, f"{full}.", leaf_dicts))
         else:
             out[full] = value
@@ -312,6 +330,8 @@ def _flatten(
 
 
 def _check_kind(path: Path, section: str, key: str) -> None:
+    if section == "levers" and is_headcount(key):
+        return
     if key not in SPEC:
         raise ScenarioError(
             f"{path}: [{section}] unknown parameter {key!r}.{suggest(key)} "
@@ -381,14 +401,24 @@ def _dated_change(path: Path, section: str, key: str, entry: dict[str, Any]) -> 
 def _validate_values(
     raw: dict[str, Any],
 ) -> tuple[dict[str, Any], tuple[DatedChange, ...], dict[str, Any], dict[str, Any]]:
-    """Check every lever and assumption; split static values from dated changes."""
+    """Check every lever and assumption; split static values from dated changes (headcount
+    levers into ``raw["counts"]``/``raw["dated_counts"]``, ranges into ``raw["ranges"]``)."""
     changes: dict[str, Any] = {}
     dated: list[DatedChange] = []
     by_section: dict[str, dict[str, Any]] = {"levers": {}, "assumptions": {}}
+    raw["counts"], raw["dated_counts"], raw["ranges"] = {}, (), {}
     for section in ("levers", "assumptions"):
         for key, value in raw[section].items():
             path = raw["sources"][(section, key)]
             _check_kind(path, section, key)
+            if section == "levers" and is_headcount(key):
+                by_section[section][key] = _count(raw, path, key, value)
+                continue
+            if section == "assumptions" and _is_range(value):
+                by_section[section][key] = _range(raw, path, key, value)
+                if "central" in value:
+                    changes[key] = by_section[section][key]["central"]
+                continue
             entries = (
                 value
                 if isinstance(value, list) and value and all(isinstance(v, dict) for v in value)
@@ -407,11 +437,69 @@ def _validate_values(
     return changes, tuple(dated), by_section["levers"], by_section["assumptions"]
 
 
+def _count(raw: dict[str, Any], path: Path, key: str, value: Any) -> Any:
+    """A headcount lever (a number or dated numbers, 0 or more) kept for conversion."""
+    entries = value if isinstance(value, list) else [value] if _is_dated(value) else None
+    if entries is None:
+        raw["counts"][key] = _count_number(path, key, value)
+        return raw["counts"][key]
+    items = []
+    for entry in entries:
+        if not isinstance(entry, dict) or set(entry) != {"from", "value"}:
+            raise ScenarioError(
+                f"{path}: [levers] {key} = {entry!r}: a dated count needs exactly 'from' and "
+                "'value', e.g. { from = \"2026-04-01\", value = 5 }"
+            )
+        day = _to_day(path, "levers", key, entry["from"])
+        items.append(DatedChange(day, key, _count_number(path, key, entry["value"])))
+    raw["dated_counts"] = (*raw["dated_counts"], *sorted(items, key=lambda d: d.day))
+    return [{"day": d.day, "value": d.value} for d in items]
+
+
+def _count_number(path: Path, key: str, value: Any) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise ScenarioError(f"{path}: [levers] {key}: expected a count, got {value!r}")
+    if value < 0:
+        raise ScenarioError(f"{path}: [levers] {key}: a count is 0 or more, got {value}")
+    return value
+
+
+def _range(raw: dict[str, Any], path: Path, key: str, value: dict[str, Any]) -> dict[str, Any]:
+    """An assumption's own sampling range ``{ low, high[, central] }``, with a cited reason."""
+    spec = SPEC[key]
+    if set(value) - {"low", "high", "central"} or not {"low", "high"} <= set(value):
+        raise ScenarioError(
+            f"{path}: [assumptions] {key} = {value!r}: a range needs 'low' and 'high' (and "
+            "optionally 'central'), e.g. { low = 0.4, high = 0.8 }"
+        )
+    if (
+        spec.range is None
+        or not isinstance(spec.default, float | int)
+        or isinstance(spec.default, bool)
+    ):
+        raise ScenarioError(f"{path}: [assumptions] {key} has no numeric range to replace")
+    checked = {k: _check_value(path, "assumptions", key, v) for k, v in value.items()}
+    low, high = float(checked["low"]), float(checked["high"])  # type: ignore[arg-type]
+    central = float(checked.get("central", spec.default))  # type: ignore[arg-type]
+    if not low <= central <= high:
+        raise ScenarioError(
+            f"{path}: [assumptions] {key}: low {low:g} <= central {central:g} <= high "
+            f"{high:g} is needed"
+        )
+    if key not in raw["evidence"]:
+        raise ScenarioError(
+            f"{path}: [assumptions] {key}: a range of its own needs a reason: add "
+            f'[evidence] "{key}" = "the study or figure that sets this range"'
+        )
+    raw["ranges"][key] = (low, high)
+    return checked
+
+
 def _validate_evidence(raw: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, note in raw["evidence"].items():
         path = raw["sources"][("evidence", key)]
-        if key not in SPEC:
+        if key not in SPEC and not is_headcount(key):
             raise ScenarioError(
                 f"{path}: [evidence] unknown parameter {key!r}.{suggest(key)} Evidence notes "
                 "are keyed by the parameter they justify."

@@ -49,8 +49,10 @@ def write_report(run_dir: Path) -> Path:
 
 def draw_charts(run: RunData, folder: Path) -> list[Chart]:
     """Draw every chart the run has inputs for; raise ReportError naming a chart that fails."""
+    from results.gsa_charts import GSA_CHARTS
+
     out = []
-    for spec in CHARTS:
+    for spec in (*CHARTS, *GSA_CHARTS):
         chart = Chart(spec.name, spec.caption)
         try:
             fig = spec.make(run)

@@ -9,6 +9,7 @@ a change (or a saving) that the interval does not support.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from results.charts import (
     ENGLAND_REFERENCE,
@@ -300,6 +301,10 @@ def calibration_findings(run: RunData) -> list[str]:
 
 def sensitivity_findings(run: RunData) -> list[str]:
     """The assumption that moves each outcome's difference the most."""
+    if run.sensitivity and "method" in run.sensitivity[0]:  # --method morris or sobol
+        from results.gsa_charts import gsa_findings
+
+        return gsa_findings(run.sensitivity)
     best: dict[str, dict[str, str]] = {}
 
     def swing(r: dict[str, str]) -> float:
@@ -322,21 +327,33 @@ def sensitivity_findings(run: RunData) -> list[str]:
 # ---------------------------------------------------------------------------- caveats
 
 
+def mode_sentence(manifest: dict[str, Any]) -> str:
+    """Which uncertainty the intervals carry (results.decision_report)."""
+    from results.decision_report import mode_sentence as sentence
+
+    return sentence(manifest)
+
+
 def caveats(run: RunData) -> list[str]:
     """General limits of the model plus those specific to this run."""
     m = run.manifest
     out = [
         "This is a simulation. Its numbers are what the model produces under the stated "
         "assumptions, not forecasts; use the differences between scenarios more than the levels.",
-        "Intervals are the 5th to 95th percentile over replicates: they show the model's "
-        "chance variation, not every uncertainty in its inputs. The sensitivity analysis "
-        "covers the assumptions one at a time.",
+        "Intervals are the 5th to 95th percentile over replicates. " + mode_sentence(m),
         "Lever effects marked as assumptions have no England effect size from a trial; "
         "their ranges include small or no effects and the report says when an interval "
         "includes no change.",
         "Placement quality, needs and wellbeing are modelled with simple indices; they are "
         "not measured in the national statistics and cannot be calibrated to them.",
     ]
+    price = m.get("price_base")
+    if isinstance(price, dict) and price.get("text"):
+        out.append(
+            f"Money is in {price['text']}: every unit cost is uprated from the year of its "
+            "source (manifest.json lists each cost's price period and factor); levers and "
+            "undated assumptions are taken as stated in that base."
+        )
     reps = m.get("replicates")
     if isinstance(reps, int) and reps < 20:
         out.append(

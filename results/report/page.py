@@ -119,6 +119,10 @@ def render(run: RunData, charts: list[Chart]) -> str:
         if s.get("parameters_sha256")
     ]
     comparisons = findings.comparison_findings(run)
+    from results.decision_report import decision_blocks, mode_sentence
+
+    decisions = decision_blocks(run.folder, m, run.titles)
+    price = (m.get("price_base") or {}).get("text", "")
     return (
         environment()
         .get_template("report.html.j2")
@@ -134,5 +138,8 @@ def render(run: RunData, charts: list[Chart]) -> str:
             caveats=findings.caveats(run),
             command=reproduce_command(m),
             hashes=hashes,
+            decisions=decisions,
+            uncertainty=mode_sentence(m),
+            price_base=price,
         )
     )

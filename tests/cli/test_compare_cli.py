@@ -17,7 +17,7 @@ HAS_RUNNER = importlib.util.find_spec("simulation.runner") is not None
 needs_runner = pytest.mark.skipif(not HAS_RUNNER, reason="simulation.runner has not landed")
 COMPARISON = (
     "scenario,baseline,indicator,unit,baseline_mean,scenario_mean,diff_mean,diff_p5,"
-    "diff_p95,pct_change,year"
+    "diff_p95,pct_change,year,p_better,p_saves"
 )
 
 

@@ -28,7 +28,7 @@ RUNS = {
     "jobs-2": ["--jobs", "2", "--no-report"],
     "dask": ["--jobs", "2", "--executor", "dask"],
 }
-TABLES = ("comparison.csv", "indicators.csv", "summary.csv", "timeseries.csv")
+TABLES = ("comparison.csv", "draws.csv", "indicators.csv", "summary.csv", "timeseries.csv")
 
 
 def _files(folder: Path) -> dict[str, bytes]:

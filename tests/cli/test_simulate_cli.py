@@ -16,7 +16,7 @@ import pytest
 from results import jobs, store
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = ("indicators.csv", "manifest.json", "summary.csv", "timeseries.csv")
+FILES = ("draws.csv", "indicators.csv", "manifest.json", "summary.csv", "timeseries.csv")
 HEADERS = {
     "timeseries.csv": "scenario,replicate,date,indicator,value",
     "indicators.csv": "scenario,replicate,year,indicator,value",

@@ -30,6 +30,8 @@ def test_header_is_the_contract() -> None:
         "diff_p95",
         "pct_change",
         "year",
+        "p_better",  # added by issue 13: every earlier column kept, in its place
+        "p_saves",
     )
 
 
