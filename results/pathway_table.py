@@ -3,6 +3,7 @@ issue 12 (needs, assessment, social-work continuity, supervision, permanence bre
 
     python -m results.pathway_table social-work-staffing [foster-carer-support ...]
         --reps 100 --years 5 --jobs 2 [--batch 50] [--all-off] [--area england-average]
+        [--assumptions central|sampled]
 
 For each mechanism of ``simulation/pathways.py`` the baseline and the scenario are run with that
 mechanism switched off (its effect sizes at "no effect"), in both alike and on the same
@@ -53,16 +54,20 @@ def build(
     replicates: Sequence[int],
     seed: int,
     configs: Sequence[tuple[str, dict[str, Any]]] = CONFIGS,
+    assumptions: str = "central",
 ) -> tuple[list[Task], dict[str, str]]:
-    """The tasks to run, and for each label left out, the label whose run it equals."""
-    from calibration.resolve import resolve_params
+    """The tasks to run, and for each label left out, the label whose run it equals. Each
+    replicate's parameters are a run's (``calibration.run_params``: assumptions drawn or
+    central, costs in the price base), then the mechanism switched off."""
+    from calibration.run_params import RunSettings, replicate_params
     from simulation.scenario import load_scenario
 
     loaded = [load_scenario("baseline"), *(load_scenario(s) for s in scenarios)]
+    settings = RunSettings(assumptions=assumptions)
     tasks, same = [], {}
     for scenario in loaded:
         for r in replicates:
-            on = resolve_params(scenario, area, r)
+            on, _ = replicate_params(scenario, area, r, seed, settings)
             for label, changes in configs:
                 params = on.with_changes(changes)
                 name = f"{scenario.name}{SEP}{label}"
@@ -154,6 +159,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=0, help="replicates a batch (0: all)")
     parser.add_argument("--all-off", action="store_true", help="add the all-off row")
     parser.add_argument("--area", default="england-average")
+    parser.add_argument(
+        "--assumptions", default="central", help="central (default) or sampled, as compare"
+    )
     args = parser.parse_args(argv)
     configs = (*CONFIGS, ALL_OFF) if args.all_off else CONFIGS
     batch = args.batch or args.reps
@@ -161,7 +169,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     results: list[Any] = []
     for start in range(0, args.reps, batch):
         reps = range(start, min(start + batch, args.reps))
-        todo, same = build(args.scenarios, args.area, args.years, reps, args.seed, configs)
+        todo, same = build(
+            args.scenarios, args.area, args.years, reps, args.seed, configs, args.assumptions
+        )
         done, res = expand(todo, run_many(todo, jobs=args.jobs, fn=run_outcomes), same)
         tasks += done
         results += res
@@ -169,7 +179,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         for scenario in args.scenarios:
             print(
                 f"\n{scenario} against baseline, {args.area}, {reps.stop} replicates x "
-                f"{args.years} years, seed {args.seed} (whole-horizon mean differences; "
+                f"{args.years} years, seed {args.seed}, assumptions {args.assumptions} "
+                f"(whole-horizon mean differences; "
                 f"{len(todo)} runs in this batch)\n",
                 flush=True,
             )
