@@ -63,24 +63,31 @@ ALL_YEARS = "all"
 
 # The outcomes printed after a comparison (all indicators go into comparison.csv).
 KEY_OUTCOMES: dict[str, str] = {
-    "placement_moves": "Placement moves a year",
-    "unplanned_endings": "Unplanned placement endings a year",
+    # children's outcomes first: stability, needs, permanence; then placements, workforce, cost
     "placements_3plus_pct": "% with 3+ placements in the year",
+    "long_term_stable_pct": "% long-term stable (same carer 2+ years)",
+    "unplanned_endings": "Unplanned placement endings a year",
+    "placement_moves": "Placement moves a year",
+    "sdq_mean": "Mean SDQ (children 5-16 in care 12 months+)",
+    "sdq_concern_pct": "% with SDQ 17+ (a cause for concern)",
+    "needs_improved_pct": "% in care a year whose needs fell",
+    "permanence_breakdowns": "Orders (SGO, CAO, adoption) that broke down a year",
+    "returns_home_breakdown": "Returns home that broke down a year",
+    "reentries_within_12m": "Re-entries within 12 months a year",
+    "cost_total_gbp": "Total cost a year",
     "cla_foster_agency": "Children in agency foster care",
     "cla_residential": "Children in children's homes",
     "cla_foster_kinship": "Children in kinship foster care",
     "placed_outside_la_pct": "% placed outside the council's area",
     "unregistered_placements": "Children in unregistered settings a year",
     "placement_shortfall_days": "Days waiting in a placement that does not fit a year",
-    "returns_home_breakdown": "Returns home that broke down a year",
-    "reentries_within_12m": "Re-entries within 12 months a year",
     "caseload_mean": "Cases per social worker",
     "sw_changes_3plus_pct": "% with 3+ social workers in the year",
+    "assessment_mismatch_pct": "% of assessments on the wrong side of SDQ 17",
     "carer_households_inhouse": "In-house carer households",
     "carer_households": "Foster-carer households",
     "carer_deregistrations": "Carer deregistrations a year",
     "cost_placements_residential_gbp": "Children's home cost a year",
-    "cost_total_gbp": "Total cost a year",
 }
 
 IndicatorRow = tuple[str, int, int, str, float]

@@ -65,6 +65,16 @@ POLARITY: dict[str, int] = {
     "carer_approvals_inhouse": 1,
     "mean_match_quality": 1,
     "wellbeing_mean": 1,
+    # needs and permanence (issue 12): lower SDQ, fewer breakdowns are better
+    "sdq_mean": -1,
+    "sdq_concern_pct": -1,
+    "sdq_borderline_pct": -1,
+    "needs_improved_pct": 1,
+    "assessment_mismatch_pct": -1,
+    "permanence_breakdowns": -1,
+    "permanence_breakdowns_adoption": -1,
+    "permanence_breakdowns_sgo": -1,
+    "permanence_breakdowns_cao": -1,
     # the care market (issue 11): nearer, suitable, registered places are better
     **{
         f"placed_{where}{group}_pct": -1
@@ -100,8 +110,12 @@ IndicatorRow = tuple[str, int, int, str, float]  # scenario, replicate, year, in
 # The children's outcomes a decision summary reports (those a run has), in this order.
 DECISION_OUTCOMES = (
     "unplanned_endings",
-    "placement_moves",
     "placements_3plus_pct",
+    "long_term_stable_pct",
+    "sdq_mean",
+    "sdq_concern_pct",
+    "permanence_breakdowns",
+    "placement_moves",
     "cla_foster_agency",
     "cla_residential",
     "cla_foster_kinship",

@@ -26,6 +26,10 @@ PHRASES: dict[str, str] = {
     "placement_moves": "placement moves",
     "unplanned_endings": "unplanned placement endings",
     "placements_3plus_pct": "children with 3 or more placements in the year",
+    "long_term_stable_pct": "share of children in long-term stable placements",
+    "sdq_mean": "mean SDQ score of children aged 5-16 in care a year or more",
+    "sdq_concern_pct": "share of those children with an SDQ of 17 or more",
+    "permanence_breakdowns": "adoptions, special guardianships and CAOs that broke down",
     "cla_foster_agency": "children in agency foster care",
     "cla_residential": "children in children's homes",
     "cla_foster_kinship": "children in kinship foster care",
@@ -127,7 +131,7 @@ def outcome_sentence(line: OutcomeLine) -> str:
         return f"No change in {phrase(ind)} in any replicate."
     if d.excludes_zero():
         word = "more" if d.mean > 0 else "fewer"
-        if unit in ("GBP", "percent") or ind == "caseload_mean":
+        if unit in ("GBP", "percent") or ind in ("caseload_mean", "sdq_mean"):
             word = "higher" if d.mean > 0 else "lower"
             lead = (
                 f"{phrase(ind)[0].upper()}{phrase(ind)[1:]} {word} by {amount(abs(d.mean), unit)}"

@@ -8,6 +8,7 @@ never used for that, because it counts across agent types.
 
 from __future__ import annotations
 
+import math
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -137,7 +138,7 @@ class Child(mesa.Agent):
         self.key = child_id  # the domain id that keys this agent's random draws
         self.birth_day = birth_day
         self.female = female
-        self.needs = needs
+        self.needs = needs  # emotional and behavioural needs, 0-1 = SDQ total difficulties / 40
         self.disabled = disabled
         self.uasc = uasc
         self.legal = legal  # s20, care_order, police_protection, youth_justice, placement_order
@@ -159,6 +160,13 @@ class Child(mesa.Agent):
         self.workers_in_year = 0
         self.worker: SocialWorker | None = None
         self.worker_changes = 0  # keys draws
+        # Changes of allocated worker (not the first allocation of a period), kept by the
+        # workforce rule: the day of the last one and how many in the current period.
+        self.worker_changed_day = -math.inf
+        self.period_worker_changes = 0
+        # The needs (0-1, SDQ / 40) the allocated worker last assessed; None: never assessed
+        # (the assessment rule sets it before each placement decision).
+        self.assessed_needs: float | None = None
         self.adoption_plan = False
         self.wellbeing = 50.0
         self.wellbeing_t = 0.0
@@ -219,6 +227,7 @@ class SocialWorker(mesa.Agent):
         self.agency = agency
         self.joined = joined
         self.post = -1  # the establishment post held (keys the ids of its later hires)
+        self.supervised = False  # reflective supervision and training (workforce lever)
         self.children: dict[int, Child] = {}  # by child_id: ordered, deterministic
         self.caseload_used = 0.0  # the caseload children's hazards were last evaluated with
         self.timers: dict[str, HazardTimer] = {}

@@ -296,11 +296,16 @@ class Capacity:
 
     def new_kinship_household(self, child: Child, places: int = 1) -> CarerHousehold:
         """A connected-person household approved for this child (and ``places - 1`` of its
-        siblings), where the family lives; its id from the child and placement."""
+        siblings), where the family lives; its id from the child and placement. Its skill is
+        drawn around the child's needs (``kinship.skill_offset`` ± ``kinship.skill_spread`` / 2):
+        connected carers know the child (issue 12, parameter tree)."""
         m = self.model
         s = m.streams
         carer_id = placement_household_id(KINSHIP_ID_BASE, child)
-        skill = 0.45 + 0.4 * s.uniform("kinship.skill", child.child_id, child.placement_count)
+        u = s.uniform("kinship.skill", child.child_id, child.placement_count)
+        p = m.p
+        skill = child.needs + p["kinship.skill_offset"] + p["kinship.skill_spread"] * (u - 0.5)
+        skill = min(1.0, max(0.0, skill))
         carer = CarerHousehold(
             m,
             carer_id,

@@ -4,12 +4,27 @@ Flows (starts, ceased by reason, moves, unplanned endings, re-entries, carer joi
 are counted as they happen and closed at each 31 March. State measures are taken on 31 March
 with DfE definitions:
 
+- ``started`` and ``ceased`` count children, not events: a child who starts (ceases) more
+  than once in a year is counted once, at the first start (with its re-entry status) and at the
+  last cessation (with its reason, days in care and pathway), as DfE counts them.
 - ``placements_3plus_pct``: children looked after at 31 March who had 3 or more placements
-  during the year (the placement held on 1 April counts as one).
+  during the year (the placement held on 1 April counts as one), placements in an earlier
+  period of care in the same year included (a child who left and came back keeps its count).
 - ``long_term_stable_pct``: children under 16 at 31 March, looked after for 2.5 years or more,
-  who have lived with the same carer for 2 years or more (post-2020 definition).
+  who have lived with the same carer for 2 years or more (post-2020 definition: a placement
+  change with the same carer keeps the count), or who are placed for adoption and whose
+  adoptive placement together with the placement before it have lasted 2 years or more.
 - ``sw_changes_3plus_pct``: children looked after at 31 March who had 3 or more social workers
-  during the year.
+  during the year (kept across a re-entry in the year, like placements).
+- ``sdq_mean``, ``sdq_concern_pct`` (17+), ``sdq_borderline_pct`` (14-16): the SDQ total
+  difficulties score (an integer, 40 × needs rounded) of children aged 5-16 at 31 March looked
+  after continuously for 12 months or more (DfE's population; every such child is taken to
+  have an SDQ).
+- ``wellbeing_mean``: kept for scripts that read it, now an index of the same needs: 100 × (1 -
+  SDQ / 40) averaged over every child in care (100 = no difficulties). The old quality integral
+  changed nothing and is retired.
+- ``started_reentry_pct``: of the children who started in the year, those whose start was a
+  re-entry (a return home or an order that broke down).
 
 Market measures (issue 11), taken on 31 March (a scan of children and carers, so yearly only):
 
@@ -49,6 +64,10 @@ from simulation.agents import (
     Group,
     age_band,
 )
+
+SDQ_MAX = 40  # the SDQ total difficulties score is 0-40 (child.needs = score / 40)
+SDQ_CONCERN = 17  # 17+ a cause for concern, 14-16 borderline, 0-13 normal (DfE)
+SDQ_BORDERLINE = 14
 
 if TYPE_CHECKING:
     from simulation.model import CareSystem
@@ -97,6 +116,12 @@ class Indicators:
         self.yearly: list[tuple[int, str, float]] = []
         self.monthly: list[tuple[str, str, float]] = []
         self.extra_state: dict[str, Callable[[], float]] = {}
+        self._started_ids: set[int] = set()  # children who started this DfE year
+        # child -> (route, days in care, first placement group) of its last cessation this year
+        self._ceased: dict[int, tuple[str, float, int]] = {}
+        # child -> (placements, social workers) in the year when it last ceased this year
+        self._left: dict[int, tuple[int, int]] = {}
+        self._carer_before: dict[int, float] = {}  # child -> carer_since of its last placement
 
     def add_state(self, name: str, fn: Callable[[], float]) -> None:
         """A state indicator a rule adds: ``fn()`` is read at every 31 March."""
@@ -104,22 +129,35 @@ class Indicators:
 
     # ---- flows, called by the engine's transitions --------------------------------------
     def started(self, child: Child, reentry: bool) -> None:
-        self.flows["started"] += 1
-        if reentry:
-            self.flows["returns_home_breakdown"] += 1
-            if child.returned_day is not None and self.model.now - child.returned_day <= 365:
-                self.flows["reentries_within_12m"] += 1
+        """A period of care starts (the engine has zeroed the child's placements in the year)."""
+        cid = child.child_id
+        left = self._left.get(cid)
+        if left is not None:  # back in the same DfE year: its placements and workers count on
+            child.placements_in_year, child.workers_in_year = left
+        else:
+            child.workers_in_year = 0  # a count left from an earlier year
+        flows = self.flows
+        if cid not in self._started_ids:
+            self._started_ids.add(cid)
+            flows["started"] += 1
+            if reentry:
+                flows["_started_reentries"] += 1
+        if reentry and child.returned_day is not None:  # a return home that broke down
+            flows["returns_home_breakdown"] += 1
+            if self.model.now - child.returned_day <= 365:
+                flows["reentries_within_12m"] += 1
 
     def ceased(self, child: Child, route: str, group: int) -> None:
-        self.flows["ceased"] += 1
-        self.flows["_days_in_care"] += self.model.now - child.period_start
-        self.flows[f"ceased_{route}"] += 1
-        first = PATHWAY_GROUPS[child.first_group] if child.first_group >= 0 else "other"
-        self.flows[f"pathway_{first}_to_{route}"] += 1
+        cid = child.child_id
+        self._ceased[cid] = (route, self.model.now - child.period_start, child.first_group)
+        self._left[cid] = (child.placements_in_year, child.workers_in_year)
+        if self._carer_before:
+            self._carer_before.pop(cid, None)
 
     def placement_ended(self, child: Child, group: int, reason: str, unplanned: bool) -> None:
         if child.in_care:
             self.flows["placement_moves"] += 1
+            self._carer_before[child.child_id] = child.carer_since
         if unplanned:
             self.flows["unplanned_endings"] += 1
 
@@ -219,15 +257,23 @@ class Indicators:
             "carer_approvals_inhouse",
             "carer_deregistrations",
             "sw_leavers",
+            "permanence_breakdowns",
+            "permanence_breakdowns_adoption",
+            "permanence_breakdowns_sgo",
+            "permanence_breakdowns_cao",
             *(f"ceased_{route}" for route in EXIT_ROUTES),
         ):
             row[name] = 0.0  # flows that happened zero times are still reported
+        self._close_ceased()
         for key, value in f.items():
             if not key.startswith("_"):  # '_name' flows are internal workings
                 row[key] = float(value)
         row.update(self._stability(now))
         row["ceased_mean_days_in_care"] = (
             f.get("_days_in_care", 0.0) / f["ceased"] if f.get("ceased") else 0.0
+        )
+        row["started_reentry_pct"] = (
+            100.0 * f.get("_started_reentries", 0.0) / f["started"] if f.get("started") else 0.0
         )
         for name, fn in self.extra_state.items():
             row[name] = float(fn())
@@ -243,27 +289,50 @@ class Indicators:
         for name, value in sorted(row.items()):
             self.yearly.append((year, name, value))
         self.flows = defaultdict(float)
+        self._started_ids.clear()
+        self._left.clear()
+
+    def _close_ceased(self) -> None:
+        """The year's cessations, one per child (its last), into the flows."""
+        f = self.flows
+        for route, days, first_group in self._ceased.values():
+            f["ceased"] += 1
+            f["_days_in_care"] += days
+            f[f"ceased_{route}"] += 1
+            first = PATHWAY_GROUPS[first_group] if first_group >= 0 else "other"
+            f[f"pathway_{first}_to_{route}"] += 1
+        self._ceased.clear()
 
     def _stability(self, now: float) -> dict[str, float]:
         n = three = sw3 = lt = lt_stable = 0
-        quality = wellbeing = 0.0
+        sdq_n = sdq_sum = concern = borderline = 0
+        quality = needs = 0.0
         by: Counter[str] = Counter()
         two_years = 2 * YEAR_DAYS
-        emit = self.model.emit
+        before = self._carer_before
         for child in self.model.children.values():
             n += 1
             three += child.placements_in_year >= 3
             sw3 += child.workers_in_year >= 3
             quality += child.quality
+            needs += child.needs
             age = child.age(now)
             by[AGE_NAMES[age_band(age)]] += 1
             by["cla_legal_" + child.legal] += 1
             by["cla_uasc"] += child.uasc
-            emit("wellbeing_update", child)
-            wellbeing += child.wellbeing
-            if age < 16 and now - child.period_start >= 2.5 * YEAR_DAYS:
+            in_care = now - child.period_start
+            if age < 16 and in_care >= 2.5 * YEAR_DAYS:
                 lt += 1
-                lt_stable += now - child.carer_since >= two_years
+                since = child.carer_since
+                if child.placement == Group.ADOPTION:  # adoptive and previous placement
+                    since = before.get(child.child_id, since)
+                lt_stable += now - since >= two_years
+            if 5.0 <= age < 17.0 and in_care >= YEAR_DAYS:
+                score = int(SDQ_MAX * child.needs + 0.5)
+                sdq_n += 1
+                sdq_sum += score
+                concern += score >= SDQ_CONCERN
+                borderline += SDQ_BORDERLINE <= score < SDQ_CONCERN
             child.placements_in_year = 1 if child.placement >= 0 else 0
             child.workers_in_year = 1 if child.worker is not None else 0
         out = {name: 0.0 for name in (*AGE_NAMES, *LEGAL_NAMES, "cla_uasc")}
@@ -273,5 +342,8 @@ class Indicators:
             "sw_changes_3plus_pct": 100.0 * sw3 / n if n else 0.0,
             "long_term_stable_pct": 100.0 * lt_stable / lt if lt else 0.0,
             "mean_match_quality": quality / n if n else 0.0,
-            "wellbeing_mean": wellbeing / n if n else 0.0,
+            "wellbeing_mean": 100.0 * (1.0 - float(needs) / n) if n else 0.0,
+            "sdq_mean": sdq_sum / sdq_n if sdq_n else 0.0,
+            "sdq_concern_pct": 100.0 * concern / sdq_n if sdq_n else 0.0,
+            "sdq_borderline_pct": 100.0 * borderline / sdq_n if sdq_n else 0.0,
         }

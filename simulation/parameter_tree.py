@@ -10,6 +10,13 @@ from __future__ import annotations
 from simulation.params import Param, register
 
 CLA24 = "DfE CLA 2024 (calibration/data/england_targets.csv)"
+SDQ_FIT = (
+    "hand-set so the baseline's SDQ of CLA 12 months+ aged 5-16 at 31 March matches DfE 2024: "
+    "mean 14.7, 46% 0-13, 13% 14-16, 41% 17+ (PF:sdq.*_cla rows 374, 379, 384, 387), with the "
+    "needs rule's changes in care; with the market's starting population the baseline gives "
+    "mean 15.3 (15.7 in year 1 to 14.8 in year 5) and 40.8% 17+ (within ±1 point and ±4 "
+    "points; python -m calibration.needs_checks, docs/needs.md)"
+)
 
 
 def pub(default, unit, source, bounds=(0.0, 1e9), doc=""):
@@ -139,14 +146,24 @@ ENTRY = {
     "entry.disability_share": pub(
         0.023, "share", "DfE CLA 2024: N2 child's disability 1,930 of 83,630", bounds=(0, 1)
     ),
-    "entry.needs_beta_a": asm(
-        2.0, "Beta a of needs in [0,1]", 1.5, 3.0, "assumption", bounds=(0.1, 20)
+    "entry.needs_beta_a": cal(
+        1.8,
+        "Beta a of needs at entry (needs = SDQ total difficulties / 40)",
+        SDQ_FIT,
+        bounds=(0.1, 20),
     ),
-    "entry.needs_beta_b": asm(
-        4.0, "Beta b of needs in [0,1]", 3.0, 6.0, "assumption", bounds=(0.1, 20)
+    "entry.needs_beta_b": cal(
+        3.4,
+        "Beta b of needs at entry (needs = SDQ total difficulties / 40)",
+        SDQ_FIT,
+        bounds=(0.1, 20),
     ),
-    "entry.needs_adolescent_shift": asm(
-        0.12, "needs added for 10+", 0.05, 0.2, "assumption", bounds=(0, 1)
+    "entry.needs_adolescent_shift": cal(
+        0.03,
+        "needs added for entrants aged 10+ (1.2 SDQ points)",
+        f"{SDQ_FIT}; small because DfE's SDQ is flat by age (13.9 at 5, 15.3 at 8, 14.6 at 11, "
+        "15.4 at 14, 13.8 at 16 in 2024, PF:sdq.mean_score_cla.age* rows 395-399)",
+        bounds=(0, 1),
     ),
     "entry.demand_growth_per_year": asm(
         0.0, "relative change in starts per year", -0.03, 0.05, "assumption", bounds=(-0.5, 0.5)
@@ -258,10 +275,14 @@ MATCHING = {
 
 ENDINGS = {
     "endings.disruption_per_year": cal(
-        (0.07, 0.13, 0.15, 0.35, 0.28, 0.06, 0.12),
+        (0.0975, 0.13, 0.15, 0.35, 0.28, 0.06, 0.12),
         "unplanned endings per placement-year: kinship, in-house, agency, residential, "
         "supported, with parents, other",
-        "hand-set so 3+ placements in a year is about 10% (DfE 2024)",
+        "hand-set so 3+ placements in a year is about 10% (DfE 2024); kinship = 0.75 x "
+        "in-house at the same needs and quality, the central kin vs stranger-foster hazard "
+        "ratio (range 0.6-1.0: PF:effect.instability_r.non_kinship row 357, r = 0.31, intl MA; "
+        "breakdown 19.7% vs 31.2%, PF rows 362-363, Spain; Bakker 2014 MA, LE row 120; UK "
+        "percentages not found). A fit scales all groups by one multiplier",
         bounds=(0, 10),
     ),
     "endings.needs_effect": asm(
@@ -339,6 +360,17 @@ ENDINGS = {
     ),
     "endings.quality_move_per_year": asm(
         0.5, "planned moves per year from poor placements", 0.2, 1.0, "assumption", bounds=(0, 10)
+    ),
+    "endings.kinship_quality_move_threshold": asm(
+        0.2,
+        "match quality below which a child is moved out of kinship care for quality",
+        0.1,
+        0.35,
+        "assumption: poorer-quality kin placements last longer and kin carers are supported "
+        "rather than the child moved (Farmer & Moyers 2008, UK cohort of 270, SOURCES.md §5); "
+        "after a kin disruption over half stay in the family network (Lutman, Hunt & "
+        "Waterhouse, LE row 119). 0.35 = the stranger-foster threshold (no protection)",
+        bounds=(0, 1),
     ),
 }
 
@@ -911,21 +943,6 @@ COSTS = {
     ),
 }
 
-WELLBEING = {
-    "wellbeing.start": asm(50.0, "index points at entry", 40, 60, "assumption", bounds=(0, 100)),
-    "wellbeing.quality_gain_per_year": asm(
-        20.0,
-        "points per year per unit of (quality-0.5)",
-        10,
-        30,
-        "assumption (Stein 2009)",
-        bounds=(0, 100),
-    ),
-    "wellbeing.unplanned_move_loss": asm(
-        5.0, "points lost at an unplanned move", 2, 10, "assumption", bounds=(0, 100)
-    ),
-}
-
 ENGINE = {
     "engine.clock": Param(
         "lean",
@@ -936,7 +953,8 @@ ENGINE = {
         choices=("mesa", "lean"),
     ),
     "engine.rules": Param(
-        "entry,matching,endings,exits,reunification,carers,workforce,wellbeing,costs",
+        "entry,needs,assessment,matching,endings,exits,reunification,permanence,carers,workforce,"
+        "costs",
         "enabled rules, in order",
         "assumption",
         "DESIGN §4",
@@ -964,7 +982,6 @@ for _section in (
     MARKET,
     RESIDENTIAL,
     COSTS,
-    WELLBEING,
     ENGINE,
 ):
     register(_section)
@@ -1019,3 +1036,250 @@ ENGINE_EXTRA = {
     ),
 }
 register(ENGINE_EXTRA)
+
+# ---------------------------------------------------------------------------------------------
+# Issue 12: needs that respond to care (SDQ scale), assessment, social-work continuity,
+# supervision, kinship and permanence breakdown. Effect sizes are assumptions whose ranges
+# include no effect unless a figure is cited; "no effect" is 0 for an SDQ change or a delay and
+# 1 for a hazard or error ratio (tests/unit/test_needs_negative_control.py).
+NO_UK_ESTIMATE = "no UK estimate found (docs/evidence.md, issue 12, looked for, not found)"
+ISSUE_12 = {
+    # ---- needs: how SDQ changes with care (rules/needs.py) --------------------------------
+    "needs.sdq_per_unplanned_ending": asm(
+        1.0,
+        "SDQ points added by an unplanned placement ending",
+        0.0,
+        2.0,
+        f"assumption, {NO_UK_ESTIMATE}: placement instability and mental-health difficulties "
+        "OR 2.07 (1.65-2.59; PF:effect.mental_health_or.placement_instability row 570, UK MA of "
+        "observational studies, direction unclear) is about 0.4 SD (3 SDQ points, d = ln OR "
+        "x sqrt(3)/pi) between unstable and stable groups over several moves; Hiller 2022 "
+        "(LE row 114): more placements, more difficulty; includes no effect",
+        bounds=(0, 10),
+    ),
+    "needs.sdq_per_worker_change": asm(
+        0.25,
+        "SDQ points added by a change of social worker",
+        0.0,
+        0.5,
+        f"assumption, {NO_UK_ESTIMATE}; includes no effect",
+        bounds=(0, 5),
+    ),
+    "needs.sdq_per_year_quality": asm(
+        -2.0,
+        "SDQ change per year per unit of match quality above 0.5 (a good placement, quality "
+        "0.75, lowers SDQ by 0.5 points a year; a poor one, 0.25, raises it by 0.5)",
+        -4.0,
+        0.0,
+        f"assumption, {NO_UK_ESTIMATE}: quality of parenting and stability r = 0.29 "
+        "(PF:effect.instability_r.quality_parenting row 358, intl MA) is indirect; Stein 2009: "
+        "a child lingering in a poor placement is harmed; includes no effect",
+        bounds=(-20, 20),
+    ),
+    "needs.sdq_drift_per_year": asm(
+        -0.3,
+        "SDQ change per year in care whatever the placement",
+        -0.5,
+        0.5,
+        "assumption: no overall change in behaviour problems over time in foster care "
+        "(Goemans 2015 MA, LE row 117); stable profiles most common in the first 3 years "
+        "(Hiller 2022, LE row 114). Central value set so the mean yearly change of children "
+        "in foster care for a year is about zero with the other effects at their centres "
+        "(measured: -0.1 to -0.4 points; +0.5 in children's homes)",
+        bounds=(-10, 10),
+    ),
+    "needs.sdq_yearly_sd": asm(
+        3.0,
+        "SD of a child's own year-to-year SDQ change (noise, not an effect of care)",
+        2.0,
+        4.0,
+        "assumption: enough for about a fifth to cross the clinical line each way in a year "
+        "(Leloux-Opmeer 2017, PF rows 574-575, Netherlands, 121 children); 0 for a negative "
+        "control",
+        bounds=(0, 10),
+    ),
+    "costs.high_needs_premium_share": asm(
+        0.15,
+        "extra weekly cost of an in-house, agency or purchased residential placement for a "
+        "child whose SDQ is 17+ (a cause for concern), as a share of the group's weekly cost",
+        0.0,
+        0.3,
+        "assumption: enhanced fees and allowances for complex needs; no England figure by SDQ "
+        "band found; solo residential placements cost 2.3 times the average (GBP 10,631 vs "
+        "4,639 a week, PF:cost.residential_placement_per_week.la_example_* rows 518 and 520, "
+        "one LA's FOI) is the tail, not the mean; includes none",
+        bounds=(0, 5),
+    ),
+    # ---- assessment (rules/assessment.py) ---------------------------------------------------
+    "assessment.error_sd_sdq": asm(
+        3.5,
+        "SD of a worker's assessment error (SDQ points) at the reference caseload",
+        2.0,
+        5.0,
+        "assumption: an error of this size roughly reproduces a screen with sensitivity 0.85 "
+        "and specificity 0.80 around 17 (PF:sdq.screening_* rows 402-403) with the CLA "
+        "distribution; a third of child permanence reports did not reflect the child's "
+        "difficulties (PF:assessment.permanence_reports_inaccurate_share row 554, 149 "
+        "children); 0 for a negative control",
+        bounds=(0, 20),
+    ),
+    "assessment.caseload_error_growth": asm(
+        0.02,
+        "log change in the assessment error SD per case above (or below) the reference caseload",
+        0.0,
+        0.05,
+        f"assumption, {NO_UK_ESTIMATE}; includes no effect",
+        bounds=(0, 0.5),
+    ),
+    "assessment.supervision_error_ratio": asm(
+        0.8,
+        "assessment error SD ratio for a worker with reflective supervision and training",
+        0.6,
+        1.0,
+        "assumption: the evidence on supervision's effect on outcomes is 'surprisingly weak' "
+        "(Carpenter, Webb & Bostock 2013, systematic review of child welfare supervision "
+        "2000-2012, Children and Youth Services Review 35(11)); includes no effect",
+        bounds=(0, 2),
+    ),
+    # ---- social-work continuity and supervision (rules/workforce.py, endings, exits) --------
+    "workforce.change_disruption_ratio": asm(
+        1.1,
+        "disruption hazard ratio in the handover window after a change of social worker",
+        1.0,
+        1.25,
+        "assumption: only associations (Stability Index 2019: workforce, child and placement "
+        "factors explain 11% of between-LA variation, PF row 565, LE row 121; 55% had 2+ "
+        "changes over 2 years, PF row 566); includes no effect",
+        bounds=(1, 3),
+    ),
+    "workforce.handover_days": asm(
+        90.0,
+        "days after a change of social worker during which it raises disruption and a return "
+        "home planned then breaks down more",
+        30.0,
+        180.0,
+        "assumption (a new worker's first months with the child and carers)",
+        bounds=(1, 730),
+    ),
+    "workforce.change_delay_days": asm(
+        30.0,
+        "days added, per change of social worker in the period of care, to the time to an "
+        "adoption order, an SGO or a CAO",
+        0.0,
+        90.0,
+        "assumption: permanency within 18 months 74.5% with one caseworker vs 17.5% with two "
+        "(US, descriptive and confounded, LE row 60) is an illustration only; includes none",
+        bounds=(0, 365),
+    ),
+    "workforce.change_reentry_ratio": asm(
+        1.15,
+        "re-entry hazard ratio for a return home made within the handover window after a "
+        "change of social worker (reunification planning interrupted)",
+        1.0,
+        1.3,
+        f"assumption, {NO_UK_ESTIMATE}; includes no effect",
+        bounds=(1, 3),
+    ),
+    "workforce.supervision_share": lev(
+        0.0,
+        "share of case-holding social workers given reflective supervision and training",
+        (0, 1),
+        "supervision and training (protected practice-supervisor time, CPD days)",
+    ),
+    "workforce.supervision_cost_gbp_per_worker_year": lev(
+        3500.0,
+        "GBP per supervised worker per year",
+        (0, 50000),
+        "cost of supervision and training: 18 h of supervisor and 18 h of worker time a year "
+        "plus 5 training days, at GBP 40 an hour (PF:cost.social_worker_per_hour row 344, "
+        "2013/14 prices), plus about GBP 500 of course fees",
+    ),
+    "workforce.supervision_turnover_ratio": asm(
+        0.85,
+        "turnover hazard ratio for a worker with reflective supervision and training",
+        0.7,
+        1.0,
+        "assumption: good supervision is associated with retention (Carpenter, Webb & Bostock "
+        "2013 systematic review; associations only); includes no effect",
+        bounds=(0, 2),
+    ),
+    # ---- needs on reunification and its breakdown -----------------------------------------
+    "exits.return_home_needs_ratio_per_sd": asm(
+        0.9,
+        "return-home hazard ratio per SD (7 points) of SDQ above 14.7",
+        0.75,
+        1.0,
+        f"assumption, {NO_UK_ESTIMATE}; includes no effect",
+        bounds=(0.1, 2),
+    ),
+    "reunification.reentry_needs_ratio_per_sd": asm(
+        1.15,
+        "re-entry hazard ratio per SD (7 points) of SDQ above 14.7 at the return home",
+        1.0,
+        1.3,
+        "assumption: higher difficulties predict breakdown (adoption disruption OR 1.25 for "
+        "high behaviour problems, PF row 572; placement disruption, Staines 2012, LE row 118); "
+        "includes no effect",
+        bounds=(0.1, 3),
+    ),
+    # ---- permanence breakdown (rules/permanence.py) ---------------------------------------
+    "permanence.breakdown_per_year": cal(
+        (0.0020, 0.0070, 0.0076, 0.0112),
+        "breakdown (return to care) hazard per year after an order: adoption before the "
+        "child's 11th birthday, adoption from 11, SGO, CAO",
+        "hand-set so the baseline's starts after a permanence order match DfE 2024 (adoption "
+        "170, SGO 320, CAO 110 of 33,050 starts, PF:cla.starts_previous_permanence.* rows "
+        "481-483; 1.8%, row 493; the 6,590 unknown counted as none, so a lower bound), with the "
+        "shape of Selwyn et al 2014 and Wijedasa & Selwyn 2017: adoption 3.2% over 12 years "
+        "(row 562) with two-thirds in the teenage years (row 563), so the rate from 11 is 3.5 "
+        "times the earlier one. Selwyn's own 5-year risks per 1,000 orders (adoption 7, SGO 57, "
+        "residence order 147, rows 183-185) give -ln(1 - risk)/5 = 0.0014, 0.0117, 0.0318: "
+        "with them the baseline makes 0.7 times DfE's adoption, 1.5 times its SGO and 2.8 "
+        "times its CAO breakdowns (measured, 40 replicates x 5 years), so the older cohort's "
+        "risks are scaled to today's counts",
+        bounds=(0, 10),
+    ),
+    "permanence.needs_ratio_per_sd": asm(
+        1.25,
+        "breakdown hazard ratio per SD (7 points) of SDQ above 14.7 when the order was made",
+        1.0,
+        1.5,
+        "assumption from adoption disruption OR 1.25 for high behaviour problems (Rushton & "
+        "Dance 2006, PF:effect.adoption_disruption_or.behaviour_problems row 572, UK, 108 "
+        "children; unit not stated); includes no effect",
+        bounds=(0.1, 5),
+    ),
+    "permanence.start_orders_per_10k_per_year": pub(
+        (2.494, 3.231, 0.963),
+        "orders out of care per 10,000 children per year in the years before the start "
+        "(adoption, SGO, CAO): the children the model follows from day one",
+        f"{CLA24}: ceased 2,980 adopted, 3,860 SGO, 1,150 CAO / 11.947M children",
+        bounds=(0, 100),
+    ),
+    # ---- kinship households (capacity.new_kinship_household) -------------------------------
+    "kinship.skill_offset": asm(
+        0.1,
+        "a connected carer's skill minus the child's needs, on average",
+        -0.1,
+        0.2,
+        "assumption: connected carers know the child, so how well they meet its needs is not "
+        "a stranger's skill drawn at random; kin placements are as stable or more and "
+        "children do as well (Farmer & Moyers 2008 and Hunt et al 2008, SOURCES.md §5; "
+        "Bakker 2014 MA, LE row 120), with carers under more strain. With the asymmetric "
+        "fit (matching.fit_met_needs) only a shortfall lowers quality: 0.1 with a spread of "
+        "0.7 gives kin placements the mean quality of in-house stranger care (0.68 vs 0.68 "
+        "made, 8 replicates; 0 with 0.9 gave 0.63; python -m calibration.needs_checks)",
+        bounds=(-1, 1),
+    ),
+    "kinship.skill_spread": asm(
+        0.7,
+        "width of a connected carer's skill around the child's needs (uniform)",
+        0.6,
+        1.2,
+        "assumption: set with kinship.skill_offset so kinship match quality averages that of "
+        "stranger foster care with a wider spread (SD 0.20 around the child's needs; some "
+        "poor kin placements that last, Farmer & Moyers 2008)",
+        bounds=(0, 2),
+    ),
+}
+register(ISSUE_12)

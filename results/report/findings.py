@@ -22,18 +22,22 @@ from results.charts import (
 )
 from simulation.indicator_names import FLOW_INDICATORS, unit_of
 
-# Outcomes in the order findings are told: (indicator, phrase).
+# Outcomes in the order findings are told: (indicator, phrase). Children's outcomes first
+# (stability, needs, permanence; the net cost is told beside the first), then placements.
 FINDINGS: tuple[tuple[str, str], ...] = (
     ("unplanned_endings", "unplanned placement endings"),
+    ("placements_3plus_pct", "children with 3 or more placements in a year"),
+    ("long_term_stable_pct", "children in long-term stable placements"),
+    ("sdq_mean", "in the mean SDQ score of children aged 5-16 in care a year or more"),
+    ("sdq_concern_pct", "children with an SDQ of 17 or more (a cause for concern)"),
+    ("permanence_breakdowns", "adoptions, special guardianships and CAOs breaking down"),
+    ("reentries_within_12m", "children re-entering care within 12 months"),
     ("placement_moves", "placement moves"),
     ("cla_foster_agency", "children in agency foster care"),
     ("cla_residential", "children in children's homes"),
     ("cla_31_march", "children in care"),
     ("ceased_returned_home", "children returning home"),
-    ("reentries_within_12m", "children re-entering care within 12 months"),
     ("carer_households", "foster carer households"),
-    ("placements_3plus_pct", "children with 3 or more placements in a year"),
-    ("long_term_stable_pct", "children in long-term stable placements"),
 )
 
 
@@ -138,6 +142,8 @@ def per_year(run: RunData, row: dict[str, str]) -> float:
 
 
 def _amount(v: float, unit: str) -> str:
+    if unit.startswith("SDQ"):  # a mean score moves by fractions of a point
+        return f"{abs(v):.2f} points"
     return f"{abs(v):.1f} percentage points" if unit == "percent" else fmt(abs(v), unit)
 
 

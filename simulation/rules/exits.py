@@ -13,11 +13,23 @@ one route's rate never re-draws another's luck.
 - Other (independent living before 18, custody, adult services, other): by age under/over 10.
 - Turning 18: the period ends on the 18th birthday; the carers rule handles Staying Put.
 Rates are calibrated to DfE 2024 ceased-by-reason counts (parameter tree).
+
+Needs and social workers reach these routes:
+- return home × ``exits.return_home_needs_ratio_per_sd`` per SD of SDQ above the CLA mean, at
+  the needs of the day the routes are set (each placement in a new exit class, a dated change):
+  a slow route, so it is not re-evaluated at every annual review;
+- each change of social worker in the period delays permanence by ``workforce.change_delay_
+  days``: when an SGO or a CAO is due (its hazard fires) it is made that many days later per
+  change of worker not yet charged (a new worker takes the plan and the court work over; the
+  child may leave by another route meanwhile); the changes before a placement for adoption
+  delay the adoption order, those during it delay it again. At 0 days every exit is immediate,
+  as before. (Reunification planning is reached through re-entry: rules/reunification.py.)
 """
 
 from __future__ import annotations
 
 from simulation.agents import FOSTER_GROUPS, YEAR_DAYS, Child, Group
+from simulation.rules.needs import sdq_sds
 from simulation.rules.registry import Rule, register_rule
 
 HALF_YEAR = 182.0
@@ -33,7 +45,7 @@ class Exits(Rule):
     """Competing exit hazards per period of care, set at each placement with their known
     future steps (6 and 24 months in care, 10th and 16th birthdays)."""
 
-    reads = ("exits.",)
+    reads = ("exits.", "workforce.change_delay_days")
 
     def setup(self) -> None:
         m = self.model
@@ -43,6 +55,8 @@ class Exits(Rule):
             ("exit.cao", self._cao),
             ("exit.other", self._other),
         )
+        self.charged: dict[int, int] = {}  # child -> changes of worker already charged
+        self.pending: set[int] = set()  # children whose delayed exit is on its way
         self._load()
         m.on("admitted", self._admitted)
         m.on("placed", self._placed)
@@ -57,10 +71,15 @@ class Exits(Rule):
         self.sgo = p["exits.sgo_per_year"]
         self.cao = p["exits.cao_per_year"]
         self.other = p["exits.other_per_year"]
+        self.rh_needs_ratio = p["exits.return_home_needs_ratio_per_sd"]
+        self.needs_factor = 1.0
+        self.change_delay = p["workforce.change_delay_days"]
 
     def _admitted(self, child: Child, reentry: bool) -> None:
         m, p, s = self.model, self.p, self.model.streams
         now, cid, k = m.now, child.child_id, child.period
+        if self.charged:
+            self.charged.pop(cid, None)
         age = child.age(now)
         existing = child.existing and child.period == 0
         if existing:  # the starting population: some are already on the adoption pathway
@@ -125,6 +144,7 @@ class Exits(Rule):
             rh *= self.with_parents_ratio
         if child.uasc:
             rh *= 0.02
+        rh *= self.needs_factor  # of this refresh's child (set by _refresh)
         if child.adoption_plan or group == Group.ADOPTION:
             rh = 0.0
         orders_open = t >= HALF_YEAR and age < 16 and not child.uasc and not child.adoption_plan
@@ -147,11 +167,16 @@ class Exits(Rule):
             for d in (start + HALF_YEAR, start + TWO_YEARS, born + AGE_10, born + AGE_16)
             if d > now
         )
+        ratio = self.rh_needs_ratio
+        self.needs_factor = ratio ** sdq_sds(child.needs) if ratio != 1.0 else 1.0
         current = self._rates(child, now)
         future = [(d, self._rates(child, d)) for d in changes]
         modified = self._modified()
         mod = 1.0 / YEAR_DAYS
+        timers = child.timers
         for i, (process, fire) in enumerate(self.routes):
+            if not current[i] and process not in timers and not any(r[i] for _, r in future):
+                continue  # never due and nothing to cancel (set_hazard would do nothing)
             if modified:
                 mod = m.modify(process, child, 1.0) / YEAR_DAYS
             steps = tuple([(d, r[i] * mod) for d, r in future])
@@ -160,14 +185,44 @@ class Exits(Rule):
             )
 
     # ---- events -------------------------------------------------------------------------
+    def _delay(self, child: Child) -> float:
+        """Days of delay for the changes of worker in this period not yet charged (charged
+        now): 0 when there are none or ``workforce.change_delay_days`` is 0."""
+        if not self.change_delay:
+            return 0.0
+        done = self.charged.get(child.child_id, 0)
+        n = child.period_worker_changes - done
+        if n <= 0:
+            return 0.0
+        self.charged[child.child_id] = child.period_worker_changes
+        return n * self.change_delay
+
+    def _due(self, child: Child, route: str) -> None:
+        """An SGO or a CAO is due: now, or after the changes-of-worker delay."""
+        cid = child.child_id
+        if cid in self.pending:
+            return  # already on its way (a route re-armed during the delay fired again)
+        delay = self._delay(child)
+        if delay > 0.0:
+            self.pending.add(cid)
+            m = self.model
+            m.at(m.now + delay, self._delayed_exit, child, child.period, route)
+        else:
+            self.model.discharge(child, route)
+
+    def _delayed_exit(self, child: Child, period: int, route: str) -> None:
+        self.pending.discard(child.child_id)
+        if child.in_care and child.period == period:
+            self.model.discharge(child, route)
+
     def _return_home(self, child: Child) -> None:
         self.model.discharge(child, "returned_home")
 
     def _sgo(self, child: Child) -> None:
-        self.model.discharge(child, "sgo")
+        self._due(child, "sgo")
 
     def _cao(self, child: Child) -> None:
-        self.model.discharge(child, "cao")
+        self._due(child, "cao")
 
     def _other(self, child: Child) -> None:
         self.model.discharge(child, "other")
@@ -186,9 +241,13 @@ class Exits(Rule):
         wait = (
             m.streams.exponential("exits.adoption_order", child.child_id, period)
             * self.p["exits.days_placed_to_adoption_order"]
-        )
-        m.at(m.now + wait, self._adopted, child, period)
+        )  # changes of worker so far delay the order (a new worker takes the plan over)
+        m.at(m.now + wait + self._delay(child), self._adopted, child, period)
 
     def _adopted(self, child: Child, period: int) -> None:
         if child.in_care and child.period == period and child.placement == Group.ADOPTION:
+            delay = self._delay(child)
+            if delay > 0.0:
+                self.model.at(self.model.now + delay, self._adopted, child, period)
+                return
             self.model.discharge(child, "adopted")

@@ -162,9 +162,12 @@ class Matching(Rule):
 
     # ---- the needs the worker sees ------------------------------------------------------
     def _needs_seen(self, child: Child) -> float:
-        """The needs matching acts on: the true needs today (one place to switch to the
-        needs a worker assessed). Quality always follows the true needs."""
-        return child.needs
+        """The needs matching acts on: those the child's worker last assessed
+        (``rules/assessment.py``, before each placement decision), the true needs where no
+        worker has assessed the child (the starting population, or without the assessment
+        rule). Quality always follows the true needs."""
+        assessed = child.assessed_needs
+        return child.needs if assessed is None else assessed
 
     def _need(self, child: Child, age: float, broke_down: int | None) -> Need:
         """The kind of place the child needs now."""

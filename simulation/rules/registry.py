@@ -143,13 +143,15 @@ def plugin_rules(modules: tuple[str, ...]) -> list[str]:
 def load_builtin_rules() -> None:
     """Import the built-in rule modules (each registers itself)."""
     from simulation.rules import (  # noqa: F401
+        assessment,
         carers,
         costs_rule,
         endings,
         entry,
         exits,
         matching,
+        needs,
+        permanence,
         reunification,
-        wellbeing,
         workforce,
     )

@@ -9,10 +9,21 @@
   ``workforce.transfer_caseload_elasticity`` × cases above the reference), and whenever
   their worker leaves (children are reallocated: a change of worker, as DfE counts).
 - Turnover hazard per FTE-year = ``workforce.turnover_per_year`` × agency ratio ×
-  (1 + ``workforce.turnover_caseload_elasticity`` × mean cases above the reference),
-  re-evaluated monthly. A leaver's post is refilled after about ``workforce.vacancy_fill_days``;
-  the refill is agency with the share that keeps the agency rate at its target in equilibrium
-  (agency leave twice as often): f = r·s / (1 - s + r·s).
+  exp(``workforce.turnover_caseload_elasticity`` × (mean caseload - reference)), continuous on
+  both sides of the reference, × ``workforce.supervision_turnover_ratio`` for a worker with
+  reflective supervision and training; re-evaluated monthly. A leaver's post is refilled
+  after about ``workforce.vacancy_fill_days``; the refill is agency with the share that keeps
+  the agency rate at its target in equilibrium (agency leave twice as often):
+  f = r·s / (1 - s + r·s).
+- Supervision and training (lever ``workforce.supervision_share``): each worker is supervised
+  with that probability, drawn from its own stream when it joins (so a higher share adds
+  supervised workers and never reshuffles the others); supervised workers assess needs more
+  accurately (rules/assessment.py) and leave less often; each costs
+  ``workforce.supervision_cost_gbp_per_worker_year``.
+- Changes of worker are recorded on the child (``child.worker_changed_day`` and
+  ``child.period_worker_changes``, the first allocation of a period excluded): the endings,
+  exits, reunification and needs rules read them (each change raises disruption for a handover
+  window, delays permanence and raises needs).
 - Caseload cap (lever): when the mean caseload exceeds ``workforce.caseload_cap`` at a month
   end, agency workers are hired into extra posts to bring it down to the cap.
 - Common random numbers: every worker holds a post (0 .. establishment - 1, then extra posts
@@ -90,10 +101,36 @@ class Workforce(Rule):
         m.on("worker_changed", self._worker_changed)
         m.on("caseload_changed", self._caseload_changed)
         m.indicators.add_state("sw_vacancy_pct", self._vacancy_pct)
+        self.supervised = 0
+        self.started = False  # turnover hazards are set once the starting population is in
+        m.at(0.0, self._start)
+        m.ledger.register_price(
+            "sw_supervised",
+            "levers",
+            lambda: self.p["workforce.supervision_cost_gbp_per_worker_year"],
+        )
         self._load()
 
     def on_params_changed(self, changed: frozenset[str]) -> None:
         self._load()
+        if "workforce.supervision_share" in changed:
+            for worker in list(self.model.workers.values()):
+                if self._set_supervision(worker):
+                    self._refresh_turnover(worker)
+
+    def _set_supervision(self, worker: SocialWorker) -> bool:
+        """Whether ``worker`` has supervision and training at today's share; True if it
+        changed. The draw is the worker's own: a higher share only adds supervised workers."""
+        share = self.p["workforce.supervision_share"]
+        supervised = share > 0 and (
+            self.model.streams.uniform("workforce.supervised", worker.worker_id) < share
+        )
+        if supervised == worker.supervised:
+            return False
+        worker.supervised = supervised
+        self.supervised += 1 if supervised else -1
+        self.model.ledger.set_level("sw_supervised", self.supervised)
+        return True
 
     def _load(self) -> None:
         """Cache the parameters read at every change of worker (reloaded on a dated change)."""
@@ -139,8 +176,19 @@ class Workforce(Rule):
     def _joined(self, worker: SocialWorker) -> None:
         self.held.add(worker.post)
         self.index.put(worker)
-        self._refresh_turnover(worker)
+        self._set_supervision(worker)
+        if self.started:
+            self._refresh_turnover(worker)
         self._levels(worker, +1)
+
+    def _start(self) -> None:
+        """Day 0, the starting population built: every worker's turnover hazard at the real
+        mean caseload. (Set as each worker joined, the first ones would see the area's other
+        cases shared among a handful of workers: hundreds of cases each, and a turnover hazard
+        that emptied the first posts, the agency ones, in the first weeks.)"""
+        self.started = True
+        for worker in list(self.model.workers.values()):
+            self._refresh_turnover(worker)
 
     def transfer_rate(self, child: Child) -> float:
         """Changes of worker per day other than leavers: team transfers, more frequent when
@@ -154,6 +202,7 @@ class Workforce(Rule):
 
     def _admitted(self, child: Child, reentry: bool) -> None:
         m = self.model
+        child.period_worker_changes = 0
         m.allocate(child, self.index.least_loaded())
         m.set_hazard(
             child,
@@ -167,9 +216,16 @@ class Workforce(Rule):
         self.model.allocate(child, None)
 
     def _worker_changed(self, child: Child, old: SocialWorker | None) -> None:
-        for w in (old, child.worker):
-            if w is not None and w.worker_id in self.model.workers:
-                self.index.put(w)
+        workers = self.model.workers
+        new = child.worker
+        if old is not None:
+            if old.worker_id in workers:
+                self.index.put(old)
+            if new is not None:  # a change of worker (not the first allocation, not leaving)
+                child.worker_changed_day = self.model.now
+                child.period_worker_changes += 1
+        if new is not None and new.worker_id in workers:
+            self.index.put(new)
 
     def _caseload_changed(self, worker: SocialWorker) -> None:
         for child in list(worker.children.values()):
@@ -201,8 +257,10 @@ class Workforce(Rule):
         if worker.agency:
             rate *= p["workforce.agency_turnover_ratio"]
         over = self._mean_over()
-        if over > 0:
-            rate *= 1.0 + p["workforce.turnover_caseload_elasticity"] * over
+        if over:
+            rate *= math.exp(p["workforce.turnover_caseload_elasticity"] * over)
+        if worker.supervised:
+            rate *= p["workforce.supervision_turnover_ratio"]
         return self.model.modify("turnover", worker, rate) / YEAR_DAYS
 
     def _mean_over(self) -> float:
@@ -228,6 +286,9 @@ class Workforce(Rule):
         if not worker.agency:
             m.indicators.count("_sw_leavers_permanent")
         self.index.discard(worker)
+        if worker.supervised:
+            self.supervised -= 1
+            m.ledger.set_level("sw_supervised", self.supervised)
         m.remove_worker(worker)
         for child in list(worker.children.values()):
             m.allocate(child, self.index.least_loaded())
@@ -280,7 +341,7 @@ class Workforce(Rule):
         if m.workers:
             rates = {}
             for worker in m.workers.values():
-                key = worker.agency
+                key = (worker.agency, worker.supervised)
                 if key not in rates:
                     rates[key] = self.turnover_rate(worker)
                 self._refresh_turnover(worker, rates[key])

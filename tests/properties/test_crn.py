@@ -113,10 +113,15 @@ def _recorded_run(changes: dict) -> dict[str, dict]:
             self.model.on("placed", self._placed)
 
         def _carer(self, carer) -> None:
-            seen["carers"][carer.carer_id] = (carer.sector, carer.places, carer.skill, carer.older)
+            # a kinship household's skill is drawn around its child's needs, which move with the
+            # child's care (issue 12): its own draws are the rest
+            skill = None if carer.sector == 0 else carer.skill
+            seen["carers"][carer.carer_id] = (carer.sector, carer.places, skill, carer.older)
 
         def _child(self, child, reentry: bool) -> None:
-            seen["children"][child.child_id] = (child.birth_day, child.needs, child.legal)
+            # drawn characteristics: as first admitted (needs move with care afterwards)
+            if child.child_id not in seen["children"]:
+                seen["children"][child.child_id] = (child.birth_day, child.needs, child.legal)
 
         def _placed(self, child) -> None:
             carer = child.carer.carer_id if child.carer is not None else None

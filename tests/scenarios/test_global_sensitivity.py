@@ -62,7 +62,7 @@ def test_tiny_morris_run_writes_long_rows_a_chart_and_the_design(tmp_path: Path)
         jobs=1,
         report=False,
         argv=["test"],
-        assumptions=["carers.support_deregistration_ratio", "wellbeing.start"],
+        assumptions=["carers.support_deregistration_ratio", "workforce.supervision_turnover_ratio"],
         trajectories=2,
     )
     with (folder / "sensitivity.csv").open() as fh:
@@ -75,7 +75,8 @@ def test_tiny_morris_run_writes_long_rows_a_chart_and_the_design(tmp_path: Path)
         if r["indicator"] == "carer_deregistrations" and r["index"] == "mu_star"
     }
     assert mu["carers.support_deregistration_ratio"] > 0
-    assert mu["wellbeing.start"] == 0  # wellbeing does not act on carers (common numbers)
+    # supervision acts only on supervised workers, and this scenario supervises none
+    assert mu["workforce.supervision_turnover_ratio"] == 0
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["sensitivity"]["runs"] == 6 * 2 + 2
     assert manifest["sensitivity"]["design_points"] == 6

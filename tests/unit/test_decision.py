@@ -209,3 +209,15 @@ def test_market_outcomes_have_a_direction_and_are_in_the_summary() -> None:
     assert p_better([-1.0, -2.0, 0.0], POLARITY["unregistered_placements"]) == pytest.approx(
         (1 + 1 + 0.5) / 3
     )
+
+
+def test_the_decision_summary_tells_needs_and_permanence_with_their_direction() -> None:
+    from results.decision import DECISION_OUTCOMES, POLARITY
+    from results.decision_text import phrase
+
+    order = list(DECISION_OUTCOMES)
+    for ind in ("long_term_stable_pct", "sdq_mean", "sdq_concern_pct", "permanence_breakdowns"):
+        assert order.index(ind) < order.index("placement_moves")  # children's outcomes first
+        assert ind.replace("_", " ") != phrase(ind)
+    assert POLARITY["sdq_mean"] == POLARITY["permanence_breakdowns"] == -1
+    assert POLARITY["long_term_stable_pct"] == POLARITY["needs_improved_pct"] == 1

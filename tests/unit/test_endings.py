@@ -28,8 +28,10 @@ def test_unplanned_reasons_are_ssda903_codes():
 def test_disruption_hazard_hand_computed():
     # Every factor away from 1, so switching any of them off changes the rate: an in-house
     # placement in its first 91 days, a child of 12 with needs 0.7 and match quality 0.2, no
-    # enhanced support, caseload at the reference (60: the caseload term is 1).
+    # enhanced support, a worker well below the reference caseload of 60 (the caseload term
+    # acts below the reference too), and the handover ratio (thinned at the event).
     # rate = base x exp(needs effect x (0.7 - 0.3) + quality effect x (0.5 - 0.2))
+    #        x exp(caseload effect x (caseload - 60)) x handover ratio
     #        x adolescent ratio x early-months ratio
     model = make_model({"workforce.reference_caseload": 60.0})
     endings = next(r for r in model.rules if r.name == "endings")
@@ -39,18 +41,23 @@ def test_disruption_hazard_hand_computed():
         if c.placement == Group.INHOUSE and 11.5 < c.age(0) < 15 and c.carer is not None
     )
     child.needs, child.quality, child.placement_start = 0.7, 0.2, -30.0
-    assert child.carer is not None
+    assert child.carer is not None and child.worker is not None
     child.carer.enhanced = False
     p = model.p
+    caseload = model.caseload(child.worker)
     expected = (
         p["endings.disruption_per_year"][1]
         * math.exp(p["endings.needs_effect"] * 0.4 + p["endings.match_quality_effect"] * 0.3)
+        * math.exp(p["endings.caseload_effect"] * (caseload - 60.0))
+        * p["workforce.change_disruption_ratio"]
         * p["endings.adolescent_ratio"]
         * p["endings.early_months_ratio"]
         / 365.25
     )
     assert p["endings.needs_effect"] > 0 and p["endings.match_quality_effect"] > 0
     assert p["endings.adolescent_ratio"] > 1 and p["endings.early_months_ratio"] > 1
+    assert p["endings.caseload_effect"] > 0 and caseload < 50
+    assert p["workforce.change_disruption_ratio"] > 1
     assert abs(endings.disruption_rate(child) - expected) < 1e-12
 
 

@@ -22,7 +22,11 @@ from simulation.errors import CarepathsError
 from simulation.params import SPEC, Parameters
 from simulation.runner import run_replicate
 
-A, B, C = "carers.support_deregistration_ratio", "endings.needs_effect", "wellbeing.start"
+A, B, C = (
+    "carers.support_deregistration_ratio",
+    "endings.needs_effect",
+    "needs.sdq_per_worker_change",
+)
 
 
 def test_morris_ranks_a_linear_function_by_its_slopes() -> None:

@@ -39,6 +39,7 @@ EMPTY = {
     "endings.emergency_move_probability": 0.0,
     "endings.quality_move_per_year": 0.0,
     "residential.inhouse_beds_per_10k": 0.0,
+    "permanence.start_orders_per_10k_per_year": [0.0, 0.0, 0.0],  # nobody on an order either
 }
 
 
@@ -164,9 +165,11 @@ def test_a_child_who_needs_a_home_goes_unregistered_when_none_is_free_and_is_pri
     model.run_years(1)
     counts = {k: v for _, k, v in model.indicators.yearly}
     assert counts["unregistered_placements"] == 1
-    # a year at GBP 20,000 a week, and the purchased place at its price
+    # a year at GBP 20,000 a week, and the purchased place at its price (with the premium
+    # for a child with SDQ 17+, issue 12; the unregistered price already prices the needs)
     p = model.p
-    expected = (20000.0 + p["costs.weekly_gbp"][Group.RESIDENTIAL]) * 365 / 7
+    home = p["costs.weekly_gbp"][Group.RESIDENTIAL] * (1.0 + p["costs.high_needs_premium_share"])
+    expected = (20000.0 + home) * 365 / 7
     assert counts["cost_placements_other_gbp"] + counts[
         "cost_placements_residential_gbp"
     ] == pytest.approx(expected)

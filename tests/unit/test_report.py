@@ -265,3 +265,24 @@ def test_a_missing_dependency_is_an_error_not_a_skipped_report(
     with pytest.raises(CarepathsError, match="'jinja2' is not installed"):
         jobs.write_report(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mean_sdq_difference_is_told_in_hundredths_of_a_point(tmp_path: Path) -> None:
+    folder = synthetic_run(tmp_path / "run", sensitivity=False, fit=False)
+    run = load_run(folder)
+    row = {
+        "scenario": "x",
+        "indicator": "sdq_mean",
+        "unit": "SDQ score 0-40",
+        "diff_mean": "-0.064",
+        "diff_p5": "-0.11",
+        "diff_p95": "-0.02",
+    }
+    phrase = dict(findings.FINDINGS)["sdq_mean"]
+    assert findings.difference_sentence(run, row, phrase) == (
+        "0.06 points fewer in the mean SDQ score of children aged 5-16 in care a year or more "
+        "on average over the run (90% interval 0.02 points to 0.11 points fewer)"
+    )
+    order = [ind for ind, _ in findings.FINDINGS]  # children's outcomes before placements
+    assert order.index("sdq_mean") < order.index("placement_moves")
+    assert order.index("permanence_breakdowns") < order.index("cla_residential")
