@@ -251,6 +251,8 @@ class YearTables:
         last = cy.periods[-1][-1]
         if last.rec not in ("E11", "E12") or last.dec is None:
             return []
+        if self.continuous(cy):  # adopted on 31 March after a whole year: its OC2 return
+            return []  # stands and AD1 stays blank (DfE rule 187)
         if not (self.first <= last.dec <= self.last):
             return []
         found = self._adoption(cy)
