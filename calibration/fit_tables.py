@@ -73,6 +73,51 @@ def table(fit_csv: Path) -> str:
     return "\n".join(lines)
 
 
+def holdout_table(holdout_csv: Path) -> str:
+    """By hold-out year: the stock, starts and ceased against the published figures, and the
+    primary targets within; then the primary misses."""
+    rows = list(csv.DictReader(holdout_csv.open(encoding="utf-8")))
+    by_year: dict[str, dict[str, dict[str, str]]] = {}
+    for r in rows:
+        by_year.setdefault(r["year"], {})[r["target"]] = r
+    lines = [
+        f"Hold-out (a pure projection from the fit year; all targets are in `{holdout_csv.name}`):",
+        "",
+        "| year | stock observed | stock simulated (p5–p95) | stock error | started (obs → sim) "
+        "| ceased (obs → sim) | primary within |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    misses: dict[str, list[str]] = {}
+    for year, targets in by_year.items():
+        stock = targets.get("cla_31_march")
+        if stock is None:
+            continue
+
+        def flow(name: str, targets: dict[str, dict[str, str]] = targets) -> str:
+            r = targets.get(name)
+            if r is None:
+                return "—"
+            return f"{_fmt(_num(r['observed']))} → {_fmt(_num(r['simulated_mean']))} ({_error(r)})"
+
+        primary = [
+            r for r in targets.values() if r["target"] not in SECONDARY and r["role"] == "target"
+        ]
+        for r in primary:
+            if r["within"] != "True":
+                misses.setdefault(r["target"], []).append(year)
+        within = sum(r["within"] == "True" for r in primary)
+        lines.append(
+            f"| {year} | {_fmt(_num(stock['observed']))} | {_fmt(_num(stock['simulated_mean']))} "
+            f"({_fmt(_num(stock['simulated_p5']))}–{_fmt(_num(stock['simulated_p95']))}) "
+            f"| {_error(stock)} | {flow('started')} | {flow('ceased')} "
+            f"| {within} of {len(primary)} |"
+        )
+    if misses:
+        text = "; ".join(f"`{t}` {', '.join(years)}" for t, years in misses.items())
+        lines += ["", f"Hold-out misses (primary): {text}."]
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
@@ -85,6 +130,10 @@ def main(argv: list[str]) -> int:
         print(f"<!-- {path.name} -->")
         print(table(path))
         print()
+        holdout = path.with_name(path.name.replace(".fit.csv", ".holdout.csv"))
+        if holdout.is_file():
+            print(holdout_table(holdout))
+            print()
     return 0
 
 
