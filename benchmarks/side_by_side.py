@@ -26,9 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = r"""
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
-try:
+import os
+if os.path.exists(os.path.join(sys.argv[1], "calibration", "resolve.py")):
     from calibration.resolve import resolve_params
-except ImportError:  # commits from before the engine stopped importing calibration
+else:  # commits from before the engine stopped importing calibration
     from simulation.scenario import resolve_params
 from simulation.runner import run_replicate
 from simulation.scenario import load_scenario

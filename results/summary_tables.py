@@ -67,7 +67,7 @@ def _money(x: float) -> str:
 
 
 def _value(x: float, unit: str) -> str:
-    if unit == "gbp":
+    if unit.lower() == "gbp":
         return _money(x)
     text = f"{x:+.2f}" if abs(x) < 10 else f"{x:+.1f}"
     return text.replace("-", "−") + (" pts" if unit == "percent" else "")

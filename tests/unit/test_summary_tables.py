@@ -13,7 +13,7 @@ def test_compare_table_reads_the_whole_horizon_rows(tmp_path):
         COLUMNS + "\n"
         "kinship-first,baseline,cla_foster_kinship,children,100,117,17,12,23,17,all,1.0,\n"
         "kinship-first,baseline,cla_foster_kinship,children,100,150,50,40,60,50,2025,1.0,\n"
-        "kinship-first,baseline,cost_total_gbp,gbp,1e7,1.02e7,203000,-128000,542000,2,all,,0.2\n"
+        "kinship-first,baseline,cost_total_gbp,GBP,1e7,1.02e7,203000,-128000,542000,2,all,,0.2\n"
     )
     text = compare_table(path)
     assert "+17.0 (+12.0 to +23.0)" in text
