@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from results.compare import KEY_OUTCOMES
+
 # Each scenario's headline outcomes: what its levers are meant to move, and the stability and
 # needs outcomes every scenario is read on.
 HEADLINES: dict[str, tuple[str, ...]] = {
@@ -41,23 +43,12 @@ HEADLINES: dict[str, tuple[str, ...]] = {
     "sufficiency-shortfall": ("unregistered_placements", "placed_outside_la_pct"),
     "combined-package": ("unplanned_endings", "sdq_mean", "placements_3plus_pct"),
 }
-LABELS = {
-    "unplanned_endings": "unplanned endings",
-    "carer_deregistrations": "carer deregistrations",
-    "sdq_mean": "mean SDQ",
-    "carer_households_inhouse": "in-house carer households",
-    "cla_foster_agency": "children in agency foster care",
-    "placed_outside_la_pct": "% placed outside the area",
-    "caseload_mean": "caseload",
-    "sw_changes_3plus_pct": "% with 3+ social workers",
-    "cla_foster_kinship": "children in kinship care",
-    "reentries_within_12m": "re-entries within 12 months",
-    "returns_home_breakdown": "returns home that broke down",
-    "placed_outside_la_residential_pct": "% in children's homes outside the area",
-    "unregistered_placements": "children in unregistered settings",
-    "cost_placements_residential_gbp": "children's home cost",
-    "placements_3plus_pct": "% with 3+ placements",
-}
+# Labels are compare's (results.compare.KEY_OUTCOMES); outcomes it does not list:
+EXTRA_LABELS = {"placed_outside_la_residential_pct": "% in children's homes outside the area"}
+
+
+def _label(indicator: str) -> str:
+    return KEY_OUTCOMES.get(indicator) or EXTRA_LABELS.get(indicator, indicator)
 
 
 def _money(x: float) -> str:
@@ -101,7 +92,7 @@ def compare_table(path: Path) -> str:
                 )
                 p_saves = cost.get("p_saves", "")
             out.append(
-                f"| {scenario if first else ''} | {LABELS.get(indicator, indicator)} | {diff} "
+                f"| {scenario if first else ''} | {_label(indicator)} | {diff} "
                 f"| {r.get('p_better', '')} | {cost_text} | {p_saves} |"
             )
             first = False
