@@ -87,13 +87,15 @@ class Endings(Rule):
     def _level(self, child: Child) -> float:
         """Disruptions per year before the factors that change with time (placement age,
         the child's 11th birthday) and before researchers' modifiers."""
+        m = self.model
         group = child.placement
         rate = 0.1 * self.base[Group.OTHER] if group == Group.ADOPTION else self.base[group]
         log_ratio = self.needs_effect * (child.needs - 0.3) + self.quality_effect * (
             0.5 - child.quality
         )
-        if child.worker is not None and self.caseload_effect:
-            log_ratio += self.caseload_effect * (self.model.caseload(child.worker) - self.reference)
+        worker = child.worker
+        if worker is not None and self.caseload_effect:
+            log_ratio += self.caseload_effect * (m.caseload(worker) - self.reference)
         rate *= math.exp(log_ratio)
         if group == Group.KINSHIP:
             rate *= self.kinship_ratio
@@ -102,7 +104,7 @@ class Endings(Rule):
             rate *= self.support
         if self.handover_ratio != 1.0:
             rate *= self.handover_ratio  # thinned at the event (see the module docstring)
-        return self.model.modify("disruption", child, rate) / YEAR_DAYS
+        return m.modify("disruption", child, rate) / YEAR_DAYS
 
     def _factor(self, child: Child, day: float) -> float:
         in_placement = day - child.placement_start
@@ -126,24 +128,22 @@ class Endings(Rule):
         now = self.model.now
         level = self._level(child)
         start = child.placement_start
-        factor = self._factor
-        steps = tuple(
-            [
-                (d, level * factor(child, d))
-                for d in sorted(
-                    (start + EARLY_DAYS, start + SETTLED_DAYS, child.birth_day + AGE_11)
-                )
-                if d > now
-            ]
-        )
+        eleven = child.birth_day + AGE_11
+        early, settled, adolescent = self.early, self.settled, self.adolescent
+        steps = []
+        for d in sorted((start + EARLY_DAYS, start + SETTLED_DAYS, eleven)):
+            if d > now:  # level * self._factor(child, d), written out
+                t = d - start
+                f = early if t < EARLY_DAYS else (settled if t >= SETTLED_DAYS else 1.0)
+                steps.append((d, level * (f * adolescent if d >= eleven else f)))
         self.model.set_hazard(
             child,
             "disruption",
-            level * factor(child, now),
+            level * self._factor(child, now),
             self._disrupt,
             scope="placement",
             occurrence=child.placement_count if occurrence is None else occurrence,
-            steps=steps,
+            steps=tuple(steps),
         )
 
     def _placed(self, child: Child) -> None:
