@@ -273,35 +273,40 @@ class Needs(Rule):
         z_table = _Z_TABLE
         reviewed = YEAR_DAYS - 1
         n = improved = 0
+        previous = k - 1
         for child in list(m.children.values()):
             cid = child.child_id
             st = state.get(cid)
             if st is None:
                 continue
+            level = st.level
             if moves:  # the placement's effect since the last update, the changes of worker
                 if child.placement >= 0:
-                    st.level += (drift + slope * (child.quality - 0.5)) * (now - st.t)
+                    level += (drift + slope * (child.quality - 0.5)) * (now - st.t)
                 st.t = now
                 changes = child.period_worker_changes - st.changes
                 if changes > 0:
-                    st.level += per_change * changes
+                    level += per_change * changes
                     st.changes = child.period_worker_changes
-            if sd and st.knot == k - 1:  # the usual case: one year on, one draw (``_z``)
+                st.level = level
+            if not sd:
+                st.knot = k
+            elif st.knot == previous:  # the usual case: one year on, one draw (``_z``)
                 if st.block != block:
                     st.block, st.bits = block, int(uniform(FLUCTUATION, cid, block) * _TWO_52)
                 st.w = 0.5 * st.w + innovation * z_table[(st.bits >> shift) & 8191]
                 st.knot = k
-            elif sd:
-                self._set_knot(cid, st, k)
             else:
-                st.knot = k
+                self._set_knot(cid, st, k)
             if moves or sd:
-                needs = (st.level + st.w) / SDQ_MAX
+                needs = (level + st.w) / SDQ_MAX
                 child.needs = needs = 1.0 if needs > 1.0 else (0.0 if needs < 0.0 else needs)
                 if abs(needs - st.announced) >= NEEDS_STEP:
                     st.announced = needs
                     emit("needs_changed", child)
-            score = int(SDQ_MAX * child.needs + 0.5)
+            else:
+                needs = child.needs
+            score = int(SDQ_MAX * needs + 0.5)
             period = child.period
             if st.review_period == period and now - child.period_start >= reviewed:
                 n += 1
