@@ -323,7 +323,15 @@ class CareSystem(mesa.Model):
                 timer.handle = None
         timer.rate = rate
         timer.steps = steps
-        when = _solve(rate, steps, now, timer.threshold - timer.acc)
+        remaining = timer.threshold - timer.acc
+        if steps:
+            when = _solve(rate, steps, now, remaining)
+        elif rate > 0.0:  # _solve without steps, written out (most hazards have none)
+            if remaining < 0.0:
+                remaining = 0.0
+            when = now + remaining / rate
+        else:
+            when = None
         if when is not None:
             timer.handle = self.clock.at(when, self._fire, owner, process, fire)
 
