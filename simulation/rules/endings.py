@@ -83,6 +83,11 @@ class Endings(Rule):
         )
         self.handover_ratio = p["workforce.change_disruption_ratio"]
         self.handover_days = p["workforce.handover_days"]
+        self.emergency_move = p["endings.emergency_move_probability"]
+        self.emergency_move_rate = 1.0 / p["endings.emergency_move_days"]
+        self.quality_threshold = p["endings.quality_move_threshold"]
+        self.kinship_quality_threshold = p["endings.kinship_quality_move_threshold"]
+        self.quality_move_rate = p["endings.quality_move_per_year"] / YEAR_DAYS
 
     def _level(self, child: Child) -> float:
         """Disruptions per year before the factors that change with time (placement age,
@@ -147,7 +152,7 @@ class Endings(Rule):
         )
 
     def _placed(self, child: Child) -> None:
-        m, p = self.model, self.p
+        m = self.model
         k = child.placement_count
         if self.rejected:
             self.rejected.pop(child.child_id, None)
@@ -158,27 +163,26 @@ class Endings(Rule):
         s = m.streams
         if (
             child.emergency
-            and s.uniform("endings.emergency_move", child.child_id, k)
-            < p["endings.emergency_move_probability"]
+            and s.uniform("endings.emergency_move", child.child_id, k) < self.emergency_move
         ):
             m.set_hazard(
                 child,
                 "planned_move",
-                1.0 / p["endings.emergency_move_days"],
+                self.emergency_move_rate,
                 self._planned_move,
                 scope="placement",
                 occurrence=k,
             )
-        threshold = p[
-            "endings.kinship_quality_move_threshold"
+        threshold = (
+            self.kinship_quality_threshold
             if child.placement == Group.KINSHIP
-            else "endings.quality_move_threshold"
-        ]
+            else self.quality_threshold
+        )
         if child.quality < threshold:
             m.set_hazard(
                 child,
                 "quality_move",
-                p["endings.quality_move_per_year"] / YEAR_DAYS,
+                self.quality_move_rate,
                 self._quality_move,
                 scope="placement",
                 occurrence=k,
@@ -246,7 +250,7 @@ class Endings(Rule):
             self.model.set_hazard(
                 child,
                 "quality_move",
-                self.p["endings.quality_move_per_year"] / YEAR_DAYS,
+                self.quality_move_rate,
                 self._quality_move,
                 scope="placement",
                 occurrence=k * 1000 + int(self.model.now),
