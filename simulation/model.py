@@ -574,7 +574,7 @@ class CareSystem(mesa.Model):
 
     def caseload(self, worker: SocialWorker) -> float:
         """Cases held: looked-after children plus a share of the area's other cases."""
-        return len(worker.children) + self.other_cases_total / max(len(self.workers), 1)
+        return len(worker.children) + self.other_cases_total / (len(self.workers) or 1)
 
     def mean_caseload(self) -> float:
         n = len(self.workers)

@@ -177,15 +177,15 @@ class Exits(Rule):
         modified = self._modified()
         mod = 1.0 / YEAR_DAYS
         timers = child.timers
+        period = child.period
         for i, (process, fire) in enumerate(self.routes):
-            if not current[i] and process not in timers and not any([r[i] for _, r in future]):
+            rate = current[i]
+            if not rate and process not in timers and not any([r[i] for _, r in future]):
                 continue  # never due and nothing to cancel (set_hazard would do nothing)
             if modified:
                 mod = m.modify(process, child, 1.0) / YEAR_DAYS
             steps = tuple([(d, r[i] * mod) for d, r in future])
-            m.set_hazard(
-                child, process, current[i] * mod, fire, occurrence=child.period, steps=steps
-            )
+            m.set_hazard(child, process, rate * mod, fire, occurrence=period, steps=steps)
 
     # ---- events -------------------------------------------------------------------------
     def _delay(self, child: Child) -> float:
