@@ -309,9 +309,8 @@ class CareSystem(mesa.Model):
                 return
             # E ~ Exp(1): Streams.exponential written out (a hazard is set ~40,000 times a run)
             timer = HazardTimer(
-                -math.log(self.streams.uniform(process, owner.key, occurrence)), scope
+                -math.log(self.streams.uniform(process, owner.key, occurrence)), scope, now
             )
-            timer.t0 = now
             owner.timers[process] = timer
         elif rate == timer.rate and steps == timer.steps:
             return  # unchanged: the scheduled time still holds
