@@ -20,7 +20,7 @@ import tomli_w
 from calibration.atomic import write_set
 from calibration.search import ABC_HALF_WIDTH, COMPARE_YEARS, MIN_ENSEMBLE, FitResult
 from calibration.simulated import FIT_COLUMNS
-from calibration.targets import MARKET_CHECKS
+from calibration.targets import CEASED_AGE_BANDS, MARKET_CHECKS
 from simulation.errors import OutputError
 
 FITTED_DIR = Path(__file__).parent / "fitted"
@@ -113,6 +113,7 @@ def write_fit(res: FitResult, seed: int, budget: int, out_dir: Path = FITTED_DIR
 SECONDARY = frozenset(
     {"agency_share_pct", "foster_inhouse_share_pct", "sw_changes_3plus_pct"}
     | {indicator for indicator, *_ in MARKET_CHECKS}
+    | set(CEASED_AGE_BANDS)
 )
 
 

@@ -48,6 +48,29 @@ KNOBS: tuple[Knob, ...] = (
     Knob("sgo", "exits.sgo_per_year", ("ceased_sgo",)),
     Knob("cao", "exits.cao_per_year", ("ceased_cao",)),
     Knob("other_exit", "exits.other_per_year", ("ceased_other", "ceased_age_18_or_other")),
+    # The age shape of exits (DfE ceased by age at ceasing): returns home of the under-5s and
+    # of the over-10s, and the 'other' exits (mostly to independent living) of the 16-17s,
+    # each against the rate of the ages next to it (5-9 follows from the rest). Too few young
+    # exits fill the 5-9s; too many 10-15 exits empty the 16-17s: the stock's age mix drifts
+    # from its start. Teenagers' returns home are held at 0.4 of the 5-9s' rate or more (the
+    # parameter's default; an assumption: the 10-15 band also leaves by SGO and CAO, whose
+    # age shape no table gives, and a fit would otherwise end teenagers' returns home).
+    Knob(
+        "young_return",
+        "exits.return_home_under_5_ratio",
+        ("ceased_age_under_5",),
+        hi=20.0,
+        gain=1.5,
+    ),
+    Knob(
+        "adolescent_return",
+        "exits.return_home_adolescent_ratio",
+        ("ceased_age_10_15",),
+        lo=1.0,  # the default (0.4) is the floor
+        hi=7.5,
+        gain=1.5,
+    ),
+    Knob("other_16_17", "exits.other_age_16_ratio", ("ceased_age_16_17",), hi=20.0, gain=1.5),
     Knob(
         "kinship_move",
         "matching.kinship_find_probability_move",

@@ -399,6 +399,25 @@ def _ceased_groups(d: AreaData) -> dict[str, tuple[float | None, str]]:
     return g
 
 
+# DfE ceased by age at ceasing (England 2016-2024, LAs 2016-2018): the bands before the 18th
+# birthday, whose shape the exit hazards' age ratios are fitted to (under 1 and 1-4 together).
+CEASED_AGE_BANDS = {
+    "ceased_age_under_5": ("age_under_1", "age_1_4"),
+    "ceased_age_5_9": ("age_5_9",),
+    "ceased_age_10_15": ("age_10_15",),
+    "ceased_age_16_17": ("age_16", "age_17"),
+}
+
+
+def _ceased_age_groups(d: AreaData) -> dict[str, tuple[float | None, str]]:
+    out: dict[str, tuple[float | None, str]] = {}
+    for indicator, cats in CEASED_AGE_BANDS.items():
+        vals = [d.get("ceased", "age_group", c) for c in cats]
+        value = None if any(v is None for v in vals) else sum(v for v in vals if v is not None)
+        out[indicator] = (value, " + ".join(cats))
+    return out
+
+
 def _n_hidden(d: AreaData, measure: str, breakdown: str, source: str) -> int:
     """Suppressed LA cells behind a target (its categories are named in ``source``; a
     remainder such as 'total less ...' carries all of the breakdown's suppressed cells)."""
@@ -504,6 +523,19 @@ def targets_from(d: AreaData, population: float | None = None) -> list[Target]:
                         _n_hidden(d, "ceased", "reason", src),
                     )
                 )
+        for ind, (v, src) in _ceased_age_groups(d).items():
+            if v is not None:
+                t = _relative_target(
+                    d,
+                    ind,
+                    v,
+                    v / ceased if ceased else 0.0,
+                    scale,
+                    f"ceased aged {src} (by age at ceasing; secondary: the age shape of exits, "
+                    "half weight, with no table of reason by age to apportion it)",
+                    _n_hidden(d, "ceased", "age_group", src),
+                )
+                out.append(replace(t, weight=0.5, primary=False))
     p3 = d.get("placement_stability_pct", "number_of_placements_during_year", "placements_3plus")
     if p3 is not None:
         out.append(

@@ -25,6 +25,9 @@ with DfE definitions:
   changed nothing and is retired.
 - ``started_reentry_pct``: of the children who started in the year, those whose start was a
   re-entry (a return home or an order that broke down).
+- ``ceased_age_under_5``, ``_5_9``, ``_10_15``, ``_16_17``: children ceasing (at their last
+  cessation) by age at ceasing before 18, DfE's ceased-by-age bands; with ``ceased_age_18`` they
+  add up to ``ceased``.
 
 Market measures (issue 11), taken on 31 March (a scan of children and carers, so yearly only):
 
@@ -83,6 +86,15 @@ STOCK_NAMES = {
     Group.OTHER: "cla_other",
 }
 AGE_NAMES = ("cla_age_under_1", "cla_age_1_4", "cla_age_5_9", "cla_age_10_15", "cla_age_16_17")
+# Children ceasing by age at ceasing, before their 18th birthday (DfE's bands, under 1 and 1-4
+# together); those leaving on it are ``ceased_age_18``.
+CEASED_AGE_NAMES = ("ceased_age_under_5", "ceased_age_5_9", "ceased_age_10_15", "ceased_age_16_17")
+
+
+def _ceased_band(age: float) -> int:
+    return 0 if age < 5 else (1 if age < 10 else (2 if age < 16 else 3))
+
+
 LEGAL_NAMES = tuple(
     f"cla_legal_{s}"
     for s in ("s20", "care_order", "placement_order", "police_protection", "youth_justice")
@@ -118,7 +130,7 @@ class Indicators:
         self.extra_state: dict[str, Callable[[], float]] = {}
         self._started_ids: set[int] = set()  # children who started this DfE year
         # child -> (route, days in care, first placement group) of its last cessation this year
-        self._ceased: dict[int, tuple[str, float, int]] = {}
+        self._ceased: dict[int, tuple[str, float, int, float]] = {}
         # child -> (placements, social workers) in the year when it last ceased this year
         self._left: dict[int, tuple[int, int]] = {}
         self._carer_before: dict[int, float] = {}  # child -> carer_since of its last placement
@@ -149,7 +161,8 @@ class Indicators:
 
     def ceased(self, child: Child, route: str, group: int) -> None:
         cid = child.child_id
-        self._ceased[cid] = (route, self.model.now - child.period_start, child.first_group)
+        now = self.model.now
+        self._ceased[cid] = (route, now - child.period_start, child.first_group, child.age(now))
         self._left[cid] = (child.placements_in_year, child.workers_in_year)
         if self._carer_before:
             self._carer_before.pop(cid, None)
@@ -262,6 +275,7 @@ class Indicators:
             "permanence_breakdowns_sgo",
             "permanence_breakdowns_cao",
             *(f"ceased_{route}" for route in EXIT_ROUTES),
+            *CEASED_AGE_NAMES,
         ):
             row[name] = 0.0  # flows that happened zero times are still reported
         self._close_ceased()
@@ -295,10 +309,12 @@ class Indicators:
     def _close_ceased(self) -> None:
         """The year's cessations, one per child (its last), into the flows."""
         f = self.flows
-        for route, days, first_group in self._ceased.values():
+        for route, days, first_group, age in self._ceased.values():
             f["ceased"] += 1
             f["_days_in_care"] += days
             f[f"ceased_{route}"] += 1
+            if route != "age_18":  # DfE ceased by age at ceasing; 18 is the age_18 route
+                f[CEASED_AGE_NAMES[_ceased_band(age)]] += 1
             first = PATHWAY_GROUPS[first_group] if first_group >= 0 else "other"
             f[f"pathway_{first}_to_{route}"] += 1
         self._ceased.clear()

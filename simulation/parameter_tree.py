@@ -392,8 +392,20 @@ EXITS = {
         "assumption",
         bounds=(0, 10),
     ),
-    "exits.return_home_adolescent_ratio": asm(
-        1.0, "hazard ratio for 10+", 0.6, 1.5, "assumption", bounds=(0.1, 10)
+    "exits.return_home_under_5_ratio": cal(
+        4.1,
+        "return-home hazard ratio under 5 against 5-9",
+        f"calibrated to {CLA24} ceased aged under 5 (by age at ceasing): the England-average "
+        "2024 fit",
+        bounds=(0, 20),
+    ),
+    "exits.return_home_adolescent_ratio": cal(
+        0.4,
+        "return-home hazard ratio for 10+ against 5-9",
+        f"calibrated to {CLA24} ceased aged 10-15 (by age at ceasing): the England-average "
+        "2024 fit, at its knob's floor (an assumption: 0.4 of the 5-9s' rate or more); "
+        "an assumption of 0.6-1.5 before the age targets",
+        bounds=(0.05, 10),
     ),
     "exits.adoption_plan_probability": cal(
         (0.45, 0.25, 0.03),
@@ -426,9 +438,16 @@ EXITS = {
     ),
     "exits.other_per_year": cal(
         (0.03, 0.11),
-        "hazard: under 10, 10-17",
+        "hazard: under 10, 10-17 (at 16-17 × exits.other_age_16_ratio)",
         f"hand-set to {CLA24}: other and independent-living exits",
         bounds=(0, 5),
+    ),
+    "exits.other_age_16_ratio": cal(
+        2.7,
+        "hazard ratio of 'other' exits at 16-17 against 10-15 (moving to independent living)",
+        f"calibrated to {CLA24} ceased aged 16-17 (by age at ceasing): the England-average "
+        "2024 fit; the 16-17s who leave by another route do not reach 18 in care",
+        bounds=(0, 50),
     ),
     "exits.staying_put_share": pub(
         (0.58, 0.40),

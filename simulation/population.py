@@ -214,6 +214,38 @@ def placement_table(
     return rows
 
 
+def band_slopes(shares: np.ndarray) -> np.ndarray:
+    """Relative slope of the age density within each DfE band (per year, as a share of the
+    band's mean density), from its neighbours' densities: a child's chance of being in care
+    rises with age through childhood (teenage entries add to those who stay), so within the
+    10-15 band there are more 15- than 10-year-olds and more 17- than 16-year-olds. Drawing
+    ages uniformly within a band would start too few children about to turn 16 or 18."""
+    low, high = np.asarray(BAND_LOW), np.asarray(BAND_HIGH)
+    mid, width = (low + high) / 2, high - low
+    density = np.asarray(shares, dtype=float) / width
+    prev = np.r_[0, np.arange(len(mid) - 1)]
+    nxt = np.r_[np.arange(1, len(mid)), len(mid) - 1]
+    slope = (density[nxt] - density[prev]) / (mid[nxt] - mid[prev])
+    # a linear density stays positive across its band: |slope| × width / 2 < mean density
+    rel = np.where(density > 0, slope / np.maximum(density, 1e-12), 0.0)
+    return np.clip(rel, -1.9 / width, 1.9 / width)
+
+
+def ages_within_bands(shares: np.ndarray, band: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Ages (years) for children of the DfE ``band`` indices, one uniform ``u`` each, from a
+    linear density within the band (:func:`band_slopes`) by its inverse distribution."""
+    low, high = np.asarray(BAND_LOW)[band], np.asarray(BAND_HIGH)[band]
+    w = high - low
+    b = band_slopes(shares)[band]  # density ∝ 1 + b (x - w/2) on [0, w]
+    # CDF F(x) = (x (1 - b w / 2) + b x² / 2) / w; solve F(x) = u for x in [0, w]
+    a0 = 1.0 - b * w / 2
+    flat = np.abs(b) < 1e-9
+    safe_b = np.where(flat, 1.0, b)
+    root = (-a0 + np.sqrt(np.maximum(a0 * a0 + 2 * safe_b * u * w, 0.0))) / safe_b
+    x = np.where(flat, u * w, root)
+    return low + np.clip(x, 0.0, w)
+
+
 def _build_children(model: CareSystem) -> None:
     p = model.p
     rng = model.streams.numpy_generator("population.children")
@@ -225,8 +257,7 @@ def _build_children(model: CareSystem) -> None:
         np.where(rng.random(n) < UASC_16_17_SHARE, 4, 3),
         _choose(rng, np.tile(ages / ages.sum(), (n, 1))),
     )
-    low, high = np.asarray(BAND_LOW)[band], np.asarray(BAND_HIGH)[band]
-    age = np.minimum(low + (high - low) * rng.random(n), 17.999)
+    age = np.minimum(ages_within_bands(ages / ages.sum(), band, rng.random(n)), 17.999)
     needs_u = rng.random(n)  # needs are drawn once the placement is known (consistent_needs)
     # the area's stock by legal status (UASC are s20): s20, care order, police protection,
     # youth justice, placement order

@@ -3,14 +3,19 @@ child arrangements order (CAO), turning 18 (with Staying Put), other.
 
 Each route has its own integrated-hazard threshold drawn once per period of care, so changing
 one route's rate never re-draws another's luck.
-- Return home: rate by time in care (<6 months, 6-24 months, 24+) × s20 ratio × adolescent
-  ratio; UASC rarely return; none once an adoption plan is made.
+- Return home: rate by time in care (<6 months, 6-24 months, 24+) × s20 ratio × an age ratio
+  (under 5, 10-17; calibrated to DfE ceased by age at ceasing); UASC rarely return; none once
+  an adoption plan is made.
 - Adoption: entrants under 10 get an adoption plan with ``exits.adoption_plan_probability`` by
   age band; they move to a placement for adoption after about ``exits.days_to_placement_for_
-  adoption`` and are adopted about ``exits.days_placed_to_adoption_order`` later.
+  adoption`` and are adopted about ``exits.days_placed_to_adoption_order`` later. The starting
+  population's pathway: placement orders under 10 are near placement; a child under a care
+  order who entered under 10 has a plan with its band's probability times the chance of still
+  waiting after its time in care.
 - SGO (mostly kinship carers becoming special guardians) and CAO: after 6 months in care, for
   fostered children under 16.
-- Other (independent living before 18, custody, adult services, other): by age under/over 10.
+- Other (independent living before 18, custody, adult services, other): by age under/over 10,
+  with its own ratio at 16-17 (most who leave before 18 move to independent living).
 - Turning 18: the period ends on the 18th birthday; the carers rule handles Staying Put.
 Rates are calibrated to DfE 2024 ceased-by-reason counts (parameter tree).
 
@@ -28,13 +33,16 @@ Needs and social workers reach these routes:
 
 from __future__ import annotations
 
+import math
+
 from simulation.agents import FOSTER_GROUPS, YEAR_DAYS, Child, Group
 from simulation.rules.needs import sdq_sds
 from simulation.rules.registry import Rule, register_rule
 
 HALF_YEAR = 182.0
 TWO_YEARS = 730.0
-AGE_10 = 10 * YEAR_DAYS  # day of age of the birthdays that change exit rates
+AGE_5 = 5 * YEAR_DAYS  # day of age of the birthdays that change exit rates
+AGE_10 = 10 * YEAR_DAYS
 AGE_16 = 16 * YEAR_DAYS
 # Placement groups whose exit rates are the same (see ``Exits._rates``), by Group value.
 EXIT_CLASS = (0, 1, 1, 2, 2, 3, 2, 4)
@@ -43,7 +51,7 @@ EXIT_CLASS = (0, 1, 1, 2, 2, 3, 2, 4)
 @register_rule("exits")
 class Exits(Rule):
     """Competing exit hazards per period of care, set at each placement with their known
-    future steps (6 and 24 months in care, 10th and 16th birthdays)."""
+    future steps (6 and 24 months in care, 5th, 10th and 16th birthdays)."""
 
     reads = ("exits.", "workforce.change_delay_days")
 
@@ -68,10 +76,12 @@ class Exits(Rule):
         self.return_home = p["exits.return_home_per_year"]
         self.s20_ratio = p["exits.return_home_s20_ratio"]
         self.adolescent_ratio = p["exits.return_home_adolescent_ratio"]
+        self.young_ratio = p["exits.return_home_under_5_ratio"]
         self.with_parents_ratio = p["exits.return_home_with_parents_ratio"]
         self.sgo = p["exits.sgo_per_year"]
         self.cao = p["exits.cao_per_year"]
         self.other = p["exits.other_per_year"]
+        self.other_16_ratio = p["exits.other_age_16_ratio"]
         self.rh_needs_ratio = p["exits.return_home_needs_ratio_per_sd"]
         self.needs_factor = 1.0
         self.change_delay = p["workforce.change_delay_days"]
@@ -83,24 +93,30 @@ class Exits(Rule):
             self.charged.pop(cid, None)
         age = child.age(now)
         existing = child.existing and child.period == 0
-        if existing:  # the starting population: some are already on the adoption pathway
-            child.adoption_plan = child.legal == "placement_order" and age < 10
-        else:
-            child.adoption_plan = False
-            if age < 10 and not child.uasc:
-                band = 0 if age < 1 else (1 if age < 5 else 2)
-                if (
-                    s.uniform("exits.adoption_plan", cid, k)
-                    < p["exits.adoption_plan_probability"][band]
-                ):
-                    child.adoption_plan = True
+        days_to_place = p["exits.days_to_placement_for_adoption"]
+        placement_order = existing and child.legal == "placement_order" and age < 10
+        child.adoption_plan = placement_order
+        if not placement_order and not child.uasc:
+            # An entrant under 10 gets a plan with the probability of its age band. A child of
+            # the starting population under a care order who entered under 10 is on the same
+            # pathway, not yet placed, with that probability times the chance of still
+            # waiting after its time in care (the wait is exponential): the pathway at the
+            # start is the one the model's own entrants fill (issue 11's stable baseline).
+            at_entry = (child.period_start - child.birth_day) / YEAR_DAYS
+            chance = 0.0
+            if not existing and age < 10:
+                chance = 1.0
+            elif existing and child.legal == "care_order" and at_entry < 10:
+                chance = math.exp(-(now - child.period_start) / days_to_place)
+            if chance > 0.0:
+                band = 0 if at_entry < 1 else (1 if at_entry < 5 else 2)
+                plan_p = p["exits.adoption_plan_probability"][band] * chance
+                child.adoption_plan = s.uniform("exits.adoption_plan", cid, k) < plan_p
         if child.adoption_plan:
-            wait = (
-                s.exponential("exits.adoption_wait", cid, k)
-                * p["exits.days_to_placement_for_adoption"]
-            )
-            when = now + 0.3 * wait if existing else child.period_start + wait
-            m.at(max(when, now), self._place_for_adoption, child, k)
+            wait = s.exponential("exits.adoption_wait", cid, k) * days_to_place
+            # placement orders are near placement; the others wait on from today (memoryless)
+            when = now + (0.3 * wait if placement_order else wait) if existing else None
+            m.at(max(when or child.period_start + wait, now), self._place_for_adoption, child, k)
         eighteen = child.day_of_age(18)
         m.at(max(eighteen, now), self._turn_18, child, k)
 
@@ -131,7 +147,7 @@ class Exits(Rule):
 
     def _rates(self, child: Child, day: float) -> tuple[float, float, float, float]:
         """Per-year rates of (return home, SGO, CAO, other) on ``day`` for the current
-        placement: they change with time in care (6 and 24 months) and age (10, 16)."""
+        placement: they change with time in care (6 and 24 months) and age (5, 10, 16)."""
         t = day - child.period_start
         age = (day - child.birth_day) / YEAR_DAYS
         group = child.placement
@@ -140,6 +156,8 @@ class Exits(Rule):
             rh *= self.s20_ratio
         if age >= 10:
             rh *= self.adolescent_ratio
+        elif age < 5:
+            rh *= self.young_ratio
         if group == Group.WITH_PARENTS:
             rh *= self.with_parents_ratio
         if child.uasc:
@@ -155,6 +173,8 @@ class Exits(Rule):
         elif orders_open and group == Group.WITH_PARENTS:
             cao = self.cao
         other = 0.0 if group == Group.ADOPTION else self.other[0 if age < 10 else 1]
+        if age >= 16:
+            other *= self.other_16_ratio
         return rh, sgo, cao, other
 
     def _refresh(self, child: Child) -> None:
@@ -162,13 +182,10 @@ class Exits(Rule):
         m = self.model
         now = m.now
         start, born = child.period_start, child.birth_day
-        changes = sorted(
-            [
-                d
-                for d in (start + HALF_YEAR, start + TWO_YEARS, born + AGE_10, born + AGE_16)
-                if d > now
-            ]
-        )
+        steps = [start + HALF_YEAR, start + TWO_YEARS, born + AGE_10, born + AGE_16]
+        if self.young_ratio != 1.0:  # at ratio 1 the 5th birthday changes nothing
+            steps.append(born + AGE_5)
+        changes = sorted(d for d in steps if d > now)
         ratio = self.rh_needs_ratio
         self.needs_factor = ratio ** sdq_sds(child.needs) if ratio != 1.0 else 1.0
         rates = self._rates

@@ -42,3 +42,48 @@ def test_exit_routes_add_up_to_ceased():
     model = run({}, years=2)
     routes = ("returned_home", "adopted", "sgo", "cao", "age_18", "other")
     assert sum(total(model, f"ceased_{r}") for r in routes) == total(model, "ceased")
+
+
+def _exit_ages(changes: dict, route: str, years: int = 3) -> list[float]:
+    model = make_model(changes)
+    ages: list[float] = []
+    model.on(
+        "exited",
+        lambda child, r, group, carer: r == route and ages.append(child.age(model.now)),
+    )
+    model.run_years(years)
+    return ages
+
+
+def test_other_exits_at_16_17_follow_their_own_ratio():
+    none = _exit_ages({"exits.other_age_16_ratio": 0.0}, "other")
+    assert none and all(a < 16 for a in none)  # 'other' exits still happen below 16
+    more = _exit_ages({"exits.other_age_16_ratio": 4.0}, "other")
+    at_16 = sum(a >= 16 for a in more)
+    assert at_16 > 2 * sum(a >= 16 for a in _exit_ages({"exits.other_age_16_ratio": 1.0}, "other"))
+
+
+def test_returns_home_under_5_follow_their_own_ratio():
+    none = _exit_ages({"exits.return_home_under_5_ratio": 0.0}, "returned_home")
+    assert none and all(a >= 5 for a in none)
+    base = sum(a < 5 for a in _exit_ages({"exits.return_home_under_5_ratio": 1.0}, "returned_home"))
+    assert (
+        sum(a < 5 for a in _exit_ages({"exits.return_home_under_5_ratio": 4.0}, "returned_home"))
+        > 2 * base
+    )
+
+
+def test_ceased_by_age_at_ceasing_adds_up_to_ceased():
+    model = run({}, years=2)
+    bands = ("under_5", "5_9", "10_15", "16_17", "18")
+    assert sum(total(model, f"ceased_age_{b}") for b in bands) == total(model, "ceased")
+    assert all(total(model, f"ceased_age_{b}") > 0 for b in bands)
+
+
+def test_the_starting_pathway_includes_care_orders_that_entered_under_10():
+    def planned(p: float) -> int:
+        model = make_model({"exits.adoption_plan_probability": [p, p, p]})
+        return sum(c.adoption_plan and c.legal == "care_order" for c in model.children.values())
+
+    assert planned(0.0) == 0
+    assert planned(1.0) > 0
