@@ -89,12 +89,12 @@ class HazardTimer:
 
     __slots__ = ("acc", "handle", "rate", "scope", "steps", "t0", "threshold")
 
-    def __init__(self, threshold: float, scope: str) -> None:
+    def __init__(self, threshold: float, scope: str, t0: float = 0.0) -> None:
         self.threshold = threshold
         self.acc = 0.0
         self.rate = 0.0
         self.steps: tuple[tuple[float, float], ...] = ()
-        self.t0 = 0.0
+        self.t0 = t0
         self.handle: Any = None
         self.scope = scope
 

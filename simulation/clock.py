@@ -17,6 +17,8 @@ import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
+_heappush = heapq.heappush
+
 
 class Clock(Protocol):
     """What the model and the rules may ask of time. ``horizon`` is the end of the run, set
@@ -74,7 +76,7 @@ class LeanClock:
         if time > self.horizon:  # never due in this run (a hazard years ahead): keep it out
             return [time, self._seq, None, args]
         entry = [time, self._seq, fn, args]  # the heap entry is also the handle
-        heapq.heappush(self._heap, entry)
+        _heappush(self._heap, entry)
         return entry
 
     def cancel(self, handle: object) -> None:

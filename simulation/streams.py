@@ -43,20 +43,21 @@ class Streams:
     process (its n-th placement, n-th period of care, ...).
     """
 
-    __slots__ = ("_keys", "seed")
+    __slots__ = ("_bases", "seed")
 
     def __init__(self, seed: int) -> None:
         if seed < 0:
             raise ValueError("seed must be >= 0")
         self.seed = int(seed)
-        self._keys: dict[str, int] = {}
+        self._bases: dict[str, int] = {}  # process -> key(process) + γ₁ + γ₂ (see uniform)
 
     def _key(self, process: str) -> int:
-        key = self._keys.get(process)
-        if key is None:
-            key = _mix((self.seed * _GOLDEN + process_key(process)) & _MASK)
-            self._keys[process] = key
-        return key
+        return _mix((self.seed * _GOLDEN + process_key(process)) & _MASK)
+
+    def _base(self, process: str) -> int:
+        base = self._key(process) + 0x9E3779B97F4A7C15 + 0xD1B54A32D192ED03
+        self._bases[process] = base
+        return base
 
     def uniform(self, process: str, entity: int, occurrence: int = 0) -> float:
         """A uniform draw in the open interval (0, 1).
@@ -64,13 +65,15 @@ class Streams:
         The SplitMix64 output function over the counter key(process) + (entity + 1)·γ₁ +
         (occurrence + 1)·γ₂ (two odd 64-bit constants; written out here: this is the hottest
         function of the engine). SplitMix64 is this function over key + i·γ₁; the second
-        dimension adds a second Weyl sequence.
+        dimension adds a second Weyl sequence. The process's part, key + γ₁ + γ₂, is kept
+        per process (the same counter: Python's integers are exact before the mask).
         """
-        key = self._keys.get(process)
-        if key is None:
-            key = self._key(process)
+        try:
+            base = self._bases[process]
+        except KeyError:
+            base = self._base(process)
         z = (
-            key + (entity + 1) * 0x9E3779B97F4A7C15 + (occurrence + 1) * 0xD1B54A32D192ED03
+            base + entity * 0x9E3779B97F4A7C15 + occurrence * 0xD1B54A32D192ED03
         ) & 0xFFFFFFFFFFFFFFFF
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF

@@ -81,7 +81,7 @@ class Assessment(Rule):
             if worker is not None:
                 if self.growth:
                     m = self.model
-                    caseload = len(worker.children) + m.other_cases_total / max(len(m.workers), 1)
+                    caseload = len(worker.children) + m.other_cases_total / (len(m.workers) or 1)
                     sd *= math.exp(self.growth * (caseload - self.reference))
                 if worker.supervised:
                     sd *= self.supervised_ratio

@@ -83,17 +83,24 @@ class Endings(Rule):
         )
         self.handover_ratio = p["workforce.change_disruption_ratio"]
         self.handover_days = p["workforce.handover_days"]
+        self.emergency_move = p["endings.emergency_move_probability"]
+        self.emergency_move_rate = 1.0 / p["endings.emergency_move_days"]
+        self.quality_threshold = p["endings.quality_move_threshold"]
+        self.kinship_quality_threshold = p["endings.kinship_quality_move_threshold"]
+        self.quality_move_rate = p["endings.quality_move_per_year"] / YEAR_DAYS
 
     def _level(self, child: Child) -> float:
         """Disruptions per year before the factors that change with time (placement age,
         the child's 11th birthday) and before researchers' modifiers."""
+        m = self.model
         group = child.placement
         rate = 0.1 * self.base[Group.OTHER] if group == Group.ADOPTION else self.base[group]
         log_ratio = self.needs_effect * (child.needs - 0.3) + self.quality_effect * (
             0.5 - child.quality
         )
-        if child.worker is not None and self.caseload_effect:
-            log_ratio += self.caseload_effect * (self.model.caseload(child.worker) - self.reference)
+        worker = child.worker
+        if worker is not None and self.caseload_effect:
+            log_ratio += self.caseload_effect * (m.caseload(worker) - self.reference)
         rate *= math.exp(log_ratio)
         if group == Group.KINSHIP:
             rate *= self.kinship_ratio
@@ -102,7 +109,7 @@ class Endings(Rule):
             rate *= self.support
         if self.handover_ratio != 1.0:
             rate *= self.handover_ratio  # thinned at the event (see the module docstring)
-        return self.model.modify("disruption", child, rate) / YEAR_DAYS
+        return m.modify("disruption", child, rate) / YEAR_DAYS
 
     def _factor(self, child: Child, day: float) -> float:
         in_placement = day - child.placement_start
@@ -126,28 +133,26 @@ class Endings(Rule):
         now = self.model.now
         level = self._level(child)
         start = child.placement_start
-        factor = self._factor
-        steps = tuple(
-            [
-                (d, level * factor(child, d))
-                for d in sorted(
-                    (start + EARLY_DAYS, start + SETTLED_DAYS, child.birth_day + AGE_11)
-                )
-                if d > now
-            ]
-        )
+        eleven = child.birth_day + AGE_11
+        early, settled, adolescent = self.early, self.settled, self.adolescent
+        steps = []
+        for d in sorted((start + EARLY_DAYS, start + SETTLED_DAYS, eleven)):
+            if d > now:  # level * self._factor(child, d), written out
+                t = d - start
+                f = early if t < EARLY_DAYS else (settled if t >= SETTLED_DAYS else 1.0)
+                steps.append((d, level * (f * adolescent if d >= eleven else f)))
         self.model.set_hazard(
             child,
             "disruption",
-            level * factor(child, now),
+            level * self._factor(child, now),
             self._disrupt,
             scope="placement",
             occurrence=child.placement_count if occurrence is None else occurrence,
-            steps=steps,
+            steps=tuple(steps),
         )
 
     def _placed(self, child: Child) -> None:
-        m, p = self.model, self.p
+        m = self.model
         k = child.placement_count
         if self.rejected:
             self.rejected.pop(child.child_id, None)
@@ -158,27 +163,26 @@ class Endings(Rule):
         s = m.streams
         if (
             child.emergency
-            and s.uniform("endings.emergency_move", child.child_id, k)
-            < p["endings.emergency_move_probability"]
+            and s.uniform("endings.emergency_move", child.child_id, k) < self.emergency_move
         ):
             m.set_hazard(
                 child,
                 "planned_move",
-                1.0 / p["endings.emergency_move_days"],
+                self.emergency_move_rate,
                 self._planned_move,
                 scope="placement",
                 occurrence=k,
             )
-        threshold = p[
-            "endings.kinship_quality_move_threshold"
+        threshold = (
+            self.kinship_quality_threshold
             if child.placement == Group.KINSHIP
-            else "endings.quality_move_threshold"
-        ]
+            else self.quality_threshold
+        )
         if child.quality < threshold:
             m.set_hazard(
                 child,
                 "quality_move",
-                p["endings.quality_move_per_year"] / YEAR_DAYS,
+                self.quality_move_rate,
                 self._quality_move,
                 scope="placement",
                 occurrence=k,
@@ -246,7 +250,7 @@ class Endings(Rule):
             self.model.set_hazard(
                 child,
                 "quality_move",
-                self.p["endings.quality_move_per_year"] / YEAR_DAYS,
+                self.quality_move_rate,
                 self._quality_move,
                 scope="placement",
                 occurrence=k * 1000 + int(self.model.now),

@@ -63,6 +63,7 @@ class Exits(Rule):
             ("exit.cao", self._cao),
             ("exit.other", self._other),
         )
+        self.processes = tuple(process for process, _ in self.routes)
         self.charged: dict[int, int] = {}  # child -> changes of worker already charged
         self.pending: set[int] = set()  # children whose delayed exit is on its way
         self._load()
@@ -135,8 +136,7 @@ class Exits(Rule):
         self._refresh(child)
 
     def _modified(self) -> bool:
-        has = self.model.has_modifiers
-        return any(has(process) for process, _ in self.routes)
+        return self.model.has_any_modifiers(self.processes)
 
     def on_params_changed(self, changed: frozenset[str]) -> None:
         """A dated change: every child's routes from today at the new rates."""
@@ -188,20 +188,21 @@ class Exits(Rule):
         changes = sorted(d for d in steps if d > now)
         ratio = self.rh_needs_ratio
         self.needs_factor = ratio ** sdq_sds(child.needs) if ratio != 1.0 else 1.0
-        current = self._rates(child, now)
-        future = [(d, self._rates(child, d)) for d in changes]
+        rates = self._rates
+        current = rates(child, now)
+        future = [(d, rates(child, d)) for d in changes]
         modified = self._modified()
         mod = 1.0 / YEAR_DAYS
         timers = child.timers
+        period = child.period
         for i, (process, fire) in enumerate(self.routes):
-            if not current[i] and process not in timers and not any(r[i] for _, r in future):
+            rate = current[i]
+            if not rate and process not in timers and not any([r[i] for _, r in future]):
                 continue  # never due and nothing to cancel (set_hazard would do nothing)
             if modified:
                 mod = m.modify(process, child, 1.0) / YEAR_DAYS
             steps = tuple([(d, r[i] * mod) for d, r in future])
-            m.set_hazard(
-                child, process, current[i] * mod, fire, occurrence=child.period, steps=steps
-            )
+            m.set_hazard(child, process, rate * mod, fire, occurrence=period, steps=steps)
 
     # ---- events -------------------------------------------------------------------------
     def _delay(self, child: Child) -> float:

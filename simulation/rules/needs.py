@@ -59,6 +59,9 @@ NO_KNOT = -(10**9)  # a needs state whose fluctuation is not drawn yet
 FLUCTUATION = "needs.fluctuation"  # the stream of the yearly fluctuation's draws
 _TWO_52 = float(2**52)
 _Z = NormalDist().inv_cdf
+# The fluctuation's standard normals by 13-bit uniform (see ``Needs._z``): one table instead
+# of an inverse CDF per child-year (the same values: each entry is that inverse CDF).
+_Z_TABLE = tuple(_Z((bits + 0.5) / 8192.0) for bits in range(8192))
 
 declare_signal(
     "needs_changed",
@@ -82,6 +85,8 @@ class _Needs:
 
     __slots__ = (
         "announced",
+        "bits",
+        "block",
         "changes",
         "knot",
         "level",
@@ -100,6 +105,8 @@ class _Needs:
         self.announced = 0.0  # needs the child's hazards were last evaluated with
         self.review_score = -1  # integer score at the last 31 March (or at the start)
         self.review_period = -1
+        self.block = -1  # the fluctuation's keyed uniform last drawn: its block of 4 years
+        self.bits = 0  # and its 52 bits
 
 
 @register_rule("needs")
@@ -148,15 +155,17 @@ class Needs(Rule):
         )
 
     # ---- the child's fluctuation ----------------------------------------------------------
-    def _z(self, child_id: int, year: int) -> float:
+    def _z(self, child_id: int, st: _Needs, year: int) -> float:
         """The standard normal of the child's fluctuation in DfE year ``year``. One keyed
         uniform serves four years: its 52 bits are cut into four 13-bit uniforms (a normal's
         quantiles to 1/8192 are plenty for a fluctuation), so a child-year costs a quarter of
-        a draw; each year's value still depends only on (seed, child, year)."""
+        a draw; each year's value still depends only on (seed, child, year). The block's bits
+        are kept in the child's state until a year of the next block is drawn."""
         block, j = divmod(year + 1, 4)
-        u = self.model.streams.uniform(FLUCTUATION, child_id, block)
-        bits = (int(u * _TWO_52) >> (13 * j)) & 8191
-        return _Z((bits + 0.5) / 8192.0)
+        if st.block != block:
+            u = self.model.streams.uniform(FLUCTUATION, child_id, block)
+            st.block, st.bits = block, int(u * _TWO_52)
+        return _Z_TABLE[(st.bits >> (13 * j)) & 8191]
 
     def _set_knot(self, child_id: int, st: _Needs, year: int) -> None:
         """Move the child's fluctuation to DfE year ``year`` (0 = the first): a first-order
@@ -169,7 +178,7 @@ class Needs(Rule):
         if self.sd:
             w = st.w
             for k in range(st.knot + 1, year + 1):  # more than one only after years away
-                w = 0.5 * w + _AR_INNOVATION * self.sd * self._z(child_id, k)
+                w = 0.5 * w + _AR_INNOVATION * self.sd * self._z(child_id, st, k)
             st.w = w
         st.knot = year
 
@@ -253,46 +262,60 @@ class Needs(Rule):
         self.k = k = self.k + 1
         now = m.now
         emit = m.emit
+        uniform = m.streams.uniform
         state = self.state
         moves, sd, premium = self.moves, self.sd, self.premium_share
         drift, slope, per_change = self.drift_per_day, self.quality_per_day, self.per_change
         counted = self.premium
-        z = self._z
         innovation = _AR_INNOVATION * sd
+        block, j = divmod(k + 1, 4)  # this year's fluctuation: bits 13j.. of block's uniform
+        shift = 13 * j
+        z_table = _Z_TABLE
+        reviewed = YEAR_DAYS - 1
         n = improved = 0
+        previous = k - 1
         for child in list(m.children.values()):
-            st = state.get(child.child_id)
+            cid = child.child_id
+            st = state.get(cid)
             if st is None:
                 continue
+            level = st.level
             if moves:  # the placement's effect since the last update, the changes of worker
                 if child.placement >= 0:
-                    st.level += (drift + slope * (child.quality - 0.5)) * (now - st.t)
+                    level += (drift + slope * (child.quality - 0.5)) * (now - st.t)
                 st.t = now
                 changes = child.period_worker_changes - st.changes
                 if changes > 0:
-                    st.level += per_change * changes
+                    level += per_change * changes
                     st.changes = child.period_worker_changes
-            if sd and st.knot == k - 1:  # the usual case: one year on, one draw
-                st.w = 0.5 * st.w + innovation * z(child.child_id, k)
+                st.level = level
+            if not sd:
                 st.knot = k
-            elif sd:
-                self._set_knot(child.child_id, st, k)
+            elif st.knot == previous:  # the usual case: one year on, one draw (``_z``)
+                if st.block != block:
+                    st.block, st.bits = block, int(uniform(FLUCTUATION, cid, block) * _TWO_52)
+                st.w = 0.5 * st.w + innovation * z_table[(st.bits >> shift) & 8191]
+                st.knot = k
             else:
-                st.knot = k
+                self._set_knot(cid, st, k)
             if moves or sd:
-                needs = (st.level + st.w) / SDQ_MAX
+                needs = (level + st.w) / SDQ_MAX
                 child.needs = needs = 1.0 if needs > 1.0 else (0.0 if needs < 0.0 else needs)
                 if abs(needs - st.announced) >= NEEDS_STEP:
                     st.announced = needs
                     emit("needs_changed", child)
-            score = int(SDQ_MAX * child.needs + 0.5)
-            if st.review_period == child.period and now - child.period_start >= YEAR_DAYS - 1:
+            else:
+                needs = child.needs
+            score = int(SDQ_MAX * needs + 0.5)
+            period = child.period
+            if st.review_period == period and now - child.period_start >= reviewed:
                 n += 1
                 improved += score < st.review_score
-            st.review_score, st.review_period = score, child.period
-            if premium and (child.child_id in counted) != (score >= SDQ_CONCERN):
-                if child.child_id in counted:
-                    m.ledger.add_level(counted.pop(child.child_id), -1)
+            st.review_score = score
+            st.review_period = period
+            if premium and (cid in counted) != (score >= SDQ_CONCERN):
+                if cid in counted:
+                    m.ledger.add_level(counted.pop(cid), -1)
                 else:
                     self._price_in(child)
         self.improved_pct = 100.0 * improved / n if n else 0.0

@@ -45,14 +45,18 @@ def _covers(reads: tuple[str, ...], path: str) -> bool:
 
 
 class ParamView:
-    """The read-only parameters one rule may read: those its ``reads`` declares."""
+    """The read-only parameters one rule may read: those its ``reads`` declares.
 
-    __slots__ = ("_allowed", "_params", "_rule")
+    The values are looked up once, when the view is made (a rule reads some parameters at
+    every event; a dated change makes a new view): a read is then one dictionary look-up."""
+
+    __slots__ = ("_allowed", "_params", "_rule", "_values")
 
     def __init__(self, params: Parameters, allowed: frozenset[str], rule: str) -> None:
         self._params = params
         self._allowed = allowed
         self._rule = rule
+        self._values = {path: params[path] for path in allowed}
 
     @property
     def dated(self) -> tuple[DatedChange, ...]:
@@ -60,8 +64,10 @@ class ParamView:
         return tuple(d for d in self._params.dated if d.path in self._allowed)
 
     def __getitem__(self, path: str) -> Any:
-        if path in self._allowed:
-            return self._params[path]
+        try:
+            return self._values[path]
+        except KeyError:
+            pass
         raise CarepathsError(
             f"rule {self._rule!r} reads parameter {path!r} but does not declare it: add it "
             f"(or its prefix, e.g. {path.split('.')[0] + '.'!r}) to the rule's `reads`"

@@ -52,10 +52,16 @@ class LoadIndex:
         self.count_of: dict[int, int] = {}
 
     def put(self, worker: SocialWorker) -> None:
-        self.discard(worker)
+        wid = worker.worker_id
         n = len(worker.children)
-        self.buckets.setdefault(n, {})[worker.worker_id] = worker
-        self.count_of[worker.worker_id] = n
+        old = self.count_of.get(wid)
+        if old is not None:  # self.discard(worker), written out (it goes to its bucket's end)
+            bucket = self.buckets[old]
+            del bucket[wid]
+            if not bucket:
+                del self.buckets[old]
+        self.buckets.setdefault(n, {})[wid] = worker
+        self.count_of[wid] = n
 
     def discard(self, worker: SocialWorker) -> None:
         n = self.count_of.pop(worker.worker_id, None)
