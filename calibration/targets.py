@@ -399,7 +399,7 @@ def _ceased_groups(d: AreaData) -> dict[str, tuple[float | None, str]]:
     return g
 
 
-# DfE ceased by age at ceasing (England 2016-2024, LAs 2016-2018): the bands before the 18th
+# DfE ceased by age at ceasing (England and LAs 2016-2024): the bands before the 18th
 # birthday, whose shape the exit hazards' age ratios are fitted to (under 1 and 1-4 together).
 CEASED_AGE_BANDS = {
     "ceased_age_under_5": ("age_under_1", "age_1_4"),
