@@ -114,9 +114,13 @@ class Exits(Rule):
                 child.adoption_plan = s.uniform("exits.adoption_plan", cid, k) < plan_p
         if child.adoption_plan:
             wait = s.exponential("exits.adoption_wait", cid, k) * days_to_place
-            # placement orders are near placement; the others wait on from today (memoryless)
-            when = now + (0.3 * wait if placement_order else wait) if existing else None
-            m.at(max(when or child.period_start + wait, now), self._place_for_adoption, child, k)
+            if not existing:
+                when = child.period_start + wait
+            elif placement_order:  # a placement order is near placement
+                when = now + 0.3 * wait
+            else:  # still waiting after its time in care: the wait is memoryless
+                when = now + wait
+            m.at(max(when, now), self._place_for_adoption, child, k)
         eighteen = child.day_of_age(18)
         m.at(max(eighteen, now), self._turn_18, child, k)
 
