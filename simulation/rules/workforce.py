@@ -246,8 +246,12 @@ class Workforce(Rule):
     def _internal_change(self, child: Child) -> None:
         m = self.model
         new = self.index.least_loaded(exclude=child.worker)
-        if new is not None:
-            m.allocate(child, new)
+        if new is None:
+            # no other worker to move to: the change waits for this worker's next caseload
+            # change, which re-arms it (re-arming it here with the same draw looped without
+            # end when a lone worker's caseload made the rate huge)
+            return
+        m.allocate(child, new)
         m.set_hazard(
             child,
             "sw_change",

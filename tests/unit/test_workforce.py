@@ -35,3 +35,18 @@ def test_caseload_cap_holds_at_month_ends():
 def test_agency_share_follows_its_target():
     model = run({"workforce.agency_share_target": 0.0}, years=2)
     assert yearly(model, "agency_share_pct")[-1] == 0.0
+
+
+def test_a_lone_worker_does_not_loop_on_changes_it_cannot_make():
+    # one social worker (0.7 FTE per 10,000 of 15,000 children): a due change of worker has no
+    # one to go to; it used to re-arm with the same draw at a huge caseload rate and never end
+    model = make_model(
+        {
+            "area.population_0_17": 15_000,
+            "workforce.fte_per_10k": 0.7,
+            "workforce.turnover_per_year": 0.0,
+        }
+    )
+    assert len(model.workers) == 1
+    model.run_years(2)
+    assert model.clock.events_fired < 50_000  # 3,705 measured
