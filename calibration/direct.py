@@ -175,6 +175,9 @@ def _start_estimates(area: str, d: AreaData, changes: dict[str, Any], why: dict[
             f"{src.label} {src.year} starts by age less UASC "
             f"({UASC_16_17:.0%} of UASC 16-17, the rest 10-15){_from(src, year)}"
         )
+    newborn = _newborn_share(area, year)
+    if newborn is not None:
+        changes["entry.newborn_share"], why["entry.newborn_share"] = newborn
     pwp = _share(d, "started", "placement", ("placed_with_parents",), starts)
     if pwp is not None:
         changes["entry.placed_with_parents_share"] = round(pwp, 4)
@@ -195,6 +198,52 @@ def _start_estimates(area: str, d: AreaData, changes: dict[str, Any], why: dict[
         why["entry.legal_status_shares"] = (
             f"{src.label} {src.year} starts by legal status{_from(src, year)}"
         )
+
+
+def newborn_share_from(started: float, ceased: float, stock: float) -> float | None:
+    """Share of under-1 entrants entering in their first week that makes DfE's under-1 stock
+    add up: stock = starts × mean years spent under 1, where with the under-1 exit rate
+    h = ceased / stock an entrant at birth spends (1 - e^-h)/h years under 1 and one at an
+    age uniform over the year (1 - (1 - e^-h)/h)/h. Clipped to [0, 1]; None without data."""
+    if started <= 0 or stock <= 0:
+        return None
+    h = max(ceased, 0.0) / stock
+    at_birth = float(-np.expm1(-h) / h) if h > 1e-9 else 1.0
+    uniform = (1.0 - at_birth) / h if h > 1e-9 else 0.5
+    share = (stock / started - uniform) / (at_birth - uniform)
+    return float(min(1.0, max(0.0, share)))
+
+
+MIN_UNDER_1_STARTS = 20  # fewer than this in a table: England's share, not the area's
+
+
+def _newborn_share(area: str, year: int) -> tuple[float, str] | None:
+    """The area's newborn share (:func:`newborn_share_from`) from its latest tables with
+    starts, ceased and stock under 1; None (England's default) when they are missing or
+    hold fewer than :data:`MIN_UNDER_1_STARTS` starts under 1."""
+
+    def cell(x: AreaData, measure: str) -> float | None:
+        return x.get(measure, "age_group", "age_under_1")
+
+    src = latest_with(
+        area, year, lambda x: all(cell(x, m) is not None for m in ("started", "ceased"))
+    )
+    stock_src = latest_with(area, year, lambda x: cell(x, "cla_31_march") is not None)
+    if src is None or stock_src is None:
+        return None
+    started, ceased = cell(src, "started") or 0.0, cell(src, "ceased") or 0.0
+    stock = cell(stock_src, "cla_31_march") or 0.0
+    if started < MIN_UNDER_1_STARTS:
+        return None
+    share = newborn_share_from(started, ceased, stock)
+    if share is None:
+        return None
+    years = str(src.year) if src.year == stock_src.year else f"{src.year}, stock {stock_src.year}"
+    return round(share, 4), (
+        f"{src.label} {years} under 1: {started:.0f} starts, {ceased:.0f} ceased, "
+        f"{stock:.0f} in care (stock = starts × mean time under 1; direct.newborn_share_from)"
+        f"{_from(src, year)}"
+    )
 
 
 def _stock_legal(d: AreaData) -> tuple[float, ...] | None:

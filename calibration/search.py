@@ -39,7 +39,8 @@ from calibration.simulator import Simulator, loss
 from calibration.targets import Target, area_targets
 from simulation.params import Parameters
 
-COMPARE_YEARS = 2  # simulated DfE years averaged for the fit (year Y's rates held)
+COMPARE_YEARS = 3  # simulated DfE years averaged for the fit (year Y's rates held): three, so
+# that the stocks the fit matches are near the level the rates hold them at, not the start
 MIN_ENSEMBLE = 20
 ABC_HALF_WIDTH = 0.06  # log-multiplier half-width of the ABC prior around the point fit
 

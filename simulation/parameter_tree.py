@@ -115,6 +115,17 @@ ENTRY = {
         f"{CLA24}: starts by age less UASC (assumed 15% 10-15, 85% 16+)",
         bounds=(0, 1),
     ),
+    "entry.newborn_share": pub(
+        0.756,
+        "share of under-1 entrants who enter in their first week",
+        f"{CLA24}: derived from 5,210 starts, 1,660 ceased and 3,730 in care under 1 "
+        "(stock = starts × mean time under 1: an entrant at birth spends (1 - e^-h)/h years "
+        "under 1, one at an age uniform over the year (1 - (1 - e^-h)/h)/h, h = ceased / "
+        "stock = 0.445 a year); direct.py derives each area's",
+        bounds=(0, 1),
+        doc="The rest enter at ages uniform over the first year. Without it the under-1 "
+        "stock halves in a year (entrants spend at most half a year under 1).",
+    ),
     "entry.uasc_share_16_17": asm(
         0.85,
         "share of UASC starts aged 16-17",

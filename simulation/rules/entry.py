@@ -5,9 +5,11 @@ UASC aged 10-15 and 16-17), each with rate = starts per 10,000 × population × 
 ``entry.new_entrant_share`` (re-entries come from the reunification rule, not from here),
 growing by ``entry.demand_growth_per_year``, times any modifier other rules put on
 ``entry.arrivals`` (e.g. a sibling rule that admits a group per arrival). A child's age within
-its band is drawn from its own stream; sex, needs, disability and legal status as every entrant
-(``simulation/children.py``).
-Evidence: DfE CLA 2024 starts by age, UASC and legal status (parameter sources).
+its band is drawn from its own stream, uniform over the band except under 1, where a share
+``entry.newborn_share`` enters in the first week of life; sex, needs, disability and legal
+status as every entrant (``simulation/children.py``).
+Evidence: DfE CLA 2024 starts by age, UASC and legal status (parameter sources); the newborn
+share from DfE's starts, exits and stock under 1 (stock = starts × time under 1, direct.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ BAND_LOW = (0.0, 1.0, 5.0, 10.0, 16.0, 10.0, 16.0)
 BAND_HIGH = (1.0, 5.0, 10.0, 16.0, 18.0, 16.0, 18.0)
 ENTRANT_ID_BASE = 1_000_000  # population children have ids below this
 STREAM_ID_SPAN = 10_000_000
+NEWBORN_DAYS = 7.0  # "newborn": entering care in the first week of life
 
 
 @register_rule("entry")
@@ -92,6 +95,19 @@ class Entry(Rule):
         self._schedule_next(stream)
 
     def _new_child(self, stream: int, child_id: int) -> Child:
-        low, high = BAND_LOW[stream], BAND_HIGH[stream]
-        age = min(low + (high - low) * self.model.streams.uniform("entry.age", child_id), 17.99)
+        u = self.model.streams.uniform("entry.age", child_id)
+        if stream == 0:
+            age = under_1_age(u, self.p["entry.newborn_share"])
+        else:
+            low, high = BAND_LOW[stream], BAND_HIGH[stream]
+            age = min(low + (high - low) * u, 17.99)
         return draw_child(self.model, self.p, child_id, age, uasc=stream >= 5)
+
+
+def under_1_age(u: float, newborn_share: float) -> float:
+    """An under-1 entrant's age in years from one uniform ``u``: below ``newborn_share`` the
+    child enters in its first week (uniform over it), above it at an age uniform over the
+    year. At share 0 the age is ``u`` itself, so the share's negative control is exact."""
+    if u < newborn_share:
+        return u / newborn_share * NEWBORN_DAYS / YEAR_DAYS
+    return (u - newborn_share) / (1.0 - newborn_share)

@@ -114,13 +114,10 @@ class Exits(Rule):
                 child.adoption_plan = s.uniform("exits.adoption_plan", cid, k) < plan_p
         if child.adoption_plan:
             wait = s.exponential("exits.adoption_wait", cid, k) * days_to_place
-            if not existing:
-                when = child.period_start + wait
-            elif placement_order:  # a placement order is near placement
-                when = now + 0.3 * wait
-            else:  # still waiting after its time in care: the wait is memoryless
-                when = now + wait
-            m.at(max(when, now), self._place_for_adoption, child, k)
+            if existing:  # placed already (known once placed) or waiting, memorylessly
+                m.at(now, self._existing_pathway, child, k, now + wait)
+            else:
+                m.at(max(child.period_start + wait, now), self._place_for_adoption, child, k)
         eighteen = child.day_of_age(18)
         m.at(max(eighteen, now), self._turn_18, child, k)
 
@@ -254,6 +251,16 @@ class Exits(Rule):
     def _turn_18(self, child: Child, period: int) -> None:
         if child.in_care and child.period == period:
             self.model.discharge(child, "age_18")
+
+    def _existing_pathway(self, child: Child, period: int, when: float) -> None:
+        """A starting child on the adoption pathway: one already placed for adoption waits
+        for the order from today; one not yet placed (a placement or care order) waits the
+        rest of the exponential wait, which is memoryless, so the starting pool is placed at
+        the pace of the model's own entrants (issue 11's stable baseline)."""
+        if child.placement == Group.ADOPTION:
+            self._place_for_adoption(child, period)
+        else:
+            self.model.at(when, self._place_for_adoption, child, period)
 
     def _place_for_adoption(self, child: Child, period: int) -> None:
         m = self.model

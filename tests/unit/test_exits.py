@@ -1,5 +1,8 @@
 """Exits rule: competing risks; 18th birthdays; the adoption pathway."""
 
+import math
+
+from simulation.agents import YEAR_DAYS, Group
 from tests.engine_helpers import events, make_model, run, total
 
 
@@ -87,3 +90,55 @@ def test_the_starting_pathway_includes_care_orders_that_entered_under_10():
 
     assert planned(0.0) == 0
     assert planned(1.0) > 0
+
+
+def _starting_placed_adoption_days(changes: dict) -> list[float]:
+    """Days from the start to the adoption order of the children placed for adoption at the
+    start (no other exit for them in three years at these settings)."""
+    model = make_model({"area.population_0_17": 400_000, **changes})
+    placed = {c.child_id for c in model.children.values() if c.placement == Group.ADOPTION}
+    days: list[float] = []
+    model.on(
+        "exited",
+        lambda child, r, group, carer: (
+            r == "adopted" and child.child_id in placed and days.append(model.now)
+        ),
+    )
+    model.run_years(3)
+    return days
+
+
+def test_a_child_placed_for_adoption_at_the_start_waits_only_for_the_order():
+    # The order's wait (exponential, mean days_placed_to_adoption_order) starts on day 0: no
+    # wait to placement first, so the starting placed stock empties at the entrants' pace.
+    days = _starting_placed_adoption_days(
+        {"exits.days_placed_to_adoption_order": 150.0, "workforce.change_delay_days": 0.0}
+    )
+    assert len(days) >= 30
+    assert 90.0 < sum(days) / len(days) < 200.0  # 54 children: 116 days (276 if it waited)
+
+
+def test_the_starting_pool_waiting_for_adoption_is_placed_at_the_entrants_pace():
+    # memoryless: the remaining wait of a starting child not yet placed has the entrants'
+    # mean (days_to_placement_for_adoption), placement orders included
+    model = make_model({"area.population_0_17": 150_000, "workforce.change_delay_days": 0.0})
+    waiting = {
+        c.child_id
+        for c in model.children.values()
+        if c.adoption_plan and c.placement != Group.ADOPTION
+    }
+    placed: list[float] = []
+    model.on(
+        "placed",
+        lambda child, *rest: (
+            child.child_id in waiting
+            and child.placement == Group.ADOPTION
+            and placed.append(model.now)
+        ),
+    )
+    model.run_years(1)
+    share = len(placed) / len(waiting)
+    mean_days = model.p["exits.days_to_placement_for_adoption"]
+    expected = 1.0 - math.exp(-YEAR_DAYS / mean_days)  # about 0.58 at 420 days
+    assert len(waiting) >= 30
+    assert abs(share - expected) < 0.15
