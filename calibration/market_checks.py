@@ -165,6 +165,8 @@ def shortfall_table(m: dict[str, Any]) -> list[str]:
         "shortfall_unregistered",
         "placement_shortfall_days",
         "placement_moves",
+        "ceased_adopted",  # the adoption pathway's flow: flat when the start is consistent
+        "started",
     )
     lines = [
         "| a year | " + " | ".join(str(y) for y in years) + " |",

@@ -3,7 +3,8 @@
 Two kinds of estimate, each returned as parameter changes (dotted path -> value) with a source:
 
 1. **Direct** (:func:`direct_estimates`): what the episodes state outright — starts per
-   10,000 children a year, the UASC share of starts, non-UASC starts by age band, legal status
+   10,000 children a year, the UASC share of starts, non-UASC starts by age band (and the
+   share of those under 1 who entered in their first week, ``entry.newborn_share``), legal status
    at entry, the share first placed with parents, disabled children (CIN N2), needs on the SDQ
    scale where OC2 has scores (Beta by moments of SDQ/40), the time from entry to a placement
    for adoption and from placement to the order, and the starting stock (rate, age, UASC and
@@ -31,9 +32,11 @@ from calibration.ssda903.measure import Measures, Rate, measure, periods_of, sto
 from calibration.ssda903.reader import SSDA903Data, from_tables
 from simulation.agents import YEAR_DAYS, Group, age_band
 from simulation.params import Parameters, spec_of
+from simulation.rules.entry import NEWBORN_DAYS
 
 ENGLAND_RATE_PER_10K = 70.0  # DfE CLA 2024: 83,630 looked after, 70 per 10,000 children
 MIN_EVENTS = 5  # fewer events than this: the hazard is left as it is (too noisy to scale)
+MIN_UNDER_1_STARTS = 20  # fewer starts under 1: the newborn share is left at its default
 
 
 @dataclass
@@ -137,14 +140,20 @@ def _entries(
     legal: Counter[str] = Counter()
     with_parents = 0
     disabled = 0
+    newborn = 0
+    under_1_first = 0
     for child in data.children:
-        for period in periods_of(child):
+        for k, period in enumerate(periods_of(child)):
             if not (first <= period.start <= last):
                 continue
             starts += 1
             uasc += child.uasc
             if not child.uasc:
-                ages[age_band((period.start - child.dob).days / 365.25)] += 1
+                days_old = (period.start - child.dob).days
+                ages[age_band(days_old / 365.25)] += 1
+                if k == 0 and days_old < 365:  # a first entry (the share is of new entrants)
+                    under_1_first += 1
+                    newborn += days_old <= NEWBORN_DAYS  # whole days: 0-7 is the first week
             legal[period.legal if period.legal in _LEGAL_ORDER else "care_order"] += 1
             if period.placements and period.placements[0].group == Group.WITH_PARENTS:
                 with_parents += 1
@@ -160,6 +169,15 @@ def _entries(
     shares = _shares(ages, (0, 1, 2, 3, 4))
     if shares:
         est.set("entry.age_shares_non_uasc", shares, f"{label}: non-UASC starts by age band")
+    if under_1_first >= MIN_UNDER_1_STARTS:  # the model's mixture: P(week) = s + (1 - s) w
+        w = (NEWBORN_DAYS + 1) / 365.25
+        share = min(1.0, max(0.0, (newborn / under_1_first - w) / (1.0 - w)))
+        est.set(
+            "entry.newborn_share",
+            round(share, 4),
+            f"{label}: {newborn} of {under_1_first} first entries under 1 (non-UASC) began "
+            f"within {NEWBORN_DAYS:g} days of birth (DECOM - DOB), less the uniform rest's share",
+        )
     legal_shares = _shares(legal, _LEGAL_ORDER)
     if legal_shares:
         est.set(
