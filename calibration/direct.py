@@ -214,7 +214,7 @@ def newborn_share_from(started: float, ceased: float, stock: float) -> float | N
     return float(min(1.0, max(0.0, share)))
 
 
-MIN_UNDER_1_STARTS = 20  # fewer than this in a table: England's share, not the area's
+MIN_UNDER_1_STARTS = 20  # fewer starts under 1: the newborn share is left at England's
 
 
 def _newborn_share(area: str, year: int) -> tuple[float, str] | None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from calibration.direct import MIN_UNDER_1_STARTS
 from calibration.ssda903 import codes
 from calibration.ssda903.measure import Measures, Rate, measure, periods_of, stock_on
 from calibration.ssda903.reader import SSDA903Data, from_tables
@@ -36,7 +37,6 @@ from simulation.rules.entry import NEWBORN_DAYS
 
 ENGLAND_RATE_PER_10K = 70.0  # DfE CLA 2024: 83,630 looked after, 70 per 10,000 children
 MIN_EVENTS = 5  # fewer events than this: the hazard is left as it is (too noisy to scale)
-MIN_UNDER_1_STARTS = 20  # fewer starts under 1: the newborn share is left at its default
 
 
 @dataclass

@@ -9,9 +9,10 @@ one route's rate never re-draws another's luck.
 - Adoption: entrants under 10 get an adoption plan with ``exits.adoption_plan_probability`` by
   age band; they move to a placement for adoption after about ``exits.days_to_placement_for_
   adoption`` and are adopted about ``exits.days_placed_to_adoption_order`` later. The starting
-  population's pathway: placement orders under 10 are near placement; a child under a care
-  order who entered under 10 has a plan with its band's probability times the chance of still
-  waiting after its time in care.
+  population's pathway: every placement order under 10 has a plan, and a child under a care
+  order who entered under 10 has one with its band's probability times the chance of still
+  waiting after its time in care; a child already placed for adoption waits only for the
+  order, the rest wait memorylessly, so the starting pool is placed at the entrants' pace.
 - SGO (mostly kinship carers becoming special guardians) and CAO: after 6 months in care, for
   fostered children under 16.
 - Other (independent living before 18, custody, adult services, other): by age under/over 10,
