@@ -60,7 +60,7 @@ def flows(reps: int, years: int, seed: int) -> tuple[np.ndarray, np.ndarray, dic
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="The adoption pathway's flow in the baseline.")
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
