@@ -115,12 +115,12 @@ def test_a_child_placed_for_adoption_at_the_start_waits_only_for_the_order():
         {"exits.days_placed_to_adoption_order": 150.0, "workforce.change_delay_days": 0.0}
     )
     assert len(days) >= 30
-    assert 90.0 < sum(days) / len(days) < 200.0  # 54 children: 116 days (276 if it waited)
+    assert 90.0 < sum(days) / len(days) < 200.0  # 54 children: 116 days (233 on 40e8cfb)
 
 
 def test_the_starting_pool_waiting_for_adoption_is_placed_at_the_entrants_pace():
     # memoryless: the remaining wait of a starting child not yet placed has the entrants'
-    # mean (days_to_placement_for_adoption), placement orders included
+    # mean (days_to_placement_for_adoption), placement orders included (0.20 off on 40e8cfb)
     model = make_model({"area.population_0_17": 150_000, "workforce.change_delay_days": 0.0})
     waiting = {
         c.child_id
